@@ -1,0 +1,162 @@
+"""The HTTP API under ``/v1``: health, applicant intake and reading charts.
+
+Every route but the health check needs a bearer token (:mod:`kiosk.server.auth`);
+reading charts, and everything in :mod:`kiosk.server.api_staff`, needs an admin token.
+The pickup-code routes are in :mod:`kiosk.server.api_pickup`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, Response, status
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk import __version__
+from kiosk.server import charts, intake
+from kiosk.server.auth import AdminDep, CallerDep
+from kiosk.server.schemas import (
+    IDEMPOTENCY_KEY_PATTERN,
+    ApplicantCreated,
+    ApplicantIn,
+    ChartOut,
+    ErrorOut,
+    Health,
+)
+from kiosk.server.settings import ServerSettings
+
+MAX_CHART_ID = 2**31 - 1  # the largest INTEGER on PostgreSQL
+
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "No valid bearer token"},
+}
+ADMIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **AUTH_RESPONSES,
+    403: {"model": ErrorOut, "description": "Needs an admin token"},
+}
+
+
+async def get_sessions(request: Request) -> sessionmaker[Session]:
+    """The app's session factory for work that writes (set by ``create_app``).
+
+    The small dependencies are ``async``: FastAPI would run a plain ``def`` one in its
+    thread pool, a costly hop for a lookup.
+    """
+    return request.app.state.sessions
+
+
+async def get_read_sessions(request: Request) -> sessionmaker[Session]:
+    return request.app.state.read_sessions
+
+
+async def get_settings(request: Request) -> ServerSettings:
+    return request.app.state.settings
+
+
+def get_session(
+    sessions: Annotated[sessionmaker[Session], Depends(get_sessions)],
+) -> Iterator[Session]:
+    with sessions() as session:
+        yield session
+
+
+def get_read_session(
+    sessions: Annotated[sessionmaker[Session], Depends(get_read_sessions)],
+) -> Iterator[Session]:
+    with sessions() as session:
+        yield session
+
+
+Sessions = Annotated[sessionmaker[Session], Depends(get_sessions)]
+ReadSessions = Annotated[sessionmaker[Session], Depends(get_read_sessions)]
+DbSession = Annotated[Session, Depends(get_session)]
+ReadSession = Annotated[Session, Depends(get_read_session)]
+Settings = Annotated[ServerSettings, Depends(get_settings)]
+ChartId = Annotated[int, Path(ge=1, le=MAX_CHART_ID)]
+
+router = APIRouter()
+
+
+@router.get("/health", summary="Liveness and version (no token needed)")
+def health() -> Health:
+    return Health(version=__version__)
+
+
+@router.post(
+    "/applicants",
+    status_code=status.HTTP_201_CREATED,
+    summary="File an applicant's visit (idempotent)",
+    responses={
+        **AUTH_RESPONSES,
+        200: {"model": ApplicantCreated, "description": "Replay of an earlier identical request"},
+        409: {"model": ErrorOut, "description": "Idempotency-Key used with another body"},
+        413: {"model": ErrorOut, "description": "Request body too large"},
+    },
+)
+def create_applicant(
+    payload: ApplicantIn,
+    response: Response,
+    sessions: Sessions,
+    _caller: CallerDep,
+    idempotency_key: Annotated[
+        str,
+        Header(
+            alias="Idempotency-Key",
+            pattern=IDEMPOTENCY_KEY_PATTERN,
+            description="8..200 characters of A-Z a-z 0-9 _ -; one per visit.",
+        ),
+    ],
+) -> ApplicantCreated:
+    """Create the applicant chart with its documents and consent signatures in one transaction,
+    and raise the portal's ``applicant_registered`` and ``document_filed`` tasks."""
+    try:
+        result = intake.create_applicant(sessions, idempotency_key, payload)
+    except intake.IdempotencyConflict:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            "This Idempotency-Key was already used with a different request body.",
+        ) from None
+    if not result.created:
+        response.status_code = status.HTTP_200_OK
+    return result
+
+
+@router.get("/charts", summary="All charts, newest first (admin)", responses=ADMIN_RESPONSES)
+def list_charts(session: ReadSession, _admin: AdminDep) -> list[ChartOut]:
+    return charts.list_charts(session)
+
+
+@router.get(
+    "/charts/{chart_id}",
+    summary="One chart (admin)",
+    responses={**ADMIN_RESPONSES, 404: {"model": ErrorOut, "description": "No such chart"}},
+)
+def get_chart(session: ReadSession, _admin: AdminDep, chart_id: ChartId) -> ChartOut:
+    chart = charts.get_chart(session, chart_id)
+    if chart is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No such chart.")
+    return chart
+
+
+def build_router() -> APIRouter:
+    """The whole ``/v1`` API."""
+    from kiosk.server.api_pickup import router as pickup_router
+    from kiosk.server.api_staff import router as staff_router
+
+    v1 = APIRouter(
+        prefix="/v1",
+        responses={
+            400: {"model": ErrorOut, "description": "The body is not JSON"},
+            413: {"model": ErrorOut, "description": "Request body too large"},
+            422: {
+                "model": ErrorOut,
+                "description": "Invalid input: `detail` lists each problem (type, loc, msg),"
+                " or `error` names the refusal and `detail` says why",
+            },
+        },
+    )
+    v1.include_router(router)
+    v1.include_router(staff_router)
+    v1.include_router(pickup_router)
+    return v1

@@ -1,0 +1,110 @@
+"""The FastAPI application of the reference backend."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from kiosk import __version__
+from kiosk.server.api import build_router
+from kiosk.server.auth import TokenCache
+from kiosk.server.db import (
+    create_schema,
+    default_database_url,
+    describe_database_error,
+    make_engine,
+    make_sessionmaker,
+)
+from kiosk.server.errors import ApiError, api_error_handler
+from kiosk.server.intake import IntakeRetriesExhausted
+from kiosk.server.middleware import AccessLog, BodySizeLimit
+from kiosk.server.settings import ServerSettings
+
+MAX_BODY_BYTES = 2 * 1024 * 1024
+_LOC_PART_MAX = 100
+
+log = logging.getLogger("kiosk.server")
+
+
+def _loc_part(part: Any) -> Any:
+    if isinstance(part, int):
+        return part
+    text = str(part)[:_LOC_PART_MAX]
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    """422 naming each problem (type, location, message) without echoing the input back."""
+    assert isinstance(exc, RequestValidationError)
+    detail = [
+        {
+            "type": error.get("type", "value_error"),
+            "loc": [_loc_part(part) for part in error.get("loc", ())],
+            "msg": _loc_part(error.get("msg", "")),
+        }
+        for error in exc.errors()
+    ]
+    return JSONResponse(status_code=422, content={"detail": detail})
+
+
+async def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable: %s", describe_database_error(exc))
+    return JSONResponse(
+        status_code=503, content={"detail": "The database is unavailable; try again shortly."}
+    )
+
+
+async def _busy(_request: Request, _exc: Exception) -> JSONResponse:
+    return JSONResponse(status_code=503, content={"detail": "Busy; try again shortly."})
+
+
+def _lifespan(engine: Engine) -> Callable[[FastAPI], Any]:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    return lifespan
+
+
+def create_app(database_url: str | None = None, settings: ServerSettings | None = None) -> FastAPI:
+    """The API on *database_url* (default: SQLite in the user's data folder).
+
+    The engine and schema are made here, not at startup, because the kiosk also runs
+    this app in-process through ``httpx.ASGITransport``, which runs no lifespan. Call
+    ``app.state.engine.dispose()`` when done with an app that never ran under a server.
+    """
+    engine = make_engine(database_url or default_database_url())
+    try:
+        create_schema(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+
+    app = FastAPI(
+        title="kiosk-server",
+        version=__version__,
+        summary="Reference backend for Lobby Kiosk terminals.",
+        lifespan=_lifespan(engine),
+    )
+    app.state.engine = engine
+    app.state.sessions = make_sessionmaker(engine, writes=True)
+    app.state.read_sessions = make_sessionmaker(engine)
+    app.state.settings = settings or ServerSettings()
+    app.state.token_cache = TokenCache(app.state.settings.token_cache_seconds)
+    app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(IntakeRetriesExhausted, _busy)
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(AccessLog)
+    app.include_router(build_router())
+    return app

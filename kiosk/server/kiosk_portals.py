@@ -1,0 +1,93 @@
+"""A kiosk configuration's portals as server portals, for ``kiosk-server portals load``.
+
+The kiosk's TOML names each consent's text files and each questionnaire's FHIR file; the
+server keeps the versions (hashes) of those texts and each questionnaire's canonical URL
+with how it is filed. Kiosk configurations have no task rules, so every portal made from
+one gets :data:`DEFAULT_TASK_RULES`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from kiosk.server.models import TaskEvent
+from kiosk.server.portals import PortalFileError, PortalIn, TaskRule
+
+DEFAULT_TASK_RULES = (
+    TaskRule(event=TaskEvent.APPLICANT_REGISTERED, title="Review the new applicant's chart"),
+    TaskRule(event=TaskEvent.DOCUMENT_FILED, title="Review the filed questionnaire"),
+    TaskRule(event=TaskEvent.CODE_REDEEMED, title="Pickup code redeemed: portal login created"),
+)
+
+
+def _canonical(data: dict[str, Any]) -> str:
+    """The questionnaire's canonical name, as the kiosk's engine gives it."""
+    url, version = data.get("url"), data.get("version")
+    if isinstance(url, str) and url:
+        return f"{url}|{version}" if isinstance(version, str) and version else url
+    if isinstance(data.get("id"), str) and data["id"]:
+        return f"Questionnaire/{data['id']}"
+    return "#" + quote(str(data.get("title", "")), safe="")
+
+
+def _questionnaire(path: Path) -> tuple[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise PortalFileError([f"{path}: cannot read the questionnaire: {exc}"]) from None
+    if not isinstance(data, dict) or data.get("resourceType") != "Questionnaire":
+        raise PortalFileError([f"{path}: not a FHIR Questionnaire"])
+    title = str(data.get("title") or data.get("name") or path.stem)[:200]
+    return _canonical(data), title
+
+
+def portals_from_kiosk_config(path: Path) -> dict[str, PortalIn]:
+    """The portals of the kiosk configuration at *path*."""
+    from kiosk.config import ConfigError, read_config_file
+
+    try:
+        config = read_config_file(path)
+    except ConfigError as exc:
+        raise PortalFileError(exc.problems) from None
+    portals: dict[str, PortalIn] = {}
+    for portal in config.portals:
+        consents = []
+        for consent in portal.consents:
+            texts = {}
+            for language, text_path in consent.text.items():
+                try:
+                    texts[language] = text_path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError) as exc:
+                    raise PortalFileError([f"{text_path}: {exc}"]) from None
+            consents.append(
+                {
+                    "form_id": consent.id,
+                    "title": consent.title,
+                    "renewal_interval_days": consent.renewal_interval_days,
+                    "texts": texts,
+                }
+            )
+        questionnaires = []
+        for entry in portal.questionnaires:
+            canonical, title = _questionnaire(entry.file)
+            questionnaires.append(
+                {
+                    "questionnaire": canonical,
+                    "title": title,
+                    "order_item": entry.order_item,
+                    "document_type": entry.document_type,
+                    "chart_tab": entry.chart_tab,
+                }
+            )
+        portals[portal.name] = PortalIn.model_validate(
+            {
+                "title": portal.title,
+                "consents": consents,
+                "questionnaires": questionnaires,
+                "tasks": [rule.model_dump() for rule in DEFAULT_TASK_RULES],
+            }
+        )
+    return portals

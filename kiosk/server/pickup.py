@@ -1,0 +1,402 @@
+"""The one-time use code portal: verify a pickup code, redeem it for a login, and file
+the consents and questionnaires that are due, at once or in follow-up calls.
+
+An unusable code (wrong, expired, already used or revoked) always raises the same
+:class:`CodeInvalid` after the same database work: one lookup by digest and one failure
+counted against the terminal. The API layer pads those answers to a fixed minimum time.
+Consuming a code is one conditional UPDATE, so of two terminals racing with one code
+exactly one sees its row change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.server import throttle
+from kiosk.server.codes import code_digest, normalize_code
+from kiosk.server.consents import (
+    chart_signatures,
+    due_consents,
+    signature_rows,
+    signing_problem,
+)
+from kiosk.server.errors import ApiError
+from kiosk.server.models import (
+    Assignment,
+    Chart,
+    Document,
+    Login,
+    PickupCode,
+    Redemption,
+    TaskEvent,
+    utc_now,
+)
+from kiosk.server.portals import PortalConfig, portal_config
+from kiosk.server.schemas import ConsentIn, DocumentIn
+from kiosk.server.schemas_pickup import (
+    PickupStatus,
+    QuestionnaireDue,
+    Redeemed,
+    RedeemIn,
+    Verified,
+)
+from kiosk.server.secrets_util import digest, new_secret
+from kiosk.server.settings import ServerSettings
+from kiosk.server.tasks import tasks_for
+
+REDEMPTION_PREFIX = "rdm_"
+
+
+class CodeInvalid(Exception):
+    """Wrong, expired, used or revoked: deliberately one exception for all of them.
+
+    The API answers it with :data:`CODE_INVALID`, after a fixed minimum time.
+    """
+
+
+CODE_INVALID = ApiError(404, "code_invalid", "This code cannot be used.")
+
+
+def mask_name(first_name: str, last_name: str) -> str:
+    """Initials only, with a fixed-length mask: ``A*** L***``."""
+    return f"{first_name[:1]}*** {last_name[:1]}***"
+
+
+def _canonical(code_text: str) -> str:
+    code = normalize_code(code_text)
+    if code is None:
+        raise ApiError(
+            422, "code_malformed", "This is not a pickup code (wrong length or check character)."
+        )
+    return code
+
+
+def _usable_code(session: Session, code: str, now: datetime) -> PickupCode | None:
+    """The code's row when it can still be redeemed; the same single query either way."""
+    row = session.scalar(select(PickupCode).where(PickupCode.code_hash == code_digest(code)))
+    if row is None or row.used_at is not None or row.revoked_at is not None:
+        return None
+    if row.expires_at <= now:
+        return None
+    return row
+
+
+def _refuse_if_locked(session: Session, terminal: str, now: datetime) -> None:
+    retry_after = throttle.seconds_locked(session, terminal, now)
+    if retry_after is not None:
+        raise ApiError(
+            429,
+            "terminal_locked",
+            f"Too many failed attempts from this terminal; try again in {retry_after} s.",
+            retry_after=retry_after,
+        )
+
+
+def _invalid(
+    session: Session, terminal: str, now: datetime, settings: ServerSettings
+) -> CodeInvalid:
+    """Count the failure, commit, and give the one answer for every unusable code."""
+    session.rollback()
+    throttle.record_failure(session, terminal, now, settings)
+    session.commit()
+    return CodeInvalid()
+
+
+def _status(
+    session: Session, chart: Chart, portal: PortalConfig | None, now: datetime
+) -> PickupStatus:
+    open_assignments = session.scalars(
+        select(Assignment)
+        .where(Assignment.chart_id == chart.id, Assignment.completed_at.is_(None))
+        .order_by(Assignment.id)
+    )
+    return PickupStatus(
+        consents_due=due_consents(portal, chart_signatures(session, chart.id), now),
+        questionnaires=[
+            QuestionnaireDue(
+                questionnaire=a.questionnaire,
+                title=a.title,
+                order_item=a.order_item,
+                document_type=a.document_type,
+                chart_tab=a.chart_tab,
+            )
+            for a in open_assignments
+        ],
+    )
+
+
+def verify(
+    sessions: sessionmaker[Session], settings: ServerSettings, terminal: str, code_text: str
+) -> Verified:
+    """What the terminal needs to go on with a usable code."""
+    code = _canonical(code_text)
+    now = utc_now()
+    with sessions() as session:
+        _refuse_if_locked(session, terminal, now)
+        row = _usable_code(session, code, now)
+        if row is None:
+            raise _invalid(session, terminal, now, settings)
+        chart = session.get_one(Chart, row.chart_id)
+        portal = portal_config(session, chart.portal)
+        status = _status(session, chart, portal, now)
+        throttle.record_success(session, terminal)
+        session.commit()
+        return Verified(
+            masked_name=mask_name(chart.first_name, chart.last_name),
+            date_of_birth_required=chart.date_of_birth is not None,
+            portal=chart.portal,
+            **status.model_dump(),
+        )
+
+
+def _count_failed_confirmation(
+    session: Session, chart: Chart, terminal: str, now: datetime, settings: ServerSettings
+) -> None:
+    """One more failed confirmation on *chart* (and *terminal*); at the limit, its codes go."""
+    session.rollback()
+    failures = session.scalar(
+        update(Chart)
+        .where(Chart.id == chart.id)
+        .values(failed_confirmations=Chart.failed_confirmations + 1)
+        .returning(Chart.failed_confirmations)
+    )
+    if failures is not None and failures >= settings.chart_max_failures:
+        session.execute(
+            update(PickupCode)
+            .where(
+                PickupCode.chart_id == chart.id,
+                PickupCode.used_at.is_(None),
+                PickupCode.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
+        )
+        session.execute(update(Chart).where(Chart.id == chart.id).values(failed_confirmations=0))
+    throttle.record_failure(session, terminal, now, settings)
+    session.commit()
+
+
+def _open_assignments(session: Session, chart_id: int) -> dict[str, Assignment]:
+    rows = session.scalars(
+        select(Assignment).where(Assignment.chart_id == chart_id, Assignment.completed_at.is_(None))
+    )
+    return {row.questionnaire: row for row in rows}
+
+
+def _check_documents(open_: dict[str, Assignment], documents: Sequence[DocumentIn]) -> None:
+    seen: set[str] = set()
+    for index, doc in enumerate(documents):
+        if doc.questionnaire not in open_:
+            raise ApiError(
+                422,
+                "document_invalid",
+                f"documents[{index}]: the questionnaire is not assigned to this chart"
+                " or was filed already",
+            )
+        if doc.questionnaire in seen:
+            raise ApiError(
+                422, "document_invalid", f"documents[{index}]: the questionnaire is filed twice"
+            )
+        seen.add(doc.questionnaire)
+
+
+def _file(
+    session: Session,
+    chart: Chart,
+    portal: PortalConfig | None,
+    terminal: str,
+    consents: Sequence[ConsentIn],
+    documents: Sequence[DocumentIn],
+    open_: dict[str, Assignment],
+    now: datetime,
+) -> None:
+    """Add signatures, documents, completed assignments and their tasks (not committed)."""
+    for signature in signature_rows(consents, terminal):
+        signature.chart_id = chart.id
+        session.add(signature)
+    filed_types = []
+    for doc in documents:
+        row = Document(
+            chart_id=chart.id,
+            questionnaire=doc.questionnaire,
+            title=doc.title,
+            order_item=doc.order_item,
+            document_type=doc.document_type,
+            chart_tab=doc.chart_tab,
+            response=doc.response,
+            filed_at=now,
+        )
+        session.add(row)
+        session.flush()
+        assignment = open_[doc.questionnaire]
+        assignment.document_id = row.id
+        assignment.completed_at = now
+        filed_types.append(doc.document_type)
+    session.add_all(
+        tasks_for(chart.portal, portal, chart.id, TaskEvent.DOCUMENT_FILED, filed_types)
+    )
+
+
+def username_taken(session: Session, username: str, chart_id: int | None = None) -> bool:
+    query = select(Login.chart_id).where(Login.username_key == username.casefold())
+    owner = session.scalar(query)
+    return owner is not None and owner != chart_id
+
+
+@dataclass(frozen=True)
+class _Checked:
+    chart: Chart
+    code_id: int
+    portal: PortalConfig | None
+    open_assignments: dict[str, Assignment]
+
+
+def _check_redeem(
+    session: Session, settings: ServerSettings, terminal: str, payload: RedeemIn, now: datetime
+) -> _Checked:
+    code = _canonical(payload.code)
+    _refuse_if_locked(session, terminal, now)
+    row = _usable_code(session, code, now)
+    if row is None:
+        raise _invalid(session, terminal, now, settings)
+    chart = session.get_one(Chart, row.chart_id)
+    if chart.date_of_birth is not None:
+        if payload.date_of_birth is None:
+            raise ApiError(
+                422, "date_of_birth_required", "this chart needs the date of birth confirmed"
+            )
+        if payload.date_of_birth != chart.date_of_birth:
+            _count_failed_confirmation(session, chart, terminal, now, settings)
+            raise ApiError(
+                422, "date_of_birth_mismatch", "The date of birth does not match the chart's."
+            )
+    portal = portal_config(session, chart.portal)
+    problem = signing_problem(portal, payload.consents)
+    if problem is not None:
+        raise ApiError(422, "consent_invalid", problem)
+    open_ = _open_assignments(session, chart.id)
+    _check_documents(open_, payload.documents)
+    if username_taken(session, payload.username, chart.id):
+        raise ApiError(409, "username_taken", "this username is taken; choose another")
+    return _Checked(chart, row.id, portal, open_)
+
+
+def redeem(
+    sessions: sessionmaker[Session],
+    settings: ServerSettings,
+    terminal: str,
+    payload: RedeemIn,
+    hash_password: Callable[[str], str],
+) -> Redeemed:
+    """Consume the code, create (or reset) the chart's login, and file what came along.
+
+    The password is hashed only once the code, the date of birth, the consents and the
+    documents have passed their checks.
+    """
+    now = utc_now()
+    with sessions() as session:
+        checked = _check_redeem(session, settings, terminal, payload, now)
+        password_hash = hash_password(payload.password)
+        chart = checked.chart
+        consumed = session.execute(
+            update(PickupCode)
+            .where(
+                PickupCode.id == checked.code_id,
+                PickupCode.used_at.is_(None),
+                PickupCode.revoked_at.is_(None),
+                PickupCode.expires_at > now,
+            )
+            .values(used_at=now)
+        )
+        if consumed.rowcount != 1:  # type: ignore[attr-defined]
+            raise _invalid(session, terminal, now, settings)  # another terminal won the race
+        login = session.scalar(select(Login).where(Login.chart_id == chart.id))
+        if login is None:
+            login = Login(chart_id=chart.id, created_at=now)
+            session.add(login)
+        login.username = payload.username
+        login.username_key = payload.username.casefold()
+        login.password_hash = password_hash
+        chart.login_enabled = True
+        chart.failed_confirmations = 0
+        try:
+            session.flush()
+        except IntegrityError:
+            session.rollback()
+            raise ApiError(
+                409, "username_taken", "this username is taken; choose another"
+            ) from None
+        _file(
+            session,
+            chart,
+            checked.portal,
+            terminal,
+            payload.consents,
+            payload.documents,
+            checked.open_assignments,
+            now,
+        )
+        session.add_all(tasks_for(chart.portal, checked.portal, chart.id, TaskEvent.CODE_REDEEMED))
+        secret = new_secret(REDEMPTION_PREFIX)
+        expires_at = now + settings.redemption_ttl
+        session.add(
+            Redemption(
+                chart_id=chart.id,
+                code_id=checked.code_id,
+                secret_hash=digest(secret),
+                terminal=terminal,
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
+        throttle.record_success(session, terminal)
+        session.flush()
+        status = _status(session, chart, checked.portal, now)
+        session.commit()
+        return Redeemed(
+            username=payload.username,
+            redemption=secret,
+            redemption_expires_at=expires_at,
+            **status.model_dump(),
+        )
+
+
+def follow_up(
+    sessions: sessionmaker[Session],
+    terminal: str,
+    secret: str,
+    consents: Sequence[ConsentIn] = (),
+    documents: Sequence[DocumentIn] = (),
+) -> PickupStatus:
+    """File consents and documents under a redemption made by the same terminal."""
+    now = utc_now()
+    with sessions() as session:
+        redemption = session.scalar(
+            select(Redemption).where(Redemption.secret_hash == digest(secret))
+        )
+        if redemption is None or redemption.terminal != terminal or redemption.expires_at <= now:
+            raise ApiError(
+                404, "redemption_invalid", "This redemption is unknown, expired or not yours."
+            )
+        chart = session.get_one(Chart, redemption.chart_id, with_for_update=True)
+        portal = portal_config(session, chart.portal)
+        problem = signing_problem(portal, consents)
+        if problem is not None:
+            raise ApiError(422, "consent_invalid", problem)
+        open_ = _open_assignments(session, chart.id)
+        _check_documents(open_, documents)
+        _file(session, chart, portal, terminal, consents, documents, open_, now)
+        session.flush()
+        status = _status(session, chart, portal, now)
+        session.commit()
+        return status
+
+
+def username_available(sessions: sessionmaker[Session], username: str) -> bool:
+    with sessions() as session:
+        return not username_taken(session, username)

@@ -1,0 +1,52 @@
+"""The server's tunable limits, with the defaults the issue and README name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+_DURATION = re.compile(r"^\s*(\d{1,6})\s*([smhdw])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_duration(text: str) -> timedelta:
+    """``90s``, ``15m``, ``12h``, ``7d`` or ``2w`` as a timedelta; ValueError otherwise."""
+    match = _DURATION.match(text)
+    if match is None:
+        raise ValueError(f"not a duration (use e.g. 7d, 12h, 30m): {text!r}")
+    amount, unit = int(match[1]), match[2]
+    if amount == 0:
+        raise ValueError(f"a duration must be positive: {text!r}")
+    return timedelta(**{_UNITS[unit]: amount})
+
+
+@dataclass(frozen=True)
+class PasswordHashing:
+    """argon2id cost parameters (the defaults are argon2-cffi's, RFC 9106's second choice)."""
+
+    time_cost: int = 3
+    memory_cost_kib: int = 64 * 1024
+    parallelism: int = 4
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    code_ttl: timedelta = timedelta(days=7)
+    """How long a pickup code stays valid after it is issued."""
+    terminal_max_failures: int = 5
+    terminal_failure_window: timedelta = timedelta(minutes=5)
+    """That many failed code attempts within this window lock the terminal out."""
+    lockout_base: timedelta = timedelta(minutes=5)
+    """The first lock-out; each further one (without a success between) lasts twice as long."""
+    lockout_max: timedelta = timedelta(hours=24)
+    chart_max_failures: int = 100
+    """Consecutive failed confirmations on one chart that revoke its pickup code."""
+    redemption_ttl: timedelta = timedelta(hours=1)
+    """How long the follow-up calls of a redemption are accepted."""
+    invalid_code_floor_seconds: float = 0.25
+    """Every answer to an unusable code takes at least this long, so timing tells nothing."""
+    password_hashing: PasswordHashing = field(default_factory=PasswordHashing)
+    token_cache_seconds: float = 5.0
+    """How long a checked bearer token is trusted without asking the database again: a
+    revoked token stops working within this time (0: at once)."""
