@@ -1,0 +1,341 @@
+"""The kiosk application: one visit at a time, from Welcome and back to Welcome.
+
+The app owns the flow of a visit (which screen comes next), the backend client (built in
+a worker once Welcome is up, so start-up stays fast), and the idle timer that wipes an
+abandoned visit. Screens live in the ``screens`` package, one module each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events, work
+from textual.binding import Binding, BindingType
+from textual.theme import Theme
+
+from kiosk.branding import portal_theme as _branded_theme
+from kiosk.config import KioskConfig, PortalConfig
+from kiosk.delivery import Submissions
+from kiosk.i18n import _, set_language
+from kiosk.idle import IdleWatch, check_idle
+from kiosk.lockdown import CRASH_EXIT_CODE, CrashCounter, blocking_bindings, log_crash
+from kiosk.outbox import Outbox, open_outbox
+from kiosk.questionnaire import (
+    Questionnaire,
+    fresh_answers,
+    is_enabled,
+    load_questionnaire,
+    problems,
+)
+from kiosk.session import PortalQuestionnaire, Visit
+from kiosk.staff_pin import PinGuard
+from kiosk.visitor_prefs import VisitorPreferencesApp
+
+if TYPE_CHECKING:  # kiosk.client pulls in httpx: imported once Welcome is up
+    from kiosk.client import BackendClient
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a visit: ``name``, ``consent`` (index), ``page`` (q, page) or ``review``."""
+
+    kind: str
+    index: int = 0
+    page: int = 0
+
+
+@cache
+def _load_cached(path: Path, mtime_ns: int) -> Questionnaire:
+    return load_questionnaire(path)
+
+
+def load_portal_questionnaires(portal: PortalConfig) -> tuple[PortalQuestionnaire, ...]:
+    """The portal's questionnaires, parsed once per file version."""
+    return tuple(
+        PortalQuestionnaire(
+            questionnaire=_load_cached(q.file, q.file.stat().st_mtime_ns),
+            order_item=q.order_item,
+            document_type=q.document_type,
+            chart_tab=q.chart_tab,
+        )
+        for q in portal.questionnaires
+    )
+
+
+def portal_theme(portal: PortalConfig) -> Theme:
+    """A light Textual theme in the portal's colour (see :mod:`kiosk.branding`)."""
+    return _branded_theme(portal.name, portal.colour)
+
+
+class KioskApp(VisitorPreferencesApp):
+    """The lobby kiosk."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Lobby Kiosk"
+    ENABLE_COMMAND_PALETTE = False
+    # No quit key for visitors: these replace Textual's defaults (Ctrl+Q quits, Ctrl+C hints).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *blocking_bindings(),
+        Binding("f12", "staff", show=False, priority=True, id="staff"),
+    ]
+    # Seconds after mount before the backend client (and the embedded server's heavy
+    # imports) is built, so that Welcome is up and taking keys first.
+    BACKEND_START_DELAY: ClassVar[float] = 1.0
+
+    def __init__(
+        self,
+        config: KioskConfig,
+        *,
+        portal: str | None = None,
+        database_url: str | None = None,
+        outbox: Outbox | None = None,
+        after_crash: bool = False,
+        handle_signals: bool = False,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.portal = config.portal(portal)
+        self.portal_choice = portal is None and len(config.portals) > 1
+        self.language = config.language
+        self.visit: Visit | None = None
+        self.steps: tuple[Step, ...] = ()
+        self._database_url = database_url
+        self._backend: BackendClient | None = None
+        self._backend_error: str | None = None
+        self._backend_ready = asyncio.Event()
+        self.idle = IdleWatch()
+        self._crashes = CrashCounter()
+        self._after_crash = after_crash
+        self._handle_signals = handle_signals
+        self._own_outbox = outbox is None
+        self.submissions = Submissions(outbox or open_outbox(config.outbox), self.backend)
+        self.staff_guard = PinGuard()
+        set_language(self.language)
+
+    # -- start-up ---------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.apply_portal_theme()
+        self.title = self.portal.title
+        from screens.welcome import WelcomeScreen
+
+        self.push_screen(WelcomeScreen())
+        self.set_interval(1.0, self.idle_tick)
+        if self._handle_signals:
+            from kiosk.lockdown import install_signal_handlers
+
+            install_signal_handlers(self)
+        if self._after_crash:
+            self.call_after_refresh(self._say_sorry)
+        self.set_timer(self.BACKEND_START_DELAY, self.connect_backend)
+        self.run_worker(self.submissions.run(), group="outbox", exit_on_error=False)
+
+    @work(thread=True, exclusive=True, group="backend", exit_on_error=False)
+    def connect_backend(self) -> None:
+        """Build the backend client off the UI thread (the embedded server's imports are heavy)."""
+        from kiosk.client import connect
+
+        try:
+            client = connect(self.config.backend, self._database_url, terminal=self.config.terminal)
+        except Exception as exc:  # any failure here must reach the visitor as a message
+            log.error("backend client could not be built: %s", type(exc).__name__)
+            self.call_from_thread(self._set_backend, None, type(exc).__name__)
+        else:
+            self.call_from_thread(self._set_backend, client, None)
+
+    def _set_backend(self, client: BackendClient | None, error: str | None) -> None:
+        self._backend = client
+        self._backend_error = error
+        self._backend_ready.set()
+
+    async def backend(self) -> BackendClient:
+        """The backend client, once built; :class:`BackendError` if it could not be."""
+        from kiosk.client import BackendError
+
+        await self._backend_ready.wait()
+        if self._backend is None:
+            raise BackendError(
+                _("The clinic's system cannot be reached right now."), retryable=False
+            )
+        return self._backend
+
+    async def on_unmount(self) -> None:
+        if self._backend is not None:
+            await self._backend.aclose()
+        if self._own_outbox:
+            self.submissions.outbox.close()
+
+    def action_ignore(self) -> None:
+        """Swallow a key that must do nothing at a lobby terminal."""
+
+    def action_staff(self) -> None:
+        """F12: the staff PIN prompt (see kiosk.staff_pin)."""
+        from screens.staff_pin import open_staff_prompt
+
+        open_staff_prompt(self)
+
+    # -- crashes --------------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash: log where (never what), wipe, and show a fresh Welcome; no traceback.
+
+        A crash in the app's own handlers, or crashes that repeat, end the app with
+        CRASH_EXIT_CODE instead: :func:`kiosk.lockdown.run_supervised` starts a fresh one."""
+        from textual._context import active_message_pump
+
+        log_crash(error)
+        in_app = active_message_pump.get(None) is self  # the app's own loop has stopped
+        if not in_app and self._crashes.record() and self.is_running:
+            self.call_later(self.reset_to_welcome, after_crash=True)
+        else:
+            self.exit(return_code=CRASH_EXIT_CODE)
+
+    def _say_sorry(self) -> None:
+        self.notify(
+            _("Sorry, something went wrong. Please start again."),
+            title=_("We are sorry"),
+            severity="warning",
+            timeout=10,
+        )
+
+    # -- idle -------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.Paste):
+            self.idle.touch()
+        await super().on_event(event)
+
+    def idle_tick(self) -> None:
+        """Every second: act on an idle terminal (Textual's own ``check_idle`` is another thing)."""
+        check_idle(self)
+
+    def reset_to_welcome(self, *, after_crash: bool = False) -> None:
+        """Wipe any visit and leave exactly one, fresh, Welcome screen."""
+        from screens.welcome import WelcomeScreen
+
+        self.end_visit()
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(WelcomeScreen())
+        self.idle.touch()
+        if after_crash:
+            self._say_sorry()
+
+    # -- the visit ----------------------------------------------------------------------
+
+    def start_applicant_visit(self) -> None:
+        """Begin a new applicant visit at its first step."""
+        self.end_visit(show_welcome=False)
+        questionnaires = load_portal_questionnaires(self.portal)
+        visit = Visit(portal=self.portal, questionnaires=questionnaires, language=self.language)
+        for entry, answers in zip(questionnaires, visit.answers, strict=True):
+            answers.update(fresh_answers(entry.questionnaire))
+        self.visit = visit
+        self.steps = (
+            Step("name"),
+            *(Step("consent", i) for i in range(len(self.portal.consents))),
+            *(
+                Step("page", q, p)
+                for q, entry in enumerate(questionnaires)
+                for p in range(len(entry.questionnaire.pages()))
+            ),
+            Step("review"),
+        )
+        log.info("applicant visit started")
+        self._push_step(0)
+
+    def step_is_shown(self, step: Step) -> bool:
+        """A page is skipped when every question on it is disabled by enableWhen."""
+        if step.kind != "page" or self.visit is None:
+            return True
+        q = self.visit.questionnaires[step.index].questionnaire
+        answers = self.visit.answers[step.index]
+        page = q.pages()[step.page]
+        return any(is_enabled(q, item.link_id, answers) for item in page.items)
+
+    def advance(self, from_step: int) -> None:
+        """Go to the step after *from_step*, skipping pages with nothing to ask."""
+        nxt = from_step + 1
+        while nxt < len(self.steps) - 1 and not self.step_is_shown(self.steps[nxt]):
+            nxt += 1
+        self._push_step(nxt)
+
+    def _push_step(self, index: int, *, editing: bool = False) -> None:
+        from screens.steps import screen_for_step
+
+        self.push_screen(screen_for_step(self.steps[index], index, editing=editing))
+
+    def first_step_with_problems(self) -> int | None:
+        """The first questionnaire page that still has a problem, if any."""
+        if self.visit is None:
+            return None
+        for index, step in enumerate(self.steps):
+            if step.kind != "page" or not self.step_is_shown(step):
+                continue
+            q = self.visit.questionnaires[step.index].questionnaire
+            page = q.pages()[step.page]
+            if problems(q, self.visit.answers[step.index], page.items):
+                return index
+        return None
+
+    def edit_step(self, index: int) -> None:
+        """From the review, open one page to change its answers."""
+        self._push_step(index, editing=True)
+
+    def finish_edit(self) -> None:
+        """After a change from the review: the next page with a problem, or the review again."""
+        self.pop_screen()
+        pending = self.first_step_with_problems()
+        if pending is not None:
+            self._push_step(pending, editing=True)
+
+    def end_visit(self, *, show_welcome: bool = True) -> None:
+        """Wipe the visit and return to Welcome, leaving no screen of it behind."""
+        visit, self.visit = self.visit, None
+        self.steps = ()
+        if visit is not None:
+            visit.wipe()
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if show_welcome:
+            self.reset_preferences()
+
+    def use_portal(self, name: str) -> None:
+        """On Welcome, the visitor chose the portal *name*: its brand, words and forms."""
+        if self.visit is not None or name not in {p.name for p in self.config.portals}:
+            return
+        self.portal = self.config.portal(name)
+        self.title = self.portal.title
+        self.apply_portal_theme()
+        self.preferences_version += 1
+        self.call_later(self.screen.refresh_preferences)  # type: ignore[attr-defined]
+
+    def show_farewell(self, message: str) -> None:
+        """End the visit and thank the visitor with *message* before Welcome returns."""
+        from screens.farewell import FarewellScreen
+
+        self.end_visit(show_welcome=False)
+        self.push_screen(FarewellScreen(message, self.config.confirmation_seconds))
+
+    def switch_portal(self, name: str) -> None:
+        """Staff: run portal *name* from now on (the current visit is wiped)."""
+        self.end_visit()
+        self.portal = self.config.portal(name)
+        self.apply_portal_theme()
+        self.title = self.portal.title
+        log.info("portal switched", extra={"event": "portal_switch", "portal": name})
+        self.reset_to_welcome()
+
+    def show_confirmation(self, reference: str | None) -> None:
+        """End the visit and show its reference number."""
+        from screens.confirmation import ConfirmationScreen
+
+        self.end_visit(show_welcome=False)
+        self.push_screen(ConfirmationScreen(reference, self.config.confirmation_seconds))

@@ -1,0 +1,247 @@
+"""The ``kiosk`` command: run the kiosk, check a config file, drive the kiosk headless.
+
+Imports of Textual and the rest are deferred to the subcommand that needs them, so
+``kiosk --version`` and ``kiosk check-config`` answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from kiosk import __version__
+
+EXIT_INVALID_CONFIG = 2
+EXIT_OUTBOX_KEY = 3
+
+
+def _add_run_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    # Subcommands repeat these options; SUPPRESS keeps them from overwriting the top level's.
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--config",
+        default=default,
+        type=Path,
+        metavar="FILE",
+        help="configuration file (default: $KIOSK_CONFIG, else config/kiosk.toml)",
+    )
+    parser.add_argument(
+        "--portal", default=default, metavar="NAME", help="run this portal (default: the first)"
+    )
+    parser.add_argument(
+        "--database",
+        default=default,
+        metavar="URL",
+        help="embedded backend only: SQLAlchemy database URL (default: SQLite in the data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full command-line grammar."""
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description="Lobby Kiosk: applicant sign-in and pickup codes at a lobby terminal. "
+        "With no command, runs the kiosk full-screen.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_run_options(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run the kiosk full-screen (the default)")
+    _add_run_options(run)
+
+    check = commands.add_parser(
+        "check-config",
+        help="validate a configuration file and the files it names",
+        description="Validate a configuration file and every file it names. Exits 0 when it "
+        "is valid; otherwise prints each problem as 'path.to.field: reason' and exits 2.",
+    )
+    check.add_argument("file", nargs="?", type=Path, metavar="FILE")
+
+    pin = commands.add_parser(
+        "set-staff-pin",
+        help="set the staff PIN (stored as an argon2 hash in the configuration file)",
+        description="Ask for a new staff PIN (4 to 12 digits) twice and write its argon2 "
+        "hash as staff_pin_hash into the configuration file. The PIN itself is not stored.",
+    )
+    pin.add_argument("file", nargs="?", type=Path, metavar="FILE")
+    pin.add_argument(
+        "--pin-stdin", action="store_true", help="read the PIN from one line of stdin (scripts)"
+    )
+
+    drive = commands.add_parser(
+        "drive",
+        help="run the kiosk headless and perform scenarios' steps",
+        description="Run the kiosk headless and perform the [[step]] tables of each scenario "
+        "file in order, each on a fresh kiosk. Exits 0 when every step passed, 1 when one "
+        "failed, 2 when a scenario or the configuration is invalid. A failing step leaves "
+        "SCENARIO-failed.svg beside the --junit report (or in --screenshots DIR).",
+    )
+    drive.add_argument("scenario", type=Path, nargs="+", metavar="SCENARIO.toml")
+    _add_run_options(drive)
+    drive.add_argument(
+        "--junit", type=Path, metavar="FILE", help="write a JUnit XML report, one case a scenario"
+    )
+    drive.add_argument("--screenshots", type=Path, metavar="DIR", help="folder for SVG screenshots")
+    drive.add_argument(
+        "--size", default="100x36", metavar="COLSxROWS", help="terminal size (default 100x36)"
+    )
+    from kiosk.questionnaire_cli import add_parser as add_questionnaire_parser
+
+    add_questionnaire_parser(commands)
+    _add_tooling_commands(commands)
+    return parser
+
+
+def _add_tooling_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``kiosk smoke`` and ``kiosk web`` (issue 9)."""
+    smoke = commands.add_parser(
+        "smoke",
+        help="start the kiosk headless, time until Welcome takes input, and exit",
+        description="Start the kiosk headless and wait until Welcome has rendered and takes "
+        "a key. Prints 'ready in N ms' and exits 0, or prints the reason and exits 1.",
+    )
+    _add_run_options(smoke)
+    smoke.add_argument(
+        "--timeout", type=float, default=30.0, metavar="SECONDS", help="give up after (default 30)"
+    )
+    web = commands.add_parser(
+        "web",
+        help="serve the kiosk in a web page (textual-serve)",
+        description="Serve the kiosk in a web page: each browser tab runs its own kiosk.",
+    )
+    _add_run_options(web)
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    web.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    web.add_argument(
+        "--public-url", metavar="URL", help="the URL browsers use, when behind a proxy"
+    )
+
+
+def _load_or_report(path: Path | None):  # type: ignore[no-untyped-def]
+    from kiosk.config import ConfigError, default_config_path, load_config
+
+    source = path or default_config_path()
+    try:
+        return load_config(source)
+    except ConfigError as exc:
+        print(f"{source}: the configuration is not valid:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return None
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    from kiosk.config import default_config_path
+
+    source = args.file or default_config_path()
+    config = _load_or_report(source)
+    if config is None:
+        return EXIT_INVALID_CONFIG
+    print(f"{source}: ok ({len(config.portals)} portal(s))")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    config = _load_or_report(args.config)
+    if config is None:
+        return EXIT_INVALID_CONFIG
+    if args.portal and args.portal not in {p.name for p in config.portals}:
+        print(f"--portal: no portal named {args.portal!r} in the configuration", file=sys.stderr)
+        return EXIT_INVALID_CONFIG
+    from kiosk.crypto import OutboxKeyError
+    from kiosk.outbox import OutboxError, open_outbox
+
+    try:
+        outbox = open_outbox(config.outbox)
+    except (OutboxKeyError, OutboxError) as exc:
+        print(f"kiosk: the outbox cannot be opened: {exc}", file=sys.stderr)
+        return EXIT_OUTBOX_KEY
+    from kiosk.logs import configure_logging
+
+    configure_logging()
+    from kiosk.app import KioskApp
+    from kiosk.lockdown import run_supervised
+
+    def make_app(after_crash: bool) -> KioskApp:
+        return KioskApp(
+            config,
+            portal=args.portal,
+            database_url=args.database,
+            outbox=outbox,
+            after_crash=after_crash,
+            handle_signals=True,
+        )
+
+    try:
+        return run_supervised(make_app)  # type: ignore[arg-type]
+    finally:
+        outbox.close()
+
+
+def cmd_set_staff_pin(args: argparse.Namespace) -> int:
+    from getpass import getpass
+
+    from kiosk.config import ConfigError, default_config_path, read_config_file
+    from kiosk.staff_pin import PinRefused, hash_pin, write_pin_hash
+
+    source = args.file or default_config_path()
+    try:
+        read_config_file(source)  # the file must be one the kiosk can read before and after
+    except ConfigError as exc:
+        print(f"{source}: the configuration is not valid:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_INVALID_CONFIG
+    if args.pin_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = getpass("New staff PIN (4 to 12 digits): ")
+        if getpass("The same PIN again: ") != pin:
+            print("kiosk: the two PINs differ; nothing was changed", file=sys.stderr)
+            return 1
+    try:
+        pin_hash = hash_pin(pin)
+    except PinRefused as exc:
+        print(f"kiosk: {exc}; nothing was changed", file=sys.stderr)
+        return 1
+    write_pin_hash(source, pin_hash)
+    print(f"{source}: staff PIN set")
+    return 0
+
+
+def cmd_drive(args: argparse.Namespace) -> int:
+    from kiosk.drive import drive_main
+
+    return drive_main(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``kiosk`` console script."""
+    started = time.perf_counter()
+    args = build_parser().parse_args(argv)
+    if args.command == "check-config":
+        return cmd_check_config(args)
+    if args.command == "set-staff-pin":
+        return cmd_set_staff_pin(args)
+    if args.command == "drive":
+        return cmd_drive(args)
+    if args.command == "questionnaire":
+        from kiosk.questionnaire_cli import main as questionnaire_main
+
+        return questionnaire_main(args)
+    if args.command == "smoke":
+        from kiosk.smoke import smoke_main
+
+        return smoke_main(args, started)
+    if args.command == "web":
+        from kiosk.web import web_main
+
+        return web_main(args)
+    return cmd_run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

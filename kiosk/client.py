@@ -1,0 +1,378 @@
+"""The kiosk's HTTP client for its backend: one code path, remote or embedded.
+
+With a backend URL the client talks HTTP over the network. Without one, the reference
+server's ASGI app runs in-process behind ``httpx.ASGITransport``: the same requests,
+the same JSON, only no socket. Building the embedded app imports FastAPI and SQLAlchemy,
+so :func:`connect` is meant to run in a worker once the first screen is up.
+
+Every request carries the terminal's bearer token: read from ``[backend] token_file`` for a
+remote backend; the embedded backend provisions its own (kept in the user data folder, or
+in ``token_file`` when one is configured).
+
+Failures raise :class:`BackendError`, whose ``message`` is localized for the visitor and
+whose ``error`` is the server's stable error name (``code_invalid``, ``terminal_locked``,
+``username_taken``, ...); a lock-out also gives ``retry_after`` in seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from kiosk import __version__
+from kiosk.config import BackendConfig
+from kiosk.i18n import _, ngettext
+from kiosk.pickup_models import PickupStatus, Redemption, Verification
+from kiosk.session import ConsentSignature
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_BASE_URL = "http://embedded-backend"
+EMBEDDED_TERMINAL = "embedded-kiosk"
+"""The embedded backend's token is for this terminal unless ``connect`` is told otherwise."""
+_RETRY_DELAYS = (0.5, 1.5)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the backend answered to a submission."""
+
+    chart_id: int
+    reference: str
+    created: bool
+
+
+class BackendError(Exception):
+    """The backend could not take the request; ``message`` is for the visitor (localized).
+
+    ``error`` names what went wrong (the server's ``error`` field, or ``password_rejected``
+    and ``username_invalid`` for those fields' validation problems); ``retry_after`` is the
+    number of seconds to wait for a ``terminal_locked`` lock-out.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool,
+        status: int | None = None,
+        error: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retryable = retryable
+        self.status = status
+        self.error = error
+        self.retry_after = retry_after
+
+
+def _wait_message(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return ngettext(
+        "Too many attempts from this terminal. Please try again in %(minutes)d minute.",
+        "Too many attempts from this terminal. Please try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _refusal_message(error: str | None) -> str:
+    """The visitor's message for a refusal the server named *error*."""
+    messages = {
+        "code_malformed": _(
+            "This code is incomplete or has a typo. Please check it and try again."
+        ),
+        "code_invalid": _(
+            "This code cannot be used. Please check it, or ask the front desk for a new one."
+        ),
+        "date_of_birth_required": _("Please enter your date of birth."),
+        "date_of_birth_mismatch": _("The date of birth does not match our records."),
+        "username_taken": _("This username is taken. Please choose another."),
+        "username_invalid": _(
+            "A username has 3 to 64 letters, digits and . _ @ -, starting with a letter or digit."
+        ),
+        "password_rejected": _(
+            "This password cannot be used. Choose one with at least 8 characters that is"
+            " not a common password."
+        ),
+        "redemption_invalid": _("This visit has timed out. Please ask the front desk for help."),
+        "token_missing": _("This terminal is not registered with the clinic's system."),
+        "token_invalid": _("This terminal is not registered with the clinic's system."),
+    }
+    return messages.get(
+        error or "", _("The clinic's system did not accept this. Please ask the front desk.")
+    )
+
+
+def _error_name(response: httpx.Response) -> tuple[str | None, int | None]:
+    """The server's ``error`` and ``retry_after``; field validation problems get a name too."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None, None
+    if not isinstance(body, dict):
+        return None, None
+    error = body.get("error")
+    retry_after = body.get("retry_after")
+    if error is None and response.status_code == 422 and isinstance(body.get("detail"), list):
+        fields = {
+            str(problem.get("loc", [""])[-1])
+            for problem in body["detail"]
+            if isinstance(problem, dict) and problem.get("loc")
+        }
+        if "password" in fields:
+            error = "password_rejected"
+        elif "username" in fields:
+            error = "username_invalid"
+    if retry_after is None and "retry-after" in response.headers:
+        header = response.headers["retry-after"]
+        retry_after = int(header) if header.isdigit() else None
+    return (
+        str(error) if error is not None else None,
+        int(retry_after) if isinstance(retry_after, int) else None,
+    )
+
+
+class BackendClient:
+    """Calls the backend's ``/v1`` API."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self._http = http
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def health(self) -> dict[str, Any]:
+        response = await self._send("GET", "/v1/health")
+        return dict(response.json())
+
+    async def submit_applicant(self, payload: dict[str, Any], idempotency_key: str) -> Receipt:
+        """Send an applicant submission; safe to repeat with the same key."""
+        response = await self._send(
+            "POST", "/v1/applicants", json=payload, headers={"Idempotency-Key": idempotency_key}
+        )
+        body = response.json()
+        return Receipt(
+            chart_id=int(body["chart_id"]),
+            reference=str(body["reference"]),
+            created=bool(body["created"]),
+        )
+
+    # -- pickup codes ---------------------------------------------------------------
+
+    async def verify_code(self, code: str) -> Verification:
+        """Check a pickup code; a code with a typo is refused here, without a request.
+
+        Raises :class:`BackendError` with ``error`` ``code_malformed``, ``code_invalid``
+        (wrong, expired or used: deliberately one answer) or ``terminal_locked``.
+        """
+        response = await self._send("POST", "/v1/pickup/verify", json={"code": _checked(code)})
+        return Verification.model_validate(response.json())
+
+    async def username_available(self, username: str) -> bool:
+        """Whether no login has *username* yet (any case); redeeming checks again."""
+        response = await self._send("POST", "/v1/pickup/username", json={"username": username})
+        return bool(response.json()["available"])
+
+    async def redeem(
+        self,
+        code: str,
+        *,
+        username: str,
+        password: str,
+        date_of_birth: date | None = None,
+        consents: Sequence[ConsentSignature] = (),
+        documents: Sequence[Mapping[str, Any]] = (),
+    ) -> Redemption:
+        """Redeem *code* for a login, with whatever consents and documents are ready.
+
+        *documents* are shaped like the ``documents`` of an applicant submission (questionnaire,
+        title, order_item, document_type, chart_tab, response). Not retried on a network
+        failure: a code is single use, so ask the visitor before trying again.
+        """
+        body: dict[str, Any] = {
+            "code": _checked(code),
+            "username": username,
+            "password": password,
+            "consents": [_consent_body(c) for c in consents],
+            "documents": [dict(d) for d in documents],
+        }
+        if date_of_birth is not None:
+            body["date_of_birth"] = date_of_birth.isoformat()
+        response = await self._send("POST", "/v1/pickup/redeem", json=body, retry=False)
+        return Redemption.model_validate(response.json())
+
+    async def sign_consents(
+        self, redemption: str, consents: Sequence[ConsentSignature]
+    ) -> PickupStatus:
+        """Record consents signed after redeeming; what is still due comes back."""
+        body = {"redemption": redemption, "consents": [_consent_body(c) for c in consents]}
+        response = await self._send("POST", "/v1/pickup/consents", json=body)
+        return PickupStatus.model_validate(response.json())
+
+    async def file_documents(
+        self, redemption: str, documents: Sequence[Mapping[str, Any]]
+    ) -> PickupStatus:
+        """File completed questionnaires after redeeming; what is still due comes back."""
+        body = {"redemption": redemption, "documents": [dict(d) for d in documents]}
+        response = await self._send("POST", "/v1/pickup/documents", json=body)
+        return PickupStatus.model_validate(response.json())
+
+    async def pickup_status(self, redemption: str) -> PickupStatus:
+        """What is still due under a redemption."""
+        response = await self._send("POST", "/v1/pickup/status", json={"redemption": redemption})
+        return PickupStatus.model_validate(response.json())
+
+    async def _send(
+        self, method: str, path: str, *, retry: bool = True, **kwargs: Any
+    ) -> httpx.Response:
+        """Send with a short retry on network failures; map failures to :class:`BackendError`."""
+        for attempt in range(len(_RETRY_DELAYS) + 1):
+            try:
+                response = await self._http.request(method, path, **kwargs)
+            except httpx.TransportError as exc:
+                log.warning("backend unreachable: %s %s (%s)", method, path, type(exc).__name__)
+                if retry and attempt < len(_RETRY_DELAYS):
+                    await asyncio.sleep(_RETRY_DELAYS[attempt])
+                    continue
+                raise BackendError(
+                    _("The clinic's system cannot be reached right now."), retryable=True
+                ) from None
+            if response.status_code >= 500:
+                log.warning("backend error: %s %s -> %s", method, path, response.status_code)
+                raise BackendError(
+                    _("The clinic's system had a problem. Please try again."),
+                    retryable=True,
+                    status=response.status_code,
+                )
+            if response.status_code >= 400:
+                error, retry_after = _error_name(response)
+                log.warning(
+                    "backend refused: %s %s -> %s %s",
+                    method,
+                    path,
+                    response.status_code,
+                    error or "",
+                )
+                if error == "terminal_locked":
+                    wait = retry_after or 60
+                    raise BackendError(
+                        _wait_message(wait),
+                        retryable=True,
+                        status=response.status_code,
+                        error=error,
+                        retry_after=wait,
+                    )
+                raise BackendError(
+                    _refusal_message(error),
+                    retryable=False,
+                    status=response.status_code,
+                    error=error,
+                )
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _checked(code: str) -> str:
+    """*code* in canonical form, or :class:`BackendError` ``code_malformed`` (no request)."""
+    from kiosk.pickup_code import normalize_code  # the code's shape, shared with the server
+
+    canonical = normalize_code(code)
+    if canonical is None:
+        raise BackendError(
+            _refusal_message("code_malformed"), retryable=False, error="code_malformed"
+        )
+    return canonical
+
+
+def _consent_body(consent: ConsentSignature) -> dict[str, Any]:
+    return {
+        "form_id": consent.form_id,
+        "title": consent.title,
+        "version": consent.version,
+        "language": consent.language,
+        "typed_name": consent.typed_name,
+        "signed_at": consent.signed_at.isoformat(),
+    }
+
+
+def _headers(token: str | None) -> dict[str, str]:
+    headers = {"User-Agent": f"lobby-kiosk/{__version__}", "Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return headers
+
+
+def read_token(path: Path) -> str:
+    """The bearer token in the file at *path*; :class:`BackendError` when it cannot be read."""
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        log.error("backend token file cannot be read: %s", type(exc).__name__)
+        raise BackendError(
+            _("This terminal's access key for the clinic's system cannot be read."),
+            retryable=False,
+            error="token_unreadable",
+        ) from None
+    if not token:
+        log.error("backend token file is empty")
+        raise BackendError(
+            _("This terminal's access key for the clinic's system cannot be read."),
+            retryable=False,
+            error="token_unreadable",
+        )
+    return token
+
+
+def embedded_token_path(database_url: str) -> Path:
+    """Where the embedded backend's own token is kept: one file per database, in the user
+    data folder (a token is only valid in the database that issued it)."""
+    from kiosk.paths import user_data_dir
+
+    tag = hashlib.sha256(database_url.encode("utf-8")).hexdigest()[:12]
+    return user_data_dir() / f"embedded-backend-{tag}.token"
+
+
+def connect(
+    backend: BackendConfig, database_url: str | None = None, *, terminal: str = EMBEDDED_TERMINAL
+) -> BackendClient:
+    """A client for *backend*; embedded when it has no URL (blocking: imports the server).
+
+    The embedded backend provisions a token for *terminal* in its own database (reusing
+    the one in its token file while that database accepts it).
+    """
+    timeout = httpx.Timeout(backend.timeout_seconds)
+    if backend.embedded:
+        from kiosk.server.app import create_app
+        from kiosk.server.db import default_database_url
+        from kiosk.server.tokens import ensure_token
+
+        url = database_url or backend.database or default_database_url()
+        app = create_app(url)
+        try:
+            token_path = backend.token_file or embedded_token_path(url)
+            token = ensure_token(app.state.sessions, terminal, token_path)
+        except BaseException:
+            app.state.engine.dispose()
+            raise
+        transport = httpx.ASGITransport(app=app)
+        http = httpx.AsyncClient(
+            transport=transport,
+            base_url=EMBEDDED_BASE_URL,
+            headers=_headers(token),
+            timeout=timeout,
+        )
+    else:
+        assert backend.url is not None
+        token = None if backend.token_file is None else read_token(backend.token_file)
+        http = httpx.AsyncClient(base_url=backend.url, headers=_headers(token), timeout=timeout)
+    return BackendClient(http)

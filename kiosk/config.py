@@ -1,0 +1,424 @@
+"""The kiosk's TOML configuration, parsed into pydantic models and checked with its files.
+
+Paths in the file are relative to the file's own folder. :func:`load_config` returns a
+:class:`KioskConfig` or raises :class:`ConfigError`, whose ``problems`` are lines of the
+form ``path.to.field: reason`` (the same lines ``kiosk check-config`` prints).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from kiosk.branding import colour_problem
+from kiosk.paths import SHIPPED_CONFIG_DIR
+
+CONFIG_ENV_VAR = "KIOSK_CONFIG"
+DEFAULT_CONFIG_NAME = Path("config") / "kiosk.toml"
+
+Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+Label = Annotated[str, Field(min_length=1, max_length=200)]
+HexColour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
+BRAND_MAX = 25
+WORD_MAX = 40
+TICKER_MESSAGE_MAX = 300
+LOGO_MAX_LINES = 12
+LOGO_MAX_WIDTH = 72
+Word = Annotated[str, Field(min_length=1, max_length=WORD_MAX)]
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Za-z0-9]{2,8})*$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BackendConfig(_Strict):
+    """Where the kiosk's backend is: a URL, or (no URL) the reference server in-process."""
+
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    token_file: Path | None = Field(
+        default=None,
+        description="File holding this terminal's bearer token (kiosk-server token create);"
+        " for the embedded backend, where it keeps the token it provisions.",
+    )
+    database: str | None = Field(
+        default=None, description="Embedded backend only: SQLAlchemy URL of its database."
+    )
+    timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 10.0
+
+    @property
+    def embedded(self) -> bool:
+        return self.url is None
+
+    @model_validator(mode="after")
+    def _database_only_when_embedded(self) -> BackendConfig:
+        if self.url is not None and self.database is not None:
+            raise ValueError("give either url (a remote backend) or database (embedded), not both")
+        return self
+
+
+class ConsentConfig(_Strict):
+    """A consent form the visitor signs; its text per language, and how long a signature lasts."""
+
+    id: Name
+    title: Label
+    titles: dict[Language, Label] = Field(
+        default_factory=dict, description="The title in other languages, by language code."
+    )
+    text: dict[str, Path] = Field(description="Language code to the file holding the text.")
+    renewal_interval_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _single_text_is_english(cls, value: Any) -> Any:
+        return {"en": value} if isinstance(value, str) else value
+
+    def title_in(self, language: str) -> str:
+        """The title in *language*, else the title as written."""
+        return self.titles.get(language, self.title)
+
+    @field_validator("text")
+    @classmethod
+    def _at_least_one_text(cls, value: dict[str, Path]) -> dict[str, Path]:
+        if not value:
+            raise ValueError("give the consent text for at least one language")
+        return value
+
+
+class QuestionnaireConfig(_Strict):
+    """A FHIR Questionnaire the portal presents, and how its answers are filed on the chart."""
+
+    file: Path
+    order_item: Label
+    document_type: Label
+    chart_tab: Label
+
+
+class WordsConfig(_Strict):
+    """Replacement words in one language for what the kiosk calls these four (lower case)."""
+
+    applicant: Word | None = None
+    patient: Word | None = None
+    employer: Word | None = None
+    portal: Word | None = None
+
+
+class PortalConfig(_Strict):
+    """One portal: its brand, its applicant department, its consents and questionnaires."""
+
+    name: Name
+    title: Label
+    applicant_department: Label
+    brand: Annotated[str, Field(max_length=BRAND_MAX)] = Field(
+        default="", description="Name in the welcome message (at most 25 characters)."
+    )
+    colour: HexColour = "#1F6FB2"
+    description: Annotated[str, Field(max_length=1000)] = ""
+    login_url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)] | None = Field(
+        default=None, description="The portal's login address, shown as a QR code after pickup."
+    )
+    titles: dict[Language, Label] = Field(
+        default_factory=dict, description="The title in other languages, by language code."
+    )
+    descriptions: dict[Language, Annotated[str, Field(max_length=1000)]] = Field(
+        default_factory=dict, description="The description in other languages."
+    )
+    logo: Path | None = Field(default=None, description="A text-art file shown on Welcome.")
+    ticker: list[Annotated[str, Field(min_length=1, max_length=TICKER_MESSAGE_MAX)]] = Field(
+        default_factory=list, max_length=20
+    )
+    words: dict[Language, WordsConfig] = Field(
+        default_factory=dict, description="Language code to replacement words."
+    )
+    consents: list[ConsentConfig] = Field(default_factory=list)
+    questionnaires: list[QuestionnaireConfig] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_both_spellings(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "color" in data and "colour" not in data:
+            data = {k if k != "color" else "colour": v for k, v in data.items()}
+        return data
+
+    def title_in(self, language: str) -> str:
+        """The title in *language*, else the title as written."""
+        return self.titles.get(language, self.title)
+
+    def description_in(self, language: str) -> str:
+        """The description in *language*, else the description as written."""
+        return self.descriptions.get(language, self.description)
+
+    @field_validator("colour")
+    @classmethod
+    def _readable_colour(cls, value: str) -> str:
+        problem = colour_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+    @model_validator(mode="after")
+    def _unique_consent_ids(self) -> PortalConfig:
+        ids = [c.id for c in self.consents]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"consent ids must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+
+class OutboxConfig(_Strict):
+    """Where unsent submissions wait, and the key that encrypts them (see kiosk.crypto)."""
+
+    database: Path | None = Field(
+        default=None, description="SQLite file (default: outbox.sqlite3 in the data folder)."
+    )
+    key_file: Path | None = Field(
+        default=None,
+        description="Key file, owner-only (default: $KIOSK_OUTBOX_KEY, else "
+        "outbox.key in the config folder, made on first start).",
+    )
+
+
+class KioskConfig(_Strict):
+    """The whole file."""
+
+    terminal: Name
+    language: Annotated[str, Field(min_length=2, max_length=35)] = "en"
+    idle_timeout_seconds: Annotated[int, Field(ge=10, le=3600)] = 90
+    confirmation_seconds: Annotated[int, Field(ge=3, le=600)] = 20
+    idle_warning_seconds: Annotated[int, Field(ge=5, le=600)] = 30
+    staff_pin_hash: Annotated[str, Field(pattern=r"^\$argon2(id|i|d)\$")] | None = None
+    outbox: OutboxConfig = Field(default_factory=OutboxConfig)
+    backend: BackendConfig = Field(default_factory=BackendConfig)
+    portals: list[PortalConfig] = Field(min_length=1)
+    source: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _unique_portal_names(self) -> KioskConfig:
+        names = [p.name for p in self.portals]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"portal names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    def portal(self, name: str | None = None) -> PortalConfig:
+        """The portal called *name*, or the first one."""
+        if name is None:
+            return self.portals[0]
+        for portal in self.portals:
+            if portal.name == name:
+                return portal
+        raise KeyError(name)
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; ``problems`` says why, one ``field.path: reason`` each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ConsentText:
+    """A consent's text in one language, with the version that a signature records."""
+
+    text: str
+    version: str
+
+
+def consent_version(text: str) -> str:
+    """The version of a consent text: a hash of its exact words."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_consent_text(consent: ConsentConfig, language: str, fallback: str = "en") -> ConsentText:
+    """The consent's text in *language* (or *fallback*, or any), with its version."""
+    path = (
+        consent.text.get(language)
+        or consent.text.get(fallback)
+        or next(iter(consent.text.values()))
+    )
+    text = path.read_text(encoding="utf-8")
+    return ConsentText(text=text, version=consent_version(text))
+
+
+def default_config_path() -> Path:
+    """``$KIOSK_CONFIG``, else ``config/kiosk.toml`` in the working folder, else the shipped one."""
+    env = os.environ.get(CONFIG_ENV_VAR)
+    if env:
+        return Path(env)
+    local = Path.cwd() / DEFAULT_CONFIG_NAME
+    if local.exists():
+        return local
+    return SHIPPED_CONFIG_DIR / "kiosk.toml"
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "(file)"
+
+
+def _describe(error: Any) -> str:
+    msg = str(error["msg"])
+    return msg.removeprefix("Value error, ")
+
+
+def parse_config(data: dict[str, Any], base_dir: Path) -> KioskConfig:
+    """Validate *data* and resolve its relative paths against *base_dir*."""
+    try:
+        config = KioskConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(
+            [f"{_field_path(err['loc'])}: {_describe(err)}" for err in exc.errors()]
+        ) from None
+    return _resolve_paths(config, base_dir)
+
+
+def _resolve(base_dir: Path, path: Path) -> Path:
+    return path if path.is_absolute() else (base_dir / path).resolve()
+
+
+def _resolve_paths(config: KioskConfig, base_dir: Path) -> KioskConfig:
+    portals = []
+    for portal in config.portals:
+        consents = [
+            c.model_copy(update={"text": {k: _resolve(base_dir, v) for k, v in c.text.items()}})
+            for c in portal.consents
+        ]
+        questionnaires = [
+            q.model_copy(update={"file": _resolve(base_dir, q.file)}) for q in portal.questionnaires
+        ]
+        logo = None if portal.logo is None else _resolve(base_dir, portal.logo)
+        portals.append(
+            portal.model_copy(
+                update={"consents": consents, "questionnaires": questionnaires, "logo": logo}
+            )
+        )
+    backend = config.backend
+    if backend.token_file is not None:
+        backend = backend.model_copy(update={"token_file": _resolve(base_dir, backend.token_file)})
+    outbox = config.outbox.model_copy(
+        update={
+            name: _resolve(base_dir, path)
+            for name in ("database", "key_file")
+            if (path := getattr(config.outbox, name)) is not None
+        }
+    )
+    return config.model_copy(update={"portals": portals, "backend": backend, "outbox": outbox})
+
+
+def read_config_file(path: Path) -> KioskConfig:
+    """Read and validate the TOML file at *path* (not yet the files it names)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([f"(file): {path} does not exist"]) from None
+    except OSError as exc:
+        raise ConfigError([f"(file): cannot read {path}: {exc.strerror}"]) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError([f"(file): {path} is not UTF-8 text"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"(file): {path} is not valid TOML: {exc}"]) from None
+    config = parse_config(data, path.resolve().parent)
+    return config.model_copy(update={"source": path.resolve()})
+
+
+def _logo_problems(path: Path, where: str) -> list[str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return [f"{where}: {path} does not exist"]
+    except UnicodeDecodeError:
+        return [f"{where}: {path} is not UTF-8 text"]
+    except OSError as exc:
+        return [f"{where}: cannot read {path}: {exc.strerror}"]
+    found = []
+    if len(lines) > LOGO_MAX_LINES:
+        found.append(f"{where}: the logo has {len(lines)} lines; at most {LOGO_MAX_LINES} fit")
+    widest = max((len(line.rstrip()) for line in lines), default=0)
+    if widest > LOGO_MAX_WIDTH:
+        found.append(f"{where}: the logo is {widest} characters wide; at most {LOGO_MAX_WIDTH} fit")
+    return found
+
+
+def _language_problems(portal: PortalConfig, p: int) -> list[str]:
+    from kiosk.i18n import available_languages
+
+    known = set(available_languages())
+    found = [
+        f"portals[{p}].words.{lang}: no catalog for language {lang!r} "
+        f"(known: {', '.join(sorted(known))})"
+        for lang in portal.words
+        if lang not in known
+    ]
+    for c, consent in enumerate(portal.consents):
+        found.extend(
+            f"portals[{p}].consents[{c}].text.{lang}: no catalog for language {lang!r}"
+            for lang in consent.text
+            if lang not in known
+        )
+    return found
+
+
+def check_files(config: KioskConfig) -> list[str]:
+    """Problems with the files that *config* names: consent texts, logos and questionnaires."""
+    from kiosk.i18n import available_languages
+    from kiosk.questionnaire import QuestionnaireRefused, load_questionnaire
+
+    problems: list[str] = []
+    if config.language not in available_languages():
+        problems.append(f"language: no catalog for language {config.language!r}")
+    for p, portal in enumerate(config.portals):
+        problems.extend(_language_problems(portal, p))
+        if portal.logo is not None:
+            problems.extend(_logo_problems(portal.logo, f"portals[{p}].logo"))
+        for c, consent in enumerate(portal.consents):
+            for lang, path in consent.text.items():
+                where = f"portals[{p}].consents[{c}].text.{lang}"
+                try:
+                    text = path.read_text(encoding="utf-8")
+                except FileNotFoundError:
+                    problems.append(f"{where}: {path} does not exist")
+                except UnicodeDecodeError:
+                    problems.append(f"{where}: {path} is not UTF-8 text")
+                except OSError as exc:
+                    problems.append(f"{where}: cannot read {path}: {exc.strerror}")
+                else:
+                    if not text.strip():
+                        problems.append(f"{where}: {path} is empty")
+        for q, entry in enumerate(portal.questionnaires):
+            where = f"portals[{p}].questionnaires[{q}].file"
+            try:
+                load_questionnaire(entry.file)
+            except QuestionnaireRefused as exc:
+                problems.extend(f"{where}: {reason}" for reason in exc.reasons)
+    return problems
+
+
+def load_config(path: Path | None = None) -> KioskConfig:
+    """Read, validate and check the configuration and every file it names."""
+    config = read_config_file(path or default_config_path())
+    problems = check_files(config)
+    if problems:
+        raise ConfigError(problems)
+    return config

@@ -1,0 +1,19 @@
+"""Where the kiosk finds its shipped files and keeps its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+"""The checkout (or editable install) root that holds config/ and locales/."""
+
+LOCALES_DIR = PROJECT_ROOT / "locales"
+SHIPPED_CONFIG_DIR = PROJECT_ROOT / "config"
+APP_NAME = "lobby-kiosk"
+
+
+def user_data_dir() -> Path:
+    """The per-user data directory (created on demand)."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False, ensure_exists=True)

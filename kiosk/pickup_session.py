@@ -1,0 +1,77 @@
+"""A pickup-code visit: the code, who it belongs to (masked), the login being made.
+
+It is a :class:`Visit`, so the consent, questionnaire and review screens of the applicant
+visit serve it too. The visitor's real name never reaches the terminal, only its masked
+form (``J*** D***``); a consent is signed by typing the full name, checked against those
+initials.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from kiosk.i18n import _
+from kiosk.names import normalize_name
+from kiosk.pickup_client import ConsentDue, QuestionnaireDue, Verification
+from kiosk.session import Visit
+
+
+@dataclass(eq=False)
+class PickupVisit(Visit):
+    """The state of one pickup-code visit; :meth:`wipe` forgets all of it."""
+
+    code: str = ""
+    masked_name: str = ""
+    date_of_birth_required: bool = False
+    date_of_birth: date | None = None
+    dob_text: str = ""
+    """What was typed as the date of birth, kept even when it does not parse."""
+    username: str = ""
+    password: str = ""
+    consents_due: tuple[ConsentDue, ...] = ()
+    assigned: tuple[QuestionnaireDue, ...] = ()
+    not_here: tuple[QuestionnaireDue, ...] = ()
+    """Assigned questionnaires this terminal does not have: done later, in the portal."""
+    submit_attempted: bool = False
+    """A redemption was sent and its answer may have been lost."""
+    problems: dict[str, str] = field(default_factory=dict)
+    """Problems the backend found, by field id (``dob``, ``username``, ``password``)."""
+
+    def accept(self, code: str, verification: Verification) -> None:
+        self.code = code
+        self.masked_name = verification.masked_name
+        self.date_of_birth_required = verification.date_of_birth_required
+        self.consents_due = verification.consents_due
+
+    @property
+    def initials(self) -> tuple[str, ...]:
+        """The first letters of the masked name's parts."""
+        return tuple(part[0].casefold() for part in self.masked_name.split() if part)
+
+    def signature_label(self) -> str:
+        return _("Type your full name to sign ({masked}):").format(masked=self.masked_name)
+
+    def signature_problem(self, typed: str) -> str | None:
+        name = normalize_name(typed)
+        if not name:
+            return _("Type your full name to sign.")
+        parts = name.split()
+        initials = self.initials
+        if len(parts) < 2 or len(initials) < 2:
+            return _("Type your first and last name.")
+        if (parts[0][0].casefold(), parts[-1][0].casefold()) != (initials[0], initials[-1]):
+            return _("Type your name as it is on your record: {masked}").format(
+                masked=self.masked_name
+            )
+        return None
+
+    def wipe(self) -> None:
+        super().wipe()
+        self.code = ""
+        self.masked_name = ""
+        self.date_of_birth = None
+        self.dob_text = ""
+        self.username = ""
+        self.password = ""
+        self.problems.clear()

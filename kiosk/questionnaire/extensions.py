@@ -1,0 +1,108 @@
+"""Which FHIR extensions the engine uses, may ignore, or must refuse.
+
+Extensions are identified by URL. Those the engine implements are read by the loader
+(:mod:`kiosk.questionnaire.itemext`); an extension is *ignored* only when it cannot
+change which answers are valid or what the response contains (rendering hints, help
+texts, hints for server-side data extraction and pre-population); known features the
+engine does not implement are refused by name, and any other URL is refused as unknown.
+"""
+
+from __future__ import annotations
+
+from kiosk.i18n import _
+
+CORE = "http://hl7.org/fhir/StructureDefinition/"
+SDC = "http://hl7.org/fhir/uv/sdc/StructureDefinition/"
+
+# The extensions the loader reads (each one in exactly one place).
+ITEM_CONTROL = CORE + "questionnaire-itemControl"
+CHOICE_ORIENTATION = CORE + "questionnaire-choiceOrientation"
+ENTRY_FORMAT = CORE + "entryFormat"
+HIDDEN = CORE + "questionnaire-hidden"
+MIN_OCCURS = CORE + "questionnaire-minOccurs"
+MAX_OCCURS = CORE + "questionnaire-maxOccurs"
+UNIT = CORE + "questionnaire-unit"
+UNIT_OPTION = CORE + "questionnaire-unitOption"
+MIN_LENGTH = CORE + "minLength"
+REGEX = CORE + "regex"
+MIN_VALUE = CORE + "minValue"
+MAX_VALUE = CORE + "maxValue"
+MAX_DECIMAL_PLACES = CORE + "maxDecimalPlaces"
+VARIABLE = CORE + "variable"
+CALCULATED = SDC + "sdc-questionnaire-calculatedExpression"
+INITIAL_EXPRESSION = SDC + "sdc-questionnaire-initialExpression"
+LAUNCH_CONTEXT = SDC + "sdc-questionnaire-launchContext"
+OPTION_PREFIX = CORE + "questionnaire-optionPrefix"
+OPTION_EXCLUSIVE = CORE + "questionnaire-optionExclusive"
+WEIGHTS = frozenset({CORE + "ordinalValue", CORE + "itemWeight", CORE + "iso21090-CO-value"})
+"""ordinalValue, its R5 name itemWeight, and its pre-R4 name."""
+VALIDATION_TEXT = "http://biodesign.stanford.edu/fhir/StructureDefinition/validationtext"
+"""ResearchKitOnFHIR's message for a failed regex; shown to the visitor."""
+TRANSLATION = CORE + "translation"
+
+ITEM_EXTENSIONS: frozenset[str] = frozenset(
+    {
+        ITEM_CONTROL, CHOICE_ORIENTATION, ENTRY_FORMAT, HIDDEN, MIN_OCCURS, MAX_OCCURS, UNIT,
+        UNIT_OPTION, MIN_LENGTH, REGEX, MIN_VALUE, MAX_VALUE, MAX_DECIMAL_PLACES, VARIABLE,
+        CALCULATED, INITIAL_EXPRESSION, VALIDATION_TEXT,
+    }
+)  # fmt: skip
+"""Read by the loader on items."""
+
+OPTION_EXTENSIONS: frozenset[str] = frozenset({OPTION_PREFIX, OPTION_EXCLUSIVE, *WEIGHTS})
+"""Read by the loader on answerOption (and on ValueSet concepts, for the weights)."""
+
+ROOT_EXTENSIONS: frozenset[str] = frozenset({VARIABLE, LAUNCH_CONTEXT})
+"""Read by the loader on the Questionnaire itself."""
+
+IGNORED_EXTENSIONS: frozenset[str] = frozenset(
+    {
+        CORE + "questionnaire-displayCategory",
+        CORE + "rendering-xhtml",
+        CORE + "rendering-markdown",
+        CORE + "rendering-style",
+        CORE + "questionnaire-supportLink",
+        TRANSLATION,  # read where it belongs (on _text, _title, _display ...)
+        # Server-side data extraction and pre-population from observations: the response
+        # is the same with or without them.
+        SDC + "sdc-questionnaire-itemExtractionContext",
+        SDC + "sdc-questionnaire-observationLinkPeriod",
+        SDC + "sdc-questionnaire-observationExtract",
+        # Where a server would expand value sets; the kiosk only uses contained ones and
+        # refuses the rest, so it is never consulted.
+        CORE + "terminology-server",
+        SDC + "sdc-questionnaire-preferredTerminologyServer",
+    }
+)
+"""Cosmetic or server-side extensions, ignored wherever they appear."""
+
+IGNORED_ON_UNAVAILABLE: frozenset[str] = frozenset(
+    {CORE + "mimeType", CORE + "maxSize", CORE + "questionnaire-referenceResource",
+     CORE + "questionnaire-referenceProfile", SDC + "sdc-questionnaire-referenceFilter"}
+)  # fmt: skip
+"""Ignored on attachment and reference items, which the kiosk never answers."""
+
+REFUSED_EXTENSIONS: dict[str, str] = {
+    SDC + "sdc-questionnaire-enableWhenExpression": "enableWhenExpression",
+    SDC + "sdc-questionnaire-answerExpression": "answerExpression",
+    SDC + "sdc-questionnaire-candidateExpression": "candidateExpression",
+    SDC + "sdc-questionnaire-contextExpression": "contextExpression",
+    SDC + "sdc-questionnaire-answerOptionsToggleExpression": "answerOptionsToggleExpression",
+    CORE + "questionnaire-constraint": "questionnaire-constraint",
+    CORE + "questionnaire-sliderStepValue": "sliderStepValue",
+    CORE + "questionnaire-signatureRequired": "signatureRequired",
+    CORE + "cqf-expression": "cqf-expression",
+    SDC + "sdc-questionnaire-subQuestionnaire": "subQuestionnaire",
+}
+"""Known features that change valid answers or the response: refused, named by feature."""
+
+
+def extension_problem(url: str, *, handled: frozenset[str] = frozenset()) -> str | None:
+    """``None`` if the extension at *url* is read by the caller (*handled*) or may be
+    ignored, else the (localized) reason to refuse it."""
+    if url in handled or url in IGNORED_EXTENSIONS:
+        return None
+    feature = REFUSED_EXTENSIONS.get(url)
+    if feature is not None:
+        return _("'{feature}' is not supported").format(feature=feature)
+    return _("extension '{url}' is not supported").format(url=url)

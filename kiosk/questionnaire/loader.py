@@ -1,0 +1,745 @@
+"""Turn Questionnaire JSON into the model, or refuse it with every reason at once.
+
+Refusal reasons are localized and meant for staff: each names the item's linkId (or the
+file, for problems of the file itself or of items without a usable linkId).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kiosk.i18n import _
+from kiosk.questionnaire import extensions as ext
+from kiosk.questionnaire.constraints import check_value
+from kiosk.questionnaire.fhirpath import STANDARD_NAMES, Expression
+from kiosk.questionnaire.itemext import (
+    ItemSettings,
+    option_settings,
+    read_item_settings,
+    variable_of,
+)
+from kiosk.questionnaire.itemtypes import spec_for
+from kiosk.questionnaire.jsonshape import (
+    Report,
+    check_extensions,
+    check_keys,
+    extensions,
+    one_value,
+    optional_bool,
+    optional_str,
+    translations_of,
+)
+from kiosk.questionnaire.model import (
+    UNAVAILABLE_TYPES,
+    AnswerOption,
+    AnswerValue,
+    Coding,
+    EnableWhen,
+    Item,
+    ItemType,
+    Questionnaire,
+    QuestionnaireRefused,
+    Variable,
+)
+from kiosk.questionnaire.textentry import AnswerError
+from kiosk.questionnaire.values import VALUE_KINDS, same_value, value_kind
+from kiosk.questionnaire.valuesets import contained_value_sets, options_from
+
+MAX_DEPTH = 30
+"""Items nested deeper than this are refused (and recursion stays bounded)."""
+
+_TOP_LEVEL_KEYS = frozenset(
+    {
+        "resourceType", "id", "meta", "language", "text", "contained", "extension", "url",
+        "identifier", "version", "name", "title", "derivedFrom", "status", "experimental",
+        "subjectType", "date", "publisher", "contact", "description", "useContext",
+        "jurisdiction", "purpose", "copyright", "approvalDate", "lastReviewDate",
+        "effectivePeriod", "code", "item",
+    }
+)  # fmt: skip
+_ITEM_KEYS = frozenset(
+    {
+        "id", "extension", "linkId", "definition", "code", "prefix", "text", "type",
+        "enableWhen", "enableBehavior", "required", "repeats", "readOnly", "maxLength",
+        "answerValueSet", "answerOption", "initial", "item",
+    }
+)  # fmt: skip
+_ENABLE_WHEN_KEYS = frozenset({"id", "extension", "question", "operator"})
+_OPTION_KEYS = frozenset({"id", "extension", "initialSelected"})
+_INITIAL_KEYS = frozenset({"id", "extension"})
+_TOP_LEVEL_STRINGS = ("id", "url", "version", "name", "title", "language")
+OPERATORS = ("exists", "=", "!=", ">", "<", ">=", "<=")
+_ORDERED_KINDS = frozenset({"Integer", "Decimal", "Date", "DateTime", "Time", "String", "Quantity"})
+
+
+def load(path: str | Path) -> Questionnaire:
+    """Read *path* as UTF-8 JSON and parse it (decimals kept exact)."""
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise _refused(source, _("file not found")) from None
+    except OSError as error:
+        problem = _("cannot read the file ({error})").format(error=error.strerror or error)
+        raise _refused(source, problem) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _refused(source, _("the file is not UTF-8 text")) from None
+    try:
+        data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        problem = _("not valid JSON (line {line}, column {column}: {error})").format(
+            line=error.lineno, column=error.colno, error=error.msg
+        )
+        raise _refused(source, problem) from None
+    except (ValueError, RecursionError):
+        raise _refused(source, _("not valid JSON")) from None
+    return parse(data, source)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _refused(source: str, problem: str) -> QuestionnaireRefused:
+    return QuestionnaireRefused([_file_reason(source, problem)], source)
+
+
+def _file_reason(source: str, problem: str) -> str:
+    return _("{source}: {problem}").format(source=source or _("questionnaire"), problem=problem)
+
+
+def parse(data: object, source: str = "") -> Questionnaire:
+    """Build a :class:`Questionnaire` from decoded JSON or raise :class:`QuestionnaireRefused`."""
+    return _Loader(source).questionnaire(data)
+
+
+class _Loader:
+    """One pass over the JSON that collects every reason before giving up."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.reasons: list[str] = []
+        self.declared: set[str] = set()
+        self.order: list[str] = []  # linkIds in document order
+        self.built: dict[str, Item] = {}
+        self.parents: dict[str, str | None] = {}
+        self.faulty: set[str] = set()  # linkIds already refused on their own account
+        self.value_sets: dict[str, dict[str, Any]] = {}
+
+    # -- reporting -----------------------------------------------------------------------
+
+    def file_problem(self, problem: str) -> None:
+        self.reasons.append(_file_reason(self.source, problem))
+
+    def reporter(self, link_id: str | None, path: str) -> Report:
+        if link_id is None:
+            where = _("item at {path}").format(path=path)
+            return lambda problem: self.file_problem(
+                _("{where}: {problem}").format(where=where, problem=problem)
+            )
+
+        def report(problem: str) -> None:
+            self.faulty.add(link_id)
+            self.reasons.append(
+                _("item '{link_id}': {problem}").format(link_id=link_id, problem=problem)
+            )
+
+        return report
+
+    def refuse(self) -> QuestionnaireRefused:
+        unique = list(dict.fromkeys(self.reasons))  # an item may repeat one extension
+        return QuestionnaireRefused(unique, self.source)
+
+    # -- the resource --------------------------------------------------------------------
+
+    def questionnaire(self, data: object) -> Questionnaire:
+        if not isinstance(data, dict):
+            self.file_problem(_("the JSON is not an object"))
+            raise self.refuse()
+        resource_type = data.get("resourceType")
+        if resource_type != "Questionnaire":
+            self.file_problem(
+                _("resourceType is '{found}', expected 'Questionnaire'").format(found=resource_type)
+            )
+            raise self.refuse()
+
+        report = self.file_problem
+        check_keys(data, _TOP_LEVEL_KEYS, report)
+        check_extensions(data, report, handled=ext.ROOT_EXTENSIONS)
+        variables, launch_contexts = self.root_extensions(data, report)
+        fields = {key: optional_str(data, key, report) for key in _TOP_LEVEL_STRINGS}
+        title_translations = translations_of(data.get("_title"), report)
+        self.value_sets = contained_value_sets(data)
+        raw_items = data.get("item")
+        items: list[Item] = []
+        if not isinstance(raw_items, list) or not raw_items:
+            report(_("the questionnaire has no items"))
+        else:
+            items = self.items(raw_items, "item", None, 1)
+        self.check_enable_when()
+        if self.reasons:
+            raise self.refuse()
+        questionnaire = Questionnaire(
+            id=fields["id"],
+            url=fields["url"],
+            version=fields["version"],
+            name=fields["name"],
+            title=fields["title"] or fields["name"] or fields["id"] or "",
+            items=tuple(items),
+            language=fields["language"],
+            title_translations=title_translations,
+            variables=variables,
+            launch_contexts=launch_contexts,
+            raw=data,
+        )
+        self.check_expressions(questionnaire)
+        if self.reasons:
+            raise self.refuse()
+        return questionnaire
+
+    def check_expressions(self, questionnaire: Questionnaire) -> None:
+        """Expressions may only name what is defined, and compute items outside repeats."""
+        known = set(STANDARD_NAMES) | set(questionnaire.launch_contexts)
+        for variable in questionnaire.variables:
+            self.check_names(variable.expression, known, self.file_problem)
+            known.add(variable.name)
+        self.check_item_expressions(questionnaire, questionnaire.items, known)
+
+    def check_item_expressions(
+        self, questionnaire: Questionnaire, items: tuple[Item, ...], outer: set[str]
+    ) -> None:
+        for item in items:
+            report = self.reporter(item.link_id, "")
+            known = set(outer)
+            for variable in item.variables:
+                self.check_names(variable.expression, known, report)
+                known.add(variable.name)
+            for feature, expression in (
+                ("calculatedExpression", item.calculated),
+                ("initialExpression", item.initial_expression),
+            ):
+                if expression is None:
+                    continue
+                self.check_names(expression, known, report)
+                if questionnaire.containers_of(item.link_id) or item.is_container:
+                    report(
+                        _("'{feature}' inside a repeating group is not supported").format(
+                            feature=feature
+                        )
+                    )
+            self.check_item_expressions(questionnaire, item.items, known)
+
+    @staticmethod
+    def check_names(expression: Expression, known: set[str], report: Report) -> None:
+        for name in sorted(expression.constants - known):
+            report(
+                _("expression '{expression}' uses %{name}, which is not defined").format(
+                    expression=_shorten(expression.source), name=name
+                )
+            )
+
+    def root_extensions(
+        self, data: dict[str, Any], report: Report
+    ) -> tuple[tuple[Variable, ...], tuple[str, ...]]:
+        variables: list[Variable] = []
+        contexts: list[str] = []
+        for url, extension in extensions(data):
+            if url == ext.VARIABLE:
+                variable = variable_of(extension, report)
+                if variable is not None:
+                    variables.append(variable)
+            elif url == ext.LAUNCH_CONTEXT:
+                name = _launch_context_name(extension)
+                if name is None:
+                    report(_("'launchContext' needs a name"))
+                else:
+                    contexts.append(name)
+        return tuple(variables), tuple(contexts)
+
+    def items(self, raw: list[Any], path: str, parent: str | None, depth: int) -> list[Item]:
+        built = []
+        for index, raw_item in enumerate(raw):
+            item = self.item(raw_item, f"{path}[{index}]", parent, depth)
+            if item is not None:
+                built.append(item)
+        return built
+
+    # -- one item ------------------------------------------------------------------------
+
+    def item(self, raw: object, path: str, parent: str | None, depth: int) -> Item | None:
+        if not isinstance(raw, dict):
+            self.file_problem(_("{path} is not an object").format(path=path))
+            return None
+        link_id = raw.get("linkId")
+        if not isinstance(link_id, str) or not link_id.strip():
+            self.file_problem(_("the item at {path} has no linkId").format(path=path))
+            link_id = None
+        report = self.reporter(link_id, path)
+        if link_id is not None:
+            if link_id in self.declared:
+                report(_("linkId is used more than once"))
+            self.declared.add(link_id)
+            self.order.append(link_id)
+
+        item_type = self.item_type(raw, report)
+        check_keys(raw, _ITEM_KEYS, report)
+        handled = ext.ITEM_EXTENSIONS
+        if item_type in UNAVAILABLE_TYPES:
+            handled = handled | ext.IGNORED_ON_UNAVAILABLE
+        check_extensions(raw, report, handled=handled, on_display=item_type is ItemType.DISPLAY)
+        if item_type is ItemType.DISPLAY:  # takes no answer: only 'hidden' matters
+            settings = ItemSettings(hidden=read_item_settings(raw, None, _ignore).hidden)
+        else:
+            settings = read_item_settings(raw, item_type, report)
+        text = optional_str(raw, "text", report) or ""
+        prefix = optional_str(raw, "prefix", report)
+        definition = optional_str(raw, "definition", report)
+        required = optional_bool(raw, "required", report)
+        repeats = optional_bool(raw, "repeats", report)
+        read_only = optional_bool(raw, "readOnly", report)
+        max_length = self.max_length(raw, item_type, report)
+        options, selected = self.options(raw, item_type, report)
+        enable_when = self.enable_when(raw, report)
+        enable_behavior = self.enable_behavior(raw, enable_when, report)
+        children = self.children(raw, path, link_id, item_type, depth, report)
+        self.check_item(raw, item_type, required, repeats, read_only, settings, report)
+
+        if item_type is None or link_id is None:
+            return None
+        item = Item(
+            link_id=link_id,
+            type=item_type,
+            text=text,
+            prefix=prefix,
+            required=required,
+            max_length=max_length,
+            options=options,
+            enable_when=enable_when,
+            enable_behavior=enable_behavior,
+            items=tuple(children),
+            definition=definition,
+            repeats=repeats,
+            read_only=read_only,
+            hidden=settings.hidden,
+            min_length=settings.min_length,
+            regex=settings.regex,
+            regex_message=settings.regex_message,
+            min_value=settings.min_value,
+            max_value=settings.max_value,
+            max_decimal_places=settings.max_decimal_places,
+            min_occurs=settings.min_occurs,
+            max_occurs=settings.max_occurs,
+            entry_format=settings.entry_format,
+            item_control=settings.item_control,
+            choice_orientation=settings.choice_orientation,
+            units=tuple(settings.units),
+            calculated=settings.calculated,
+            initial_expression=settings.initial_expression,
+            variables=tuple(settings.variables),
+            text_translations=translations_of(raw.get("_text"), report),
+            prefix_translations=translations_of(raw.get("_prefix"), report),
+        )
+        initials = self.initials(raw, item, selected, report)
+        if initials:
+            item = _with_initials(item, initials)
+        self.check_unanswerable_required(item, report)
+        if link_id not in self.built:
+            self.built[link_id] = item
+            self.parents[link_id] = parent
+        return item
+
+    def item_type(self, raw: dict[str, Any], report: Report) -> ItemType | None:
+        value = raw.get("type")
+        if not isinstance(value, str):
+            report(_("'type' is missing or not a string"))
+            return None
+        try:
+            return ItemType(value)
+        except ValueError:
+            report(_("item type '{type}' is not supported").format(type=value))
+            return None
+
+    def check_item(
+        self,
+        raw: dict[str, Any],
+        item_type: ItemType | None,
+        required: bool,
+        repeats: bool,
+        read_only: bool,
+        settings: ItemSettings,
+        report: Report,
+    ) -> None:
+        """Combinations that cannot work, whatever the answers."""
+        if item_type is ItemType.DISPLAY:
+            if required:
+                report(_("a display item cannot be required"))
+            if repeats:
+                report(_("a display item cannot repeat"))
+        if item_type in UNAVAILABLE_TYPES and required:
+            report(
+                _("a required {type} item cannot be answered at a lobby terminal").format(
+                    type=item_type
+                )
+            )
+        if (settings.min_occurs or 0) > 1 and not repeats:
+            report(_("'questionnaire-minOccurs' above 1 needs 'repeats'"))
+        if settings.initial_expression is not None and "initial" in raw:
+            report(_("an item cannot have both 'initial' and 'initialExpression'"))
+        del read_only
+
+    def check_unanswerable_required(self, item: Item, report: Report) -> None:
+        """A required item the visitor cannot answer must get its value another way."""
+        if not item.required or not item.is_question or not item.available:
+            return
+        if (item.hidden or item.read_only) and not item.initials and item.calculated is None:
+            report(
+                _(
+                    "a required item that is hidden or read-only needs an initial answer "
+                    "or a calculatedExpression"
+                )
+            )
+
+    def max_length(
+        self, raw: dict[str, Any], item_type: ItemType | None, report: Report
+    ) -> int | None:
+        if "maxLength" not in raw:
+            return None
+        value = raw["maxLength"]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            report(_("'maxLength' must be a positive whole number"))
+            return None
+        if item_type is not None and not spec_for(item_type).text_rules:
+            report(_("'maxLength' is only supported on items answered with text"))
+            return None
+        return value
+
+    # -- answer options ------------------------------------------------------------------
+
+    def options(
+        self, raw: dict[str, Any], item_type: ItemType | None, report: Report
+    ) -> tuple[tuple[AnswerOption, ...], list[AnswerOption]]:
+        """The options and those marked ``initialSelected``."""
+        raw_options = raw.get("answerOption")
+        value_set = raw.get("answerValueSet")
+        kinds = spec_for(item_type).option_kinds if item_type is not None else frozenset()
+        if raw_options is not None and value_set is not None:
+            report(_("an item cannot have both answerOption and answerValueSet"))
+            return (), []
+        if value_set is not None:
+            if item_type is not None and "Coding" not in kinds:
+                report(
+                    _("'answerValueSet' is not supported on {type} items").format(type=item_type)
+                )
+                return (), []
+            return options_from(value_set, self.value_sets, report), []
+        if raw_options is None:
+            if item_type is ItemType.CHOICE:
+                report(_("a choice item needs answerOption or answerValueSet"))
+            return (), []
+        if not isinstance(raw_options, list) or not raw_options:
+            report(_("'answerOption' must be a non-empty list"))
+            return (), []
+        if item_type is not None and not kinds:
+            report(_("'answerOption' is not supported on {type} items").format(type=item_type))
+            return (), []
+        options: list[AnswerOption] = []
+        selected: list[AnswerOption] = []
+        for raw_option in raw_options:
+            option, initial_selected = self.option(raw_option, kinds, report)
+            if option is None:
+                continue
+            if any(same_value(option.value, known.value) for known in options):
+                report(_("answerOption '{label}' is listed twice").format(label=option.label))
+                continue
+            options.append(option)
+            if initial_selected:
+                selected.append(option)
+        return tuple(options), selected
+
+    def option(
+        self, raw: object, kinds: frozenset[str], report: Report
+    ) -> tuple[AnswerOption | None, bool]:
+        if not isinstance(raw, dict):
+            report(_("an answerOption is not an object"))
+            return None, False
+        check_extensions(raw, report, handled=ext.OPTION_EXTENSIONS)
+        found = one_value(raw, "value", "answerOption", _OPTION_KEYS, kinds or VALUE_KINDS, report)
+        initial_selected = optional_bool(raw, "initialSelected", report)
+        prefix, weight, exclusive = option_settings(raw, report)
+        if found is None:
+            return None, False
+        kind, value = found
+        if kind == "Coding":
+            assert isinstance(value, Coding)
+            translations = translations_of((raw.get("valueCoding") or {}).get("_display"), report)
+        else:
+            translations = translations_of(raw.get(f"_value{kind}"), report)
+        option = AnswerOption(value, option_label(value), translations, prefix, weight, exclusive)
+        return option, initial_selected
+
+    # -- enableWhen ----------------------------------------------------------------------
+
+    def enable_when(self, raw: dict[str, Any], report: Report) -> tuple[EnableWhen, ...]:
+        raw_conditions = raw.get("enableWhen")
+        if raw_conditions is None:
+            return ()
+        if not isinstance(raw_conditions, list) or not raw_conditions:
+            report(_("'enableWhen' must be a non-empty list"))
+            return ()
+        conditions = []
+        for raw_condition in raw_conditions:
+            if not isinstance(raw_condition, dict):
+                report(_("an enableWhen is not an object"))
+                continue
+            check_extensions(raw_condition, report)
+            question = raw_condition.get("question")
+            operator = raw_condition.get("operator")
+            if not isinstance(question, str) or not question:
+                report(_("an enableWhen has no 'question'"))
+            if not isinstance(operator, str):
+                report(_("an enableWhen has no 'operator'"))
+            elif operator not in OPERATORS:
+                report(
+                    _("enableWhen operator '{operator}' is not supported").format(operator=operator)
+                )
+            found = one_value(
+                raw_condition, "answer", "enableWhen", _ENABLE_WHEN_KEYS, VALUE_KINDS, report
+            )
+            if found is None or not isinstance(question, str) or not question:
+                continue
+            kind = found[0]
+            if operator == "exists" and kind != "Boolean":
+                report(_("enableWhen 'exists' needs answerBoolean"))
+                continue
+            if operator in (">", "<", ">=", "<=") and kind not in _ORDERED_KINDS:
+                report(
+                    _("enableWhen operator '{operator}' cannot compare answer{kind}").format(
+                        operator=operator, kind=kind
+                    )
+                )
+                continue
+            if operator in OPERATORS:
+                conditions.append(EnableWhen(question, operator, found[1]))
+        return tuple(conditions)
+
+    def enable_behavior(
+        self, raw: dict[str, Any], conditions: tuple[EnableWhen, ...], report: Report
+    ) -> str:
+        value = raw.get("enableBehavior")
+        if value is None:
+            return "any"
+        if value not in ("any", "all"):
+            report(_("'enableBehavior' must be 'any' or 'all'"))
+            return "any"
+        return value
+
+    # -- nested items and initial answers ------------------------------------------------
+
+    def children(
+        self,
+        raw: dict[str, Any],
+        path: str,
+        link_id: str | None,
+        item_type: ItemType | None,
+        depth: int,
+        report: Report,
+    ) -> list[Item]:
+        raw_children = raw.get("item")
+        if raw_children is None:
+            if item_type is ItemType.GROUP:
+                report(_("a group needs items"))
+            return []
+        if not isinstance(raw_children, list) or not raw_children:
+            report(_("'item' must be a non-empty list"))
+            return []
+        if item_type is ItemType.DISPLAY:
+            report(_("a display item cannot contain items"))
+        if depth >= MAX_DEPTH:
+            report(_("items are nested more than {depth} levels deep").format(depth=MAX_DEPTH))
+            return []
+        return self.items(raw_children, f"{path}.item", link_id, depth + 1)
+
+    def initials(
+        self, raw: dict[str, Any], item: Item, selected: list[AnswerOption], report: Report
+    ) -> tuple[AnswerValue, ...]:
+        raw_initial = raw.get("initial")
+        if raw_initial is None and not selected:
+            return ()
+        spec = spec_for(item.type)
+        if not spec.answerable or not item.available:
+            report(_("a {type} item cannot have an initial answer").format(type=item.type))
+            return ()
+        if raw_initial is not None and (not isinstance(raw_initial, list) or not raw_initial):
+            report(_("'initial' must be a non-empty list"))
+            return ()
+        if raw_initial is not None and selected:
+            report(_("an item cannot have both 'initial' and answerOption.initialSelected"))
+            return ()
+        if len(raw_initial or selected) > 1 and not item.repeats:
+            report(_("more than one initial answer (that needs 'repeats') is not supported"))
+            return ()
+        if selected:
+            return tuple(option.value for option in selected)
+        values: list[AnswerValue] = []
+        for entry in raw_initial or []:
+            value = self.initial(entry, item, report)
+            if value is not None:
+                values.append(value)
+        return tuple(values)
+
+    def initial(self, entry: object, item: Item, report: Report) -> AnswerValue | None:
+        if not isinstance(entry, dict):
+            report(_("'initial' is not an object"))
+            return None
+        check_extensions(entry, report)
+        found = one_value(entry, "value", "initial", _INITIAL_KEYS, VALUE_KINDS, report)
+        if found is None:
+            return None
+        kind, value = found
+        if kind not in spec_for(item.type).comparable_kinds(item):
+            report(
+                _("initial 'value{kind}' does not fit a {type} item").format(
+                    kind=kind, type=item.type
+                )
+            )
+            return None
+        if item.options:
+            match = next((o.value for o in item.options if same_value(value, o.value)), None)
+            if match is not None:
+                value = match  # the option's own value, with system and display
+            elif item.type is not ItemType.OPEN_CHOICE:
+                report(_("the initial answer is not one of the answerOptions"))
+                return None
+        try:
+            check_value(item, value)
+        except AnswerError as error:
+            report(_("the initial answer is not valid: {error}").format(error=error.message))
+            return None
+        return value
+
+    # -- across items --------------------------------------------------------------------
+
+    def check_enable_when(self) -> None:
+        """Conditions must name a known question of a fitting type, and never form a loop."""
+        for link_id in self.order:
+            item = self.built.get(link_id)
+            if item is None:
+                continue
+            report = self.reporter(link_id, "")
+            for condition in item.enable_when:
+                self.check_condition(condition, report)
+        self.check_loops()
+
+    def check_condition(self, condition: EnableWhen, report: Report) -> None:
+        if condition.question not in self.declared:
+            report(
+                _("enableWhen refers to unknown question '{question}'").format(
+                    question=condition.question
+                )
+            )
+            return
+        target = self.built.get(condition.question)
+        if target is None or condition.question in self.faulty:
+            return  # that item was refused on its own account
+        if not target.is_question:
+            report(
+                _("enableWhen refers to '{question}', a {type} item, which has no answer").format(
+                    question=condition.question, type=target.type
+                )
+            )
+            return
+        if condition.operator == "exists":
+            return
+        kind = value_kind(condition.answer)
+        if kind not in spec_for(target.type).comparable_kinds(target):
+            report(
+                _("enableWhen compares '{question}' ({type}) with answer{kind}").format(
+                    question=condition.question, type=target.type, kind=kind
+                )
+            )
+
+    def check_loops(self) -> None:
+        """Refuse items whose enabling depends, through conditions or parents, on itself."""
+        depends: dict[str, list[str]] = {}
+        for link_id, item in self.built.items():
+            edges = [c.question for c in item.enable_when if c.question in self.built]
+            parent = self.parents.get(link_id)
+            depends[link_id] = edges if parent is None else [*edges, parent]
+        order = [link_id for link_id in self.order if link_id in depends]
+        for loop in find_loops(order, depends):
+            self.reporter(loop[0], "")(
+                _("enableWhen conditions form a loop: {loop}").format(loop=" -> ".join(loop))
+            )
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _ignore(problem: str) -> None:
+    del problem
+
+
+def _with_initials(item: Item, initials: tuple[AnswerValue, ...]) -> Item:
+    return dataclasses.replace(item, initials=initials)
+
+
+def _launch_context_name(extension: dict[str, Any]) -> str | None:
+    for part in (
+        extension.get("extension", []) if isinstance(extension.get("extension"), list) else []
+    ):
+        if isinstance(part, dict) and part.get("url") == "name":
+            coding = part.get("valueCoding")
+            if isinstance(coding, dict) and isinstance(coding.get("code"), str):
+                return coding["code"]
+            if isinstance(part.get("valueId"), str):
+                return part["valueId"]
+    return None
+
+
+def find_loops(order: list[str], depends: dict[str, list[str]]) -> list[list[str]]:
+    """Cycles of the graph *depends* (node -> nodes it needs), each as ``[a, b, ..., a]``.
+
+    Iterative depth-first search from each node of *order* in turn, so a loop is named
+    from its node that comes first in *order* and deep graphs cannot hit the recursion limit.
+    """
+    loops: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: finished
+    for start in order:
+        if state.get(start):
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path = [start]
+        state[start] = 1
+        while stack:
+            node, index = stack[-1]
+            if index == len(depends[node]):
+                state[node] = 2
+                stack.pop()
+                path.pop()
+                continue
+            stack[-1] = (node, index + 1)
+            following = depends[node][index]
+            if state.get(following) == 1:
+                loops.append([*path[path.index(following) :], following])
+            elif not state.get(following):
+                state[following] = 1
+                stack.append((following, 0))
+                path.append(following)
+    return loops
+
+
+def option_label(value: AnswerValue) -> str:
+    """What the visitor sees for an option: the coding's display (or code), or the value."""
+    if isinstance(value, Coding):
+        return value.display or value.code or ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[union-attr]
+    return str(value)

@@ -1,0 +1,80 @@
+"""One visitor's visit: everything they typed, held in memory only until the visit ends."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from kiosk.config import PortalConfig
+from kiosk.i18n import _
+from kiosk.names import normalize_name
+from kiosk.questionnaire import Answers, Questionnaire
+
+
+@dataclass(frozen=True)
+class ConsentSignature:
+    """The visitor's agreement to one consent form, on the exact text they were shown."""
+
+    form_id: str
+    title: str
+    version: str
+    language: str
+    typed_name: str
+    signed_at: datetime
+
+
+@dataclass(frozen=True)
+class PortalQuestionnaire:
+    """A loaded questionnaire with how the portal files it."""
+
+    questionnaire: Questionnaire
+    order_item: str
+    document_type: str
+    chart_tab: str
+
+
+@dataclass(eq=False)
+class Visit:
+    """The state of one applicant's visit. :meth:`wipe` forgets all of it."""
+
+    portal: PortalConfig
+    questionnaires: tuple[PortalQuestionnaire, ...]
+    language: str
+    idempotency_key: str = field(default_factory=lambda: uuid.uuid4().hex)
+    first_name: str = ""
+    last_name: str = ""
+    signatures: dict[str, ConsentSignature] = field(default_factory=dict)
+    answers: list[Answers] = field(default_factory=list)
+    drafts: dict[tuple[int, str], str] = field(default_factory=dict)
+    """What was typed into text fields, by (questionnaire index, linkId), kept even when invalid."""
+
+    def __post_init__(self) -> None:
+        if not self.answers:
+            self.answers = [{} for _ in self.questionnaires]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def signature_label(self) -> str:
+        """What the consent screen asks for above its signature field."""
+        return _("Type your full name to sign: {name}").format(name=self.full_name)
+
+    def signature_problem(self, typed: str) -> str | None:
+        """Why *typed* does not sign a consent for this visitor, or None when it does."""
+        name = normalize_name(typed)
+        if not name:
+            return _("Type your full name to sign.")
+        if name.casefold() != self.full_name.casefold():
+            return _("Type your name exactly as you entered it: {name}").format(name=self.full_name)
+        return None
+
+    def wipe(self) -> None:
+        """Forget everything the visitor entered."""
+        self.first_name = ""
+        self.last_name = ""
+        self.signatures.clear()
+        for answers in self.answers:
+            answers.clear()
+        self.drafts.clear()
