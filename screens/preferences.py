@@ -1,0 +1,96 @@
+"""The header of every screen: the portal's title and the visitor's own controls.
+
+The controls (language, high contrast, large text) are buttons for a finger or a mouse, and
+the keys F2, F3 and F4 do the same from anywhere.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
+
+from kiosk.i18n import _, current_language
+from kiosk.languages import language_name
+
+
+class KioskHeader(Horizontal):
+    """Title on the left, the visitor's controls on the right."""
+
+    DEFAULT_CSS = """
+    KioskHeader {
+        dock: top;
+        height: 3;
+        padding: 1 1 1 2;
+        background: $primary;
+        color: $header-ink;
+    }
+    KioskHeader .portal-title {
+        width: 1fr;
+        height: 1;
+        color: $header-ink;
+        text-style: bold;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    KioskHeader .preference {
+        width: auto;
+        min-width: 0;
+        height: 1;
+        margin: 0 0 0 1;
+        padding: 0 1;
+        background: $header-ink;
+        color: $primary;
+        text-style: bold;
+    }
+    KioskHeader .preference:hover {
+        text-style: bold underline;
+    }
+    KioskHeader .preference:focus {
+        text-style: bold reverse;
+    }
+    KioskHeader .preference.-on {
+        text-style: bold underline;
+    }
+    """
+
+    def __init__(self, title: str) -> None:
+        super().__init__(classes="portal-header")
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        yield Static(self.title_text, classes="portal-title", markup=False)
+        # TRANSLATORS: the button that opens the language list; F2 is the key that does too.
+        yield Button(
+            _("{language} · F2").format(language=language_name(current_language())),
+            id="language-button",
+            classes="preference",
+            compact=True,
+        )
+        contrast = Button(
+            _("Contrast · F3"), id="contrast-button", classes="preference", compact=True
+        )
+        contrast.set_class(bool(getattr(app, "high_contrast", False)), "-on")
+        yield contrast
+        large = Button(
+            _("Large text · F4"), id="large-text-button", classes="preference", compact=True
+        )
+        large.set_class(bool(getattr(app, "large_text", False)), "-on")
+        yield large
+
+    @on(Button.Pressed, "#language-button")
+    def _language(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.app.action_choose_language()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#contrast-button")
+    def _contrast(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.app.action_toggle_high_contrast()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#large-text-button")
+    def _large_text(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.app.action_toggle_large_text()  # type: ignore[attr-defined]

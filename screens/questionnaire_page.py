@@ -1,0 +1,311 @@
+"""One page of a questionnaire (one top-level group), checked before the visitor moves on."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Select, Static, TextArea
+
+from kiosk.i18n import _, current_language, ngettext
+from kiosk.questionnaire import (
+    EnableState,
+    apply_calculations,
+    has_calculations,
+    new_instance,
+    problems,
+    set_values,
+)
+from kiosk.questionnaire.values import same_value
+from screens.base import VisitScreen
+from screens.question_drafts import Drafts
+from screens.question_fields import OTHER, FieldContext, ItemField, Ref
+
+
+class QuestionnairePageScreen(VisitScreen):
+    """The questions of one page; enableWhen shows and hides them as answers change."""
+
+    CSS_PATH = "questionnaire_page.tcss"
+
+    def __init__(
+        self, step_index: int, questionnaire_index: int, page_index: int, *, editing: bool = False
+    ) -> None:
+        super().__init__(step_index, editing=editing)
+        self.q_index = questionnaire_index
+        entry = self.visit.questionnaires[questionnaire_index]
+        self.questionnaire = entry.questionnaire
+        self.pages = self.questionnaire.pages()
+        self.page = self.pages[page_index]
+        self.page_index = page_index
+        self.answers = self.visit.answers[questionnaire_index]
+        self.drafts = Drafts(self.visit.drafts, questionnaire_index)
+        q = self.questionnaire
+        self.sources = {c.question for item in q.all_items() for c in item.enable_when} | {
+            item.link_id for item in q.all_items() if item.is_question and item.items
+        }
+        self.calculates = has_calculations(q)
+        self.ctx = self._field_context()
+        self._focus_after: str | None = None
+
+    def _field_context(self) -> FieldContext:
+        return FieldContext(self.questionnaire, self.answers, self.drafts, current_language())
+
+    # -- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        language = current_language()
+        yield from self.compose_header()
+        yield Static(
+            self.questionnaire.title_in(language),
+            classes="questionnaire-title screen-heading",
+            markup=False,
+        )
+        yield Static(
+            _("Page {current} of {total}").format(
+                current=self.page_index + 1, total=len(self.pages)
+            ),
+            id="page-progress",
+            classes="screen-heading",
+        )
+        self.ctx = self._field_context()
+        with VerticalScroll(id="page-body"):
+            title = self.page.title_in(language)
+            if title and title != self.questionnaire.title_in(language):
+                yield Static(title, classes="step-title", markup=False)
+            yield from self.ctx.build(self.page.items, self.answers, ())
+            with Horizontal(classes="nav-row"):
+                yield Button(_("Back"), id="back")
+                yield Button(_("Done") if self.editing else _("Next"), id="next", variant="primary")
+
+    def on_mount(self) -> None:
+        self._apply_enable_when()
+        first = self._first_enabled_question()
+        if first is not None:
+            first.focus_input()
+        else:
+            self.query_one("#next", Button).focus()
+
+    # -- answers as they change ---------------------------------------------------------
+
+    def _ref(self, widget_id: str | None) -> Ref | None:
+        ref = self.ctx.refs.get(widget_id or "")
+        if ref is None or ref.field.item.link_id not in self.questionnaire:
+            return None
+        return ref
+
+    @on(RadioSet.Changed)
+    def _radio_changed(self, event: RadioSet.Changed) -> None:
+        ref = self._ref(event.radio_set.id)
+        if ref is not None:
+            self._store(ref.field)
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        ref = self._ref(event.select.id)
+        if ref is None:
+            return
+        if ref.role == "unit":
+            value = event.value
+            index = str(value) if isinstance(value, int) else "-1"
+            self.drafts.set(ref.field.item.link_id, ref.field.path, "unit", index)
+        self._store(ref.field)
+
+    @on(Checkbox.Changed)
+    def _checkbox_changed(self, event: Checkbox.Changed) -> None:
+        ref = self._ref(event.checkbox.id)
+        if ref is not None:
+            self._store(ref.field)
+
+    @on(Input.Changed)
+    def _text_changed(self, event: Input.Changed) -> None:
+        self._typed(event.input.id, event.value)
+
+    @on(TextArea.Changed)
+    def _area_changed(self, event: TextArea.Changed) -> None:
+        self._typed(event.text_area.id, event.text_area.text)
+
+    def _typed(self, widget_id: str | None, text: str) -> None:
+        ref = self._ref(widget_id)
+        if ref is None:
+            return
+        field = ref.field
+        link_id, path = field.item.link_id, field.path
+        if ref.role == "other":
+            self.drafts.set(link_id, path, "other", text)
+            if text.strip():
+                self._choose_other(field)
+        elif ref.role in ("row", "main") and field.kind == "text":
+            rows = field.row_texts()
+            while len(rows) <= ref.index:
+                rows.append("")
+            rows[ref.index] = text
+            self.drafts.set_rows(link_id, path, rows)
+        elif field.kind == "autocomplete":
+            self.drafts.set(link_id, path, 0, text)
+        self._store(field)
+
+    def _choose_other(self, field: ItemField) -> None:
+        """Typing an open-choice's own answer chooses "Other"."""
+        if field.kind == "radio":
+            buttons = field.query(RadioButton)
+            if buttons and not buttons.last().value:
+                buttons.last().value = True
+        elif field.kind == "select":
+            select = field.query_one(f"#{field.input_id}", Select)
+            if select.value != OTHER:
+                select.value = OTHER
+        elif field.kind == "checkboxes":
+            box = field.query_one(f"#{field.input_id}--o-other", Checkbox)
+            if not box.value:
+                box.value = True
+
+    def _store(self, field: ItemField) -> None:
+        """Keep what *field*'s widgets hold as its answers, and update what depends on it."""
+        item = field.item
+        new = field.read().values
+        structural = False
+        if item.is_container:
+            old = field.values()
+            kept = [v for v in old if any(same_value(v, n) for n in new)]
+            added = [v for v in new if not any(same_value(v, o) for o in old)]
+            removed = [i for i, v in enumerate(old) if not any(same_value(v, n) for n in new)]
+            for index in reversed(removed):
+                self.drafts.remove_instance(self.questionnaire, item.link_id, field.path, index)
+            structural = bool(removed or added)
+            new = [*kept, *added]
+        set_values(item, field.scope, new)
+        field.show_error(None)
+        changed: set[str] = set()
+        if self.calculates:
+            changed = apply_calculations(self.questionnaire, self.answers)
+            for other in self.ctx.fields.values():
+                if other.item.link_id in changed:
+                    other.refresh_value()
+        if structural:
+            self._recompose(focus=field.focusable_input())
+        elif item.link_id in self.sources or changed & self.sources:
+            self._apply_enable_when()
+
+    def _apply_enable_when(self) -> None:
+        state = EnableState(self.questionnaire, self.answers)
+        for field in self.ctx.fields.values():
+            field.display = state.enabled(field.item.link_id, field.path)
+
+    def _recompose(self, focus: object = None) -> None:
+        """Build the page again after entries were added or removed."""
+        self._focus_after = getattr(focus, "id", None)
+        self.refresh(recompose=True)
+        self.call_after_refresh(self._after_recompose)
+
+    checked = False
+    """Whether Next was pressed once: its messages are said again after a rebuild."""
+
+    def after_recompose(self) -> None:
+        """After a change of language or text size (see :class:`KioskScreen`)."""
+        self._after_recompose()
+
+    def _after_recompose(self) -> None:
+        self._apply_enable_when()
+        if self.checked:
+            found = self.page_problems()
+            for key, field in self.ctx.fields.items():
+                field.show_error(found.get(key))
+        if self._focus_after:
+            found = self.query(f"#{self._focus_after}")
+            if found:
+                found.first().focus()
+                found.first().scroll_visible()
+        self._focus_after = None
+
+    # -- entries of repeating groups and answers of repeating questions ----------------
+
+    @on(Button.Pressed, ".add-instance, .remove-instance, .add-row, .remove-row")
+    def _entries_button(self, event: Button.Pressed) -> None:
+        event.stop()
+        ref = self._ref(event.button.id)
+        if ref is None:
+            return
+        field = ref.field
+        item, scope, path = field.item, field.scope, field.path
+        if ref.role == "add-instance":
+            found = scope.setdefault(item.link_id, [])
+            found.append(new_instance(item))
+            target = f"{field.input_id}--add"
+        elif ref.role == "remove-instance":
+            found = scope.get(item.link_id)
+            if isinstance(found, list) and 0 <= ref.index < len(found):
+                del found[ref.index]
+                self.drafts.remove_instance(self.questionnaire, item.link_id, path, ref.index)
+            target = f"{field.input_id}--add"
+        elif ref.role == "add-row":
+            rows = field.row_texts()
+            self.drafts.set_rows(item.link_id, path, [*rows, ""])
+            target = field.row_id(len(rows))
+        else:
+            rows = field.row_texts()
+            del rows[ref.index]
+            self.drafts.set_rows(item.link_id, path, rows or [""])
+            set_values(item, scope, field.read().values)
+            target = field.row_id(max(0, ref.index - 1))
+        if self.calculates:
+            apply_calculations(self.questionnaire, self.answers)
+        self._focus_after = target
+        self.refresh(recompose=True)
+        self.call_after_refresh(self._after_recompose)
+
+    # -- moving on ---------------------------------------------------------------------
+
+    def _first_enabled_question(self) -> ItemField | None:
+        state = EnableState(self.questionnaire, self.answers)
+        for field in self.ctx.fields.values():
+            if field.focusable_input() is not None and state.enabled(
+                field.item.link_id, field.path
+            ):
+                return field
+        return None
+
+    def page_problems(self) -> dict[str, str]:
+        """Every problem on this page, by answer key, in the order of the fields."""
+        state = EnableState(self.questionnaire, self.answers)
+        found: dict[str, str] = {}
+        for key, field in self.ctx.fields.items():
+            if not field.item.answerable or not state.enabled(field.item.link_id, field.path):
+                continue
+            problem = field.read().problem
+            if problem is not None:
+                found[key] = problem
+        engine = problems(self.questionnaire, self.answers, self.page.items, state=state)
+        for key, problem in engine.items():
+            found.setdefault(key, problem)
+        order = list(self.ctx.fields)
+        return dict(
+            sorted(found.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 0)
+        )
+
+    @on(Button.Pressed, "#back")
+    def _back(self) -> None:
+        self.action_back()
+
+    @on(Button.Pressed, "#next")
+    def next_page(self) -> None:
+        """Check the page; say what is wrong beside each field, or go on."""
+        self.checked = True
+        found = self.page_problems()
+        for key, field in self.ctx.fields.items():
+            field.show_error(found.get(key))
+        if found:
+            first = self.ctx.fields.get(next(iter(found)))
+            if first is not None:
+                first.focus_input()
+                first.scroll_visible()
+            self.notify(
+                ngettext(
+                    "Please check the answer with a message below it.",
+                    "Please check the {count} answers with a message below them.",
+                    len(found),
+                ).format(count=len(found)),
+                severity="warning",
+                timeout=4,
+            )
+            return
+        self.go_next()

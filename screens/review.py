@@ -1,0 +1,102 @@
+"""Review: every answer before it is sent, a way back to change any page, and Submit."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Static
+
+from kiosk.client import BackendError
+from kiosk.i18n import _, current_language
+from kiosk.questionnaire import EnableState
+from kiosk.submission import applicant_submission
+from screens.base import VisitScreen
+from screens.question_fields import review_lines
+
+
+class ReviewScreen(VisitScreen):
+    """All answers of the visit, page by page."""
+
+    CSS_PATH = "review.tcss"
+
+    def compose(self) -> ComposeResult:
+        visit = self.visit
+        yield from self.compose_header()
+        yield Static(_("Please check your answers"), classes="step-title screen-heading")
+        with VerticalScroll(id="review-body"):
+            yield Static(_("Name: {name}").format(name=visit.full_name), markup=False)
+            for consent in self.kiosk.portal.consents:
+                if consent.id in visit.signatures:
+                    yield Static(_("Signed: {title}").format(title=consent.title), markup=False)
+            for step_index, step in enumerate(self.kiosk.steps):
+                if step.kind != "page" or not self.kiosk.step_is_shown(step):
+                    continue
+                yield from self._page_summary(step_index, step.index, step.page)
+            yield Static("", id="submit-status", classes="status-line")
+            with Horizontal(classes="nav-row"):
+                yield Button(_("Back"), id="back")
+                yield Button(_("Submit"), id="submit", variant="success")
+
+    def _page_summary(self, step_index: int, q_index: int, page_index: int) -> ComposeResult:
+        q = self.visit.questionnaires[q_index].questionnaire
+        answers = self.visit.answers[q_index]
+        page = q.pages()[page_index]
+        with Vertical(classes="review-page"):
+            with Horizontal(classes="review-page-head"):
+                yield Static(f"{q.title} — {page.title}", classes="review-page-title", markup=False)
+                yield Button(_("Change"), id=f"change-{step_index}", classes="change")
+            state = EnableState(q, answers)
+            for line in review_lines(q, answers, page.items, state, current_language()):
+                yield Static(line, classes="review-answer", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#submit", Button).focus()
+
+    def on_screen_resume(self) -> None:
+        if self.kiosk.visit is not None:
+            self.refresh(recompose=True)
+            self.call_after_refresh(lambda: self.query_one("#submit", Button).focus())
+
+    @on(Button.Pressed, "#back")
+    def _back(self) -> None:
+        self.action_back()
+
+    @on(Button.Pressed, ".change")
+    def change(self, event: Button.Pressed) -> None:
+        step_index = int((event.button.id or "").removeprefix("change-"))
+        self.kiosk.edit_step(step_index)
+
+    @on(Button.Pressed, "#submit")
+    def submit(self) -> None:
+        pending = self.kiosk.first_step_with_problems()
+        if pending is not None:
+            self.kiosk.edit_step(pending)
+            return
+        self.query_one("#submit", Button).disabled = True
+        self._status(_("Sending your answers…"), error=False)
+        self.send()
+
+    @work(exclusive=True, group="submit")
+    async def send(self) -> None:
+        """Send the submission; the idempotency key makes a retry safe."""
+        visit = self.visit
+        payload = applicant_submission(visit, self.kiosk.config.terminal)
+        try:
+            backend = await self.kiosk.backend()
+            receipt = await backend.submit_applicant(payload, visit.idempotency_key)
+        except BackendError as exc:
+            self._status(
+                exc.message + " " + _("Your answers are still here. Press Submit to try again."),
+                error=True,
+            )
+            button = self.query_one("#submit", Button)
+            button.disabled = False
+            button.focus()
+            return
+        self.kiosk.show_confirmation(receipt.reference)
+
+    def _status(self, message: str, *, error: bool) -> None:
+        status = self.query_one("#submit-status", Static)
+        status.update(message)
+        status.set_class(error, "error")

@@ -1,0 +1,95 @@
+"""Welcome: the portal's brand, the language list, the portal list, and the two ways in."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Center, Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Static
+
+from kiosk.i18n import _, current_language
+from kiosk.words import words
+from screens.base import KioskScreen
+from screens.language import language_buttons
+from screens.ticker import Ticker
+
+
+def read_logo(portal_logo: object) -> str | None:
+    """The logo's text art, or None when there is none (or it cannot be read any more)."""
+    if portal_logo is None:
+        return None
+    try:
+        return portal_logo.read_text(encoding="utf-8").rstrip("\n")  # type: ignore[attr-defined]
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+class WelcomeScreen(KioskScreen):
+    """The first screen, and the one every visit returns to."""
+
+    CSS_PATH = "welcome.tcss"
+
+    def compose(self) -> ComposeResult:
+        portal = self.kiosk.portal
+        said = words(portal)
+        yield from self.compose_header()
+        if portal.ticker:
+            yield Ticker(portal.ticker, id="ticker")
+        with VerticalScroll(id="welcome-scroll"), Center(), Vertical(id="welcome-box"):
+            logo = read_logo(portal.logo)
+            if logo:
+                yield Static(logo, id="welcome-logo", markup=False)
+            yield Static(
+                _("Welcome to the {brand} {portal}").format(brand=portal.brand, **said)
+                if portal.brand
+                else _("Welcome"),
+                id="welcome-greeting",
+                markup=False,
+            )
+            language = current_language()
+            yield Static(portal.title_in(language), id="welcome-title", markup=False)
+            if portal.description_in(language):
+                yield Static(
+                    portal.description_in(language), id="welcome-description", markup=False
+                )
+            yield Button(_("I am applying for a job"), id="start-applicant", variant="primary")
+            yield Button(_("I have a pickup code"), id="start-code")
+            yield Static(_("Language"), classes="welcome-section")
+            with Horizontal(id="language"):
+                yield from language_buttons(self.kiosk.languages(), "lang-")
+            if self.kiosk.portal_choice:
+                yield Static(_("Choose your {portal}").format(**said), classes="welcome-section")
+                with Vertical(id="portals"):
+                    for choice in self.kiosk.config.portals:
+                        button = Button(
+                            choice.brand or choice.title,
+                            id=f"portal-{choice.name}",
+                            classes="portal-choice",
+                            variant="primary" if choice is portal else "default",
+                        )
+                        button.portal_name = choice.name  # type: ignore[attr-defined]
+                        yield button
+
+    def on_mount(self) -> None:
+        self.query_one("#start-applicant", Button).focus()
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#start-applicant", Button).focus()
+
+    @on(Button.Pressed, "#start-applicant")
+    def start_applicant(self) -> None:
+        self.kiosk.start_applicant_visit()
+
+    @on(Button.Pressed, "#language .language-choice")
+    def choose_language(self, event: Button.Pressed) -> None:
+        self.kiosk.set_visitor_language(getattr(event.button, "language", ""))
+
+    @on(Button.Pressed, ".portal-choice")
+    def choose_portal(self, event: Button.Pressed) -> None:
+        self.kiosk.use_portal(getattr(event.button, "portal_name", ""))
+
+    @on(Button.Pressed, "#start-code")
+    def start_code(self) -> None:
+        from kiosk.pickup_flow import start_pickup_visit
+
+        start_pickup_visit(self.kiosk)
