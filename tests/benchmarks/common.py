@@ -1,0 +1,66 @@
+"""What the benchmarks share: running a command, timing it, its peak memory, the machine."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PLAIN_APP = Path(__file__).with_name("plain_app.py")
+KIOSK = [sys.executable, "-m", "kiosk.cli"]
+PLAIN = [sys.executable, str(PLAIN_APP)]
+READY_PREFIX = "ready in "
+
+
+@dataclass(frozen=True)
+class Run:
+    """One process: wall time from spawn to its ready line (if any), its own figure, peak RSS."""
+
+    spawn_to_ready_ms: float | None
+    reported_ms: float | None
+    peak_rss_mb: float
+
+
+def run(argv: list[str]) -> Run:
+    """Run *argv* to its end and measure it; raise if it fails."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    ready_at: float | None = None
+    reported: float | None = None
+    for line in proc.stdout:  # the ready line is timed the moment it arrives
+        if ready_at is None and line.startswith(READY_PREFIX):
+            ready_at = time.perf_counter()
+            reported = float(line.removeprefix(READY_PREFIX).split()[0])
+    errors = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}:\n{errors[-2000:]}")
+    return Run(
+        spawn_to_ready_ms=None if ready_at is None else (ready_at - started) * 1000,
+        reported_ms=reported,
+        peak_rss_mb=usage.ru_maxrss / 1024,  # Linux reports kilobytes
+    )
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def machine() -> dict[str, str]:
+    """Date, cores and load: the conditions a figure was measured in."""
+    load = os.getloadavg()
+    return {
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+        "nproc": str(os.cpu_count()),
+        "load": f"{load[0]:.1f}",
+    }

@@ -1,0 +1,179 @@
+"""Real-world questionnaires (shared/questionnaires): each loads and answers, or is refused."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.questionnaire import (
+    QuestionnaireRefused,
+    build_response,
+    load_questionnaire,
+    problems,
+)
+from kiosk.questionnaire.qr_read import validate_response
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "questionnaires"
+FILES = sorted(
+    path for path in SHARED.glob("*.json") if not path.name.endswith(".response.json")
+) if SHARED.is_dir() else []  # fmt: skip
+WHEN = datetime.datetime(2025, 3, 4, 9, 30, tzinfo=datetime.UTC)
+
+pytestmark = pytest.mark.skipif(
+    not FILES, reason=f"public questionnaires not found at {SHARED} (shared/ beside the clone)"
+)
+
+
+def link_ids(data: Any) -> set[str]:
+    """Every linkId anywhere in the raw JSON."""
+    found: set[str] = set()
+    if isinstance(data, dict):
+        if isinstance(data.get("linkId"), str):
+            found.add(data["linkId"])
+        for value in data.values():
+            found |= link_ids(value)
+    elif isinstance(data, list):
+        for value in data:
+            found |= link_ids(value)
+    return found
+
+
+def refusal_reasons(name: str) -> list[str]:
+    with pytest.raises(QuestionnaireRefused) as caught:
+        load_questionnaire(SHARED / name)
+    return caught.value.reasons
+
+
+REFUSED = {
+    "fhir-test-cases__questionnaire-example.json",  # yesnodontknow is not contained
+    "lforms__bit-of-everything.json",  # Telstra value sets, a vendor extension
+    "lforms__enableWhen-test.R4.json",  # enableWhenExpression, dates given as answerInteger
+    "lforms__q-enableWhen-with-reference-loop.json",  # enableWhen loop
+}
+
+
+def test_the_folder_is_the_one_these_tests_know() -> None:
+    assert {path.name for path in FILES} >= REFUSED
+    assert len(FILES) == 22
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.name)
+def test_loads_and_answers_or_is_refused_with_reasons(
+    path: Path, sample_answers, fhir_valid
+) -> None:
+    reasons: list[str] = []
+    try:
+        questionnaire = load_questionnaire(path)
+    except QuestionnaireRefused as refused:
+        reasons = refused.reasons or ["(refused without a reason)"]
+    assert bool(reasons) == (path.name in REFUSED), reasons
+    if reasons:
+        known = link_ids(json.loads(path.read_text(encoding="utf-8")))
+        for reason in reasons:
+            named = reason.startswith(f"{path}: ") or any(
+                reason.startswith(f"item '{link_id}': ") for link_id in known
+            )
+            assert named, reason
+        return
+    answers = sample_answers(questionnaire)
+    assert problems(questionnaire, answers) == {}
+    response = build_response(questionnaire, answers, authored=WHEN)
+    fhir_valid(response)
+    assert validate_response(questionnaire, json.loads(json.dumps(response))) == []
+    assert response.get("item"), "every form here has something to answer"
+
+
+def test_enablewhen_me_loads_and_matches_its_paired_response(fhir_valid) -> None:
+    q = load_questionnaire(SHARED / "fhir-test-cases__q-enablewhen-me.json")
+    assert [item.link_id for item in q.questions()] == ["N0", "N1", "N2"]
+    assert q.item("N2").enable_behavior == "all"
+    assert q.canonical() == "http://hl7.org/fhir/test/Questionnaire/q-enablewhen-me"
+
+    # N2 is required only when N0 = 1 and N1 = 1
+    assert problems(q, {"N0": 1, "N1": 1}) == {"N2": "This question needs an answer."}
+    assert problems(q, {"N0": 1, "N1": 0}) == {}
+
+    paired = json.loads(
+        (SHARED / "fhir-test-cases__qr-enablewhen-me.response.json").read_text(encoding="utf-8")
+    )
+    answers = {item["linkId"]: item["answer"][0]["valueInteger"] for item in paired["item"]}
+    response = fhir_valid(build_response(q, answers | {"N2": 5}, authored=WHEN))
+    assert response.questionnaire == paired["questionnaire"]
+    built = build_response(q, answers, authored=WHEN)
+    assert built["item"] == paired["item"]  # N2 (disabled) is left out, as in the pair
+
+
+def test_bit_of_everything_is_refused_for_its_external_value_sets() -> None:
+    reasons = refusal_reasons("lforms__bit-of-everything.json")
+    external = [r for r in reasons if "cannot be resolved offline" in r]
+    assert [r.split("'")[1] for r in external] == ["Item-rb", "Item10", "Item11", "Item12"]
+    # every R4 item type itself is understood: no reason names a type
+    assert not [r for r in reasons if "item type" in r]
+    assert len(reasons) == len(set(reasons))
+
+
+def test_nested_enable_when_loads_and_chains_through_parents() -> None:
+    q = load_questionnaire(SHARED / "lforms__q-with-nested-enableWhen.json")
+    assert any(c.operator == "!=" for item in q.all_items() for c in item.enable_when)
+
+
+def test_reference_loop_is_refused_naming_the_items() -> None:
+    assert refusal_reasons("lforms__q-enableWhen-with-reference-loop.json") == [
+        "item 'item1': enableWhen conditions form a loop: item1 -> item3 -> item1",
+        "item 'item3': enableWhen conditions form a loop: item3 -> item2 -> item3",
+    ]
+
+
+def test_core_example_is_refused_for_external_value_sets_and_a_choice_without_options() -> None:
+    reasons = refusal_reasons("fhir-test-cases__questionnaire-example.json")
+    assert "item '2.1.2': a choice item needs answerOption or answerValueSet" in reasons
+    assert sum("yesnodontknow' cannot be resolved offline" in r for r in reasons) == 5
+    assert len(reasons) == 6  # no follow-on reason for the enableWhen on a refused item
+
+
+def test_enable_when_matrix_names_each_broken_condition() -> None:
+    reasons = refusal_reasons("lforms__enableWhen-test.R4.json")
+    assert "item 'Q10-ewe': 'enableWhenExpression' is not supported" in reasons
+    assert "item 'Q8': 'repeats' must be true or false" in reasons  # "true" is a string there
+    # a date written as answerInteger
+    assert "item 'Q9c-eq-B': enableWhen 'answerInteger' must be a whole number" in reasons
+    assert not [r for r in reasons if "operator" in r]
+
+
+def test_gad7_takes_its_options_from_the_contained_value_set() -> None:
+    q = load_questionnaire(SHARED / "researchkitonfhir__GAD-7.json")
+    choices = [item for item in q.questions() if item.type == "choice"]
+    assert len(choices) == 7
+    assert [o.weight for o in choices[0].options] == [0, 1, 2, 3]
+
+
+def test_translations_follow_the_visitors_language() -> None:
+    q = load_questionnaire(SHARED / "android-fhir__new-patient-registration-paginated.json")
+    item = q.item("PR-name-family")
+    assert item.text_in("en") == item.text
+    assert item.text_in("sw") != item.text
+    assert item.text_in("sw-KE") == item.text_in("sw")  # the primary language serves
+    gender = q.item("patient-0-gender")
+    assert gender.choice_orientation == "horizontal"
+    assert gender.item_control == "radio-button"
+
+
+def test_initial_values_of_every_type_load() -> None:
+    q = load_questionnaire(SHARED / "lforms__questionnaire-initialx.json")
+    kinds = {item.type.value for item in q.questions() if item.initials}
+    assert {"boolean", "integer", "decimal", "date", "dateTime", "time", "string"} <= kinds
+    assert len(q.item("/type-choice-m").initials) > 1  # a repeating item takes several
+    placeholders = load_questionnaire(SHARED / "lforms__questionnaire-with-entryFormat.json")
+    assert all(item.entry_format for item in placeholders.questions() if item.answerable)
+
+
+def test_number_limits_and_units() -> None:
+    q = load_questionnaire(SHARED / "researchkitonfhir__NumberExample.json")
+    decimals = [item for item in q.questions() if item.max_decimal_places is not None]
+    assert decimals
+    assert all(item.min_value is not None and item.max_value is not None for item in decimals)
+    assert any(item.units for item in q.questions())

@@ -1,0 +1,167 @@
+"""Limits on guessing pickup codes: per-terminal throttling with a growing lock-out, the
+per-chart revocation after 100 failed confirmations, and answers whose timing tells nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import httpx
+from sqlalchemy import update
+
+from kiosk.server import throttle
+from kiosk.server.codes import new_code
+from kiosk.server.db import create_schema, make_engine, make_sessionmaker
+from kiosk.server.models import PickupCode, utc_now
+from kiosk.server.settings import ServerSettings
+from tests.server.live import FAST_SETTINGS, live_server, token_headers
+from tests.server.pickup_helpers import configure_portal, new_chart, redeem_body
+
+
+@contextmanager
+def serving(url: str, **overrides: object) -> Iterator[tuple[httpx.Client, httpx.Client]]:
+    """A live server with *overrides* of the test settings: (admin client, lobby-1 client)."""
+    settings = dataclasses.replace(FAST_SETTINGS, **overrides)  # type: ignore[arg-type]
+    with (
+        live_server(url, settings) as base,
+        httpx.Client(base_url=base, headers=token_headers(url, "staff")) as admin,
+        httpx.Client(base_url=base, headers=token_headers(url, "lobby-1", admin=False)) as terminal,
+    ):
+        configure_portal(admin)
+        yield admin, terminal
+
+
+def _verify(http: httpx.Client, code: str) -> httpx.Response:
+    return http.post("/v1/pickup/verify", json={"code": code})
+
+
+def test_five_failures_lock_the_terminal_out(server_database_url: str) -> None:
+    with serving(server_database_url) as (admin, terminal):
+        good = new_chart(admin)["pickup_code"]
+        for _ in range(5):
+            assert _verify(terminal, new_code()).status_code == 404
+        locked = _verify(terminal, good)
+        assert locked.status_code == 429
+        body = locked.json()
+        assert body["error"] == "terminal_locked"
+        assert 290 <= body["retry_after"] <= 300
+        assert locked.headers["Retry-After"] == str(body["retry_after"])
+        redeem = terminal.post("/v1/pickup/redeem", json=redeem_body(good))
+        assert redeem.status_code == 429
+        # another terminal is not locked out
+        other_headers = token_headers(server_database_url, "lobby-2", admin=False)
+        assert admin.post("/v1/pickup/verify", json={"code": good}, headers=other_headers)
+        assert _verify(admin, good).status_code == 200  # the admin token is its own terminal
+
+
+def test_a_success_clears_the_count(server_database_url: str) -> None:
+    with serving(server_database_url) as (admin, terminal):
+        good = new_chart(admin)["pickup_code"]
+        for _ in range(4):
+            assert _verify(terminal, new_code()).status_code == 404
+        assert _verify(terminal, good).status_code == 200
+        for _ in range(4):
+            assert _verify(terminal, new_code()).status_code == 404
+        assert _verify(terminal, good).status_code == 200
+
+
+def test_lockouts_grow_until_a_success(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    create_schema(engine)
+    settings = ServerSettings()
+    sessions = make_sessionmaker(engine, writes=True)
+    now = utc_now()
+
+    def fail_five(at: object) -> int | None:
+        with sessions() as session:
+            for _ in range(5):
+                throttle.record_failure(session, "lobby-1", at, settings)  # type: ignore[arg-type]
+            session.commit()
+            return throttle.seconds_locked(session, "lobby-1", at)  # type: ignore[arg-type]
+
+    try:
+        assert fail_five(now) == 300
+        now += timedelta(seconds=301)
+        assert fail_five(now) == 600
+        now += timedelta(seconds=601)
+        assert fail_five(now) == 1200
+        now += timedelta(seconds=1201)
+        with sessions() as session:
+            throttle.record_success(session, "lobby-1")
+            session.commit()
+        assert fail_five(now) == 300
+        # failures spread wider than the window never lock
+        now += timedelta(seconds=301)
+        with sessions() as session:
+            for _ in range(10):
+                now += timedelta(seconds=61)
+                throttle.record_failure(session, "lobby-1", now, settings)
+                if _ % 4 == 3:
+                    now += timedelta(minutes=5)
+            session.commit()
+            assert throttle.seconds_locked(session, "lobby-1", now) is None
+        # the longest lock-out is a day
+        for _ in range(20):
+            locked = fail_five(now)
+            assert locked is not None
+            now += timedelta(seconds=locked + 1)
+        assert locked == 24 * 3600
+    finally:
+        engine.dispose()
+
+
+def test_a_hundred_failed_confirmations_revoke_the_code(server_database_url: str) -> None:
+    with serving(server_database_url, terminal_max_failures=10_000) as (admin, terminal):
+        chart = new_chart(admin, date_of_birth="1990-02-03")
+        code = chart["pickup_code"]
+        wrong = redeem_body(code, date_of_birth="1991-02-03")
+        right = redeem_body(code, date_of_birth="1990-02-03")
+        for _ in range(99):
+            assert terminal.post("/v1/pickup/redeem", json=wrong).status_code == 422
+        assert _verify(terminal, code).status_code == 200  # still usable after 99
+        answer = terminal.post("/v1/pickup/redeem", json=wrong)
+        assert answer.json()["error"] == "date_of_birth_mismatch"
+        assert terminal.post("/v1/pickup/redeem", json=right).status_code == 404  # revoked
+        # staff issue a new code, and the count starts again
+        fresh = admin.post(f"/v1/charts/{chart['chart_id']}/pickup-code").json()["pickup_code"]
+        ok = terminal.post("/v1/pickup/redeem", json=redeem_body(fresh, date_of_birth="1990-02-03"))
+        assert ok.status_code == 201, ok.text
+
+
+def test_unusable_codes_cannot_be_told_apart_by_timing(server_database_url: str) -> None:
+    floor = 0.08
+    with serving(
+        server_database_url, terminal_max_failures=10_000, invalid_code_floor_seconds=floor
+    ) as (admin, terminal):
+        used = new_chart(admin, first_name="Used")["pickup_code"]
+        assert terminal.post("/v1/pickup/redeem", json=redeem_body(used)).status_code == 201
+        expired_chart = new_chart(admin, first_name="Expired")
+        engine = make_engine(server_database_url)
+        try:
+            with make_sessionmaker(engine)() as session:
+                session.execute(
+                    update(PickupCode)
+                    .where(PickupCode.chart_id == expired_chart["chart_id"])
+                    .values(expires_at=utc_now() - timedelta(days=1))
+                )
+                session.commit()
+        finally:
+            engine.dispose()
+        kinds = {"wrong": new_code(), "expired": expired_chart["pickup_code"], "used": used}
+        timings: dict[str, list[float]] = {kind: [] for kind in kinds}
+        bodies = set()
+        for _ in range(12):
+            for kind, code in kinds.items():  # interleaved, so drift affects all alike
+                started = time.perf_counter()
+                answer = _verify(terminal, code)
+                timings[kind].append(time.perf_counter() - started)
+                bodies.add((answer.status_code, answer.content))
+    assert bodies == {(404, b'{"detail":"This code cannot be used.","error":"code_invalid"}')}
+    medians = {kind: statistics.median(values) for kind, values in timings.items()}
+    assert all(min(values) >= floor for values in timings.values()), timings
+    spread = max(medians.values()) - min(medians.values())
+    assert spread < 0.25 * floor, medians

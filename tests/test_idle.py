@@ -1,0 +1,157 @@
+"""An idle visit is asked "Are you still there?", then wiped, leaving nothing behind."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import types
+import weakref
+from typing import Any
+
+from textual.widgets import Static
+
+from kiosk.app import KioskApp
+from screens.confirmation import ConfirmationScreen
+from screens.name_entry import NameScreen
+from screens.review import ReviewScreen
+from screens.still_there import StillThereScreen
+from screens.welcome import WelcomeScreen
+from tests.safety_helpers import demo_config, start_bare_visit, type_name
+from tests.visit_helpers import wait_for_screen
+
+FIRST, LAST = "Wilhelmina", "Zzyzx-Quartermaine"
+REFERENCE = "QX7-K2M9"
+
+
+def _go_idle(app: KioskApp, seconds: float = 10_000) -> None:
+    """Pretend the last input was long ago, and let the idle timer look."""
+    app.idle_tick()  # the timer has seen the current screen
+    app.idle.last_input -= seconds
+    app.idle_tick()
+
+
+def reachable_strings(root: object, needles: tuple[str, ...]) -> list[str]:
+    """Strings holding any of *needles* reachable from *root* through object references
+    (modules, classes and code are not followed: they hold the program, not the visit)."""
+    module_dicts = {id(vars(m)) for m in list(sys.modules.values()) if m is not None}
+    seen: set[int] = set()
+    stack: list[Any] = [root]
+    found: list[str] = []
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or id(obj) in module_dicts:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, str):
+            if any(n in obj for n in needles):
+                found.append(obj)
+            continue
+        if isinstance(obj, type | types.ModuleType | types.CodeType):
+            continue
+        if isinstance(obj, types.FunctionType):
+            stack.extend(c.cell_contents for c in obj.__closure__ or () if _filled(c))
+            stack.extend(obj.__defaults__ or ())
+            continue
+        stack.extend(gc.get_referents(obj))
+    return found
+
+
+def _filled(cell: types.CellType) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018
+    except ValueError:
+        return False
+    return True
+
+
+async def _freed(refs: list[weakref.ref[Any]], pilot: Any) -> list[str]:
+    """Wait (at most 10 s) until every referent is collected; the names of those still alive.
+
+    A screen's cancelled one-second timer keeps it referenced until that second is over,
+    and a busy machine may take a while longer to run the loop that far."""
+    for _ in range(100):
+        await pilot.pause(0.1)
+        gc.collect()
+        alive = [type(r()).__name__ for r in refs if r() is not None]
+        if not alive:
+            break
+    for ref in refs:  # say who holds what is left, for whoever reads a failure
+        if (obj := ref()) is not None:
+            holders = [type(h).__name__ for h in gc.get_referrers(obj)]
+            print(f"{type(obj).__name__} held by {holders}")
+    return alive
+
+
+async def test_an_idle_visit_is_asked_then_wiped_back_to_a_fresh_welcome() -> None:
+    app = KioskApp(demo_config(idle_timeout_seconds=1, idle_warning_seconds=2))
+    async with app.run_test(size=(100, 36)) as pilot:
+        await wait_for_screen(pilot, WelcomeScreen)
+        start_bare_visit(app)
+        await wait_for_screen(pilot, NameScreen)
+        await pilot.press(*FIRST)
+        await wait_for_screen(pilot, StillThereScreen, tries=200)  # the real 1 s timer
+        countdown = str(app.screen.query_one("#still-there-countdown", Static).render())
+        assert "Clearing in" in countdown
+        await wait_for_screen(pilot, WelcomeScreen, tries=300)  # the 2 s countdown
+        assert app.visit is None
+        assert len(app.screen_stack) == 2
+
+
+async def test_continue_keeps_the_visit_and_what_was_typed() -> None:
+    app = KioskApp(demo_config())
+    async with app.run_test(size=(100, 36)) as pilot:
+        await wait_for_screen(pilot, WelcomeScreen)
+        visit = start_bare_visit(app)
+        await wait_for_screen(pilot, NameScreen)
+        await pilot.press(*FIRST)
+        _go_idle(app)
+        await wait_for_screen(pilot, StillThereScreen)
+        await pilot.click("#still-there-continue")
+        await wait_for_screen(pilot, NameScreen)
+        assert app.visit is visit
+        assert app.screen.query_one("#first-name").value == FIRST  # type: ignore[attr-defined]
+        app.idle_tick()  # input just now: no new prompt
+        await pilot.pause()
+        assert isinstance(app.screen, NameScreen)
+
+
+async def test_a_wiped_visit_is_freed_and_nothing_of_it_is_reachable() -> None:
+    app = KioskApp(demo_config(idle_warning_seconds=5))
+    async with app.run_test(size=(100, 36)) as pilot:
+        await wait_for_screen(pilot, WelcomeScreen)
+        visit = start_bare_visit(app)
+        await wait_for_screen(pilot, NameScreen)
+        await type_name(pilot, FIRST, LAST)
+        await wait_for_screen(pilot, ReviewScreen)
+        assert visit.full_name == f"{FIRST} {LAST}"
+        assert reachable_strings(app, (FIRST, LAST)), "the probe must see a live visit"
+        refs = [weakref.ref(visit), *(weakref.ref(s) for s in app.screen_stack[2:])]
+        assert len(refs) == 3  # the visit, its name screen and its review
+        del visit
+        _go_idle(app)
+        await wait_for_screen(pilot, StillThereScreen)
+        prompt = weakref.ref(app.screen)
+        app.screen.remaining = 1
+        await wait_for_screen(pilot, WelcomeScreen, tries=300)
+        alive = await _freed([*refs, prompt], pilot)
+        assert alive == [], f"still alive after the wipe: {alive}"
+        assert app.visit is None
+        assert app.steps == ()
+        assert reachable_strings(app, (FIRST, LAST)) == []
+
+
+async def test_the_confirmation_goes_back_to_a_fresh_welcome_when_left_alone() -> None:
+    app = KioskApp(demo_config(confirmation_seconds=600))
+    async with app.run_test(size=(100, 36)) as pilot:
+        await wait_for_screen(pilot, WelcomeScreen)
+        welcome = app.screen
+        app.show_confirmation(REFERENCE)
+        await wait_for_screen(pilot, ConfirmationScreen)
+        confirmation = weakref.ref(app.screen)
+        assert reachable_strings(app, (REFERENCE,))
+        _go_idle(app)
+        await wait_for_screen(pilot, WelcomeScreen)
+        assert app.screen is not welcome
+        assert len(app.screen_stack) == 2
+        assert await _freed([confirmation], pilot) == []
+        assert reachable_strings(app, (REFERENCE,)) == []

@@ -1,0 +1,108 @@
+"""``kiosk smoke`` and a fast start: Welcome comes up before any heavy import."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from kiosk.app import KioskApp
+from kiosk.config import load_config
+from screens.welcome import WelcomeScreen
+from tests.visit_helpers import wait_for_screen
+
+# Loaded only once Welcome is up (or later still, when a screen needs them). Not babel:
+# Welcome names its languages from babel's locale data.
+HEAVY_MODULES = ("fastapi", "starlette", "sqlalchemy", "uvicorn", "alembic", "qrcode", "httpx")
+
+
+def smoke(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "smoke", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_smoke_reports_the_milliseconds_to_welcome(demo_config_path: Path) -> None:
+    result = smoke("--config", str(demo_config_path))
+    assert result.returncode == 0, result.stderr
+    match = re.fullmatch(r"ready in (\d+) ms\n", result.stdout)
+    assert match, result.stdout
+    assert 0 < int(match[1]) < 120_000
+    assert "Traceback" not in result.stderr
+
+
+def test_smoke_fails_with_the_reason_for_an_invalid_config(tmp_path: Path) -> None:
+    bad = tmp_path / "kiosk.toml"
+    bad.write_text('language = "en"\nportals = []\n', encoding="utf-8")
+    result = smoke("--config", str(bad))
+    assert result.returncode == 1
+    assert "the configuration is not valid" in result.stderr
+    assert "portals" in result.stderr
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+
+
+def test_smoke_fails_with_the_reason_for_an_unknown_portal(demo_config_path: Path) -> None:
+    result = smoke("--config", str(demo_config_path), "--portal", "no-such-portal")
+    assert result.returncode == 1
+    assert "no portal named 'no-such-portal'" in result.stderr
+
+
+def test_smoke_fails_when_the_config_file_is_missing(tmp_path: Path) -> None:
+    result = smoke("--config", str(tmp_path / "absent.toml"))
+    assert result.returncode == 1
+    assert "absent.toml" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_welcome_is_up_without_the_heavy_imports(demo_config_path: Path, database_url: str) -> None:
+    """The Harlequin pattern: start the app in a fresh interpreter, look at sys.modules."""
+    script = textwrap.dedent(
+        f"""
+        import json, sys, time
+        from pathlib import Path
+        started = time.perf_counter()
+        from kiosk.app import KioskApp
+        from kiosk.config import load_config
+        from kiosk.smoke import time_to_ready, welcome_rendered
+
+        # Only so that a slow machine cannot reach the backend's timer before the check.
+        KioskApp.BACKEND_START_DELAY = 3600
+        app = KioskApp(load_config(Path({str(demo_config_path)!r})), database_url={database_url!r})
+        seen = []
+        def on_ready(ms):
+            seen.extend(sorted(sys.modules))
+        time_to_ready(app, welcome_rendered, started=started, on_ready=on_ready)
+        print(json.dumps(seen))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    modules = set(json.loads(result.stdout))
+    assert "screens.welcome" in modules  # the check ran with Welcome up
+    heavy = sorted(
+        m
+        for m in modules
+        if m.split(".")[0] in HEAVY_MODULES or m.startswith(("kiosk.server", "kiosk.client"))
+    )
+    assert heavy == []
+
+
+async def test_the_backend_is_connected_by_itself_after_welcome(
+    demo_config_path: Path, database_url: str
+) -> None:
+    app = KioskApp(load_config(demo_config_path), database_url=database_url)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await wait_for_screen(pilot, WelcomeScreen)
+        backend = await app.backend()
+        health = await backend.health()
+    assert health["status"] == "ok"

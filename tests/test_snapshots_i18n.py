@@ -1,0 +1,134 @@
+"""SVG snapshots of every screen of a visit, in English and in Spanish (pytest-textual-snapshot).
+
+The contractor portal is used because its questionnaire is translated. Refresh the pictures
+after an intended change with ``pytest tests/test_snapshots_i18n.py --snapshot-update`` and
+look at them before committing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from kiosk.app import KioskApp
+from kiosk.config import BackendConfig, load_config
+from kiosk.i18n import N_
+from kiosk.languages import format_date_entry
+from screens.ticker import Ticker
+
+SIZE = (100, 36)
+PORTAL = "cascade-contractors"
+LANGUAGES = ["en", "es"]
+Steps = Callable[[Pilot[None]], Awaitable[None]]
+
+
+@pytest.fixture(autouse=True)
+def still_ticker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A moving ticker would make every picture different."""
+    monkeypatch.setattr(Ticker, "moving", False)
+
+
+def kiosk(pilot: Pilot[None]) -> KioskApp:
+    assert isinstance(pilot.app, KioskApp)
+    return pilot.app
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(4):
+        await pilot.pause()
+    await pilot.wait_for_scheduled_animations()  # scrolling to a field with an error
+    for field in pilot.app.screen.query("Input, TextArea"):
+        field.cursor_blink = False  # type: ignore[attr-defined]  # a steady cursor
+    await pilot.pause()
+
+
+def in_language(language: str, then: Steps | None = None) -> Steps:
+    async def run(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        kiosk(pilot).set_visitor_language(language)
+        await settle(pilot)
+        if then is not None:
+            await then(pilot)
+            await settle(pilot)
+
+    return run
+
+
+async def language_list(pilot: Pilot[None]) -> None:
+    await pilot.press("f2")
+
+
+async def name_with_errors(pilot: Pilot[None]) -> None:
+    kiosk(pilot).start_applicant_visit()
+    await settle(pilot)
+    await pilot.press("tab", "tab", "enter")  # Next with both names empty
+
+
+async def signed_name(pilot: Pilot[None]) -> None:
+    kiosk(pilot).start_applicant_visit()
+    await settle(pilot)
+    await pilot.press(*"Lucía", "enter", *"Fernández", "enter")
+
+
+async def first_page(pilot: Pilot[None]) -> None:
+    await signed_name(pilot)
+    await settle(pilot)
+    await pilot.press(*"Lucía Fernández", "enter", "space")
+    await pilot.click("#next")
+
+
+async def page_with_errors(pilot: Pilot[None]) -> None:
+    await first_page(pilot)
+    await settle(pilot)
+    await pilot.press("tab", "tab", *"31/02/2026")
+    await pilot.click("#next")
+    await settle(pilot)
+
+
+async def review(pilot: Pilot[None]) -> None:
+    await first_page(pilot)
+    await settle(pilot)
+    typed_date = format_date_entry(datetime.date(2026, 3, 15))  # in the locale's order
+    await pilot.press(*"Andamios del Norte", "tab", "enter", "tab", *typed_date)
+    await pilot.click("#next")
+    await settle(pilot)
+    await pilot.press("down", "enter", "tab", "down", "enter", "tab", "down", "enter")
+    await pilot.click("#next")
+    await settle(pilot)
+    await pilot.press("down", "enter", "tab", "down", "enter")
+    await pilot.click("#next")
+
+
+async def farewell(pilot: Pilot[None]) -> None:
+    kiosk(pilot).show_farewell(N_("Thank you for your time."))
+
+
+async def confirmation(pilot: Pilot[None]) -> None:
+    kiosk(pilot).show_confirmation("HOH-2026-000123")
+
+
+SCREENS: dict[str, Steps | None] = {
+    "welcome": None,
+    "language-list": language_list,
+    "name-errors": name_with_errors,
+    "consent": signed_name,
+    "questionnaire-page": first_page,
+    "page-errors": page_with_errors,
+    "review": review,
+    "farewell": farewell,
+    "confirmation": confirmation,
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen_snapshot(screen: str, language: str, snap_compare, demo_config_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config = load_config(demo_config_path)
+    # A remote backend that is never called: no snapshot submits, and no server is started.
+    config = config.model_copy(update={"backend": BackendConfig(url="http://127.0.0.1:9")})
+    app = KioskApp(config, portal=PORTAL)
+    assert snap_compare(app, terminal_size=SIZE, run_before=in_language(language, SCREENS[screen]))

@@ -1,0 +1,193 @@
+"""``kiosk web``: a complete applicant visit in headless Chromium, by keyboard alone.
+
+The page is driven with Playwright on Debian's Chromium (``/usr/bin/chromium``; ``.ci/run``
+installs it where missing). The terminal in the page draws on a canvas, so the test reads
+what the kiosk sent down the page's websocket instead: the same bytes the terminal draws.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kiosk.drive import load_scenario
+from tests.server.live import live_server
+
+SCENARIO = Path(__file__).with_name("scenarios") / "demo_applicant_visit.toml"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Textual key names in scenarios -> the browser's key names.
+KEYS = {
+    "enter": "Enter",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
+    "down": "ArrowDown",
+    "up": "ArrowUp",
+    "left": "ArrowLeft",
+    "right": "ArrowRight",
+    "space": " ",
+    "escape": "Escape",
+    "backspace": "Backspace",
+}
+_ESCAPES = re.compile(
+    r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]"  # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC
+    r"|\x1bP.*?\x1b\\"  # DCS
+    r"|\x1b[@-Z\\-_]",
+    re.DOTALL,
+)
+
+pytestmark = pytest.mark.skipif(
+    not os.access(CHROMIUM, os.X_OK),
+    reason="no Chromium at /usr/bin/chromium (apt-get install -y chromium chromium-driver)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def kiosk_web(tmp_path: Path, demo_config_path: Path, database_url: str) -> Iterator[str]:
+    """``kiosk web`` on a free port; its URL. Stopped with every kiosk it started."""
+    port = _free_port()
+    log = (tmp_path / "web.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kiosk.cli",
+            "web",
+            "--config",
+            str(demo_config_path),
+            "--database",
+            database_url,
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert proc.poll() is None, (tmp_path / "web.log").read_text()
+            assert time.monotonic() < deadline, "kiosk web did not listen within 60 s"
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        log.close()
+
+
+class Terminal:
+    """What the kiosk has sent to the page, as text, and a way to wait for it."""
+
+    def __init__(self, page) -> None:  # type: ignore[no-untyped-def]
+        self.page = page
+        self.chunks: list[str] = []
+        self.last_frame = time.monotonic()
+        self.mark = 0
+        page.on("websocket", self._watch)
+
+    def _watch(self, ws) -> None:  # type: ignore[no-untyped-def]
+        ws.on("framereceived", self._frame)
+
+    def _frame(self, payload: str | bytes) -> None:
+        text = payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
+        self.chunks.append(text)
+        self.last_frame = time.monotonic()
+
+    def text(self) -> str:
+        return _ESCAPES.sub("", "".join(self.chunks))
+
+    def wait_for(self, wanted: str, seconds: float) -> None:
+        """Wait until *wanted* is drawn after the previous match."""
+        deadline = time.monotonic() + seconds
+        while True:
+            text = self.text()
+            found = text.find(wanted, self.mark)
+            if found >= 0:
+                self.mark = found + len(wanted)
+                return
+            if time.monotonic() > deadline:
+                tail = text[-1500:]
+                raise AssertionError(f"{wanted!r} not drawn within {seconds:g} s; last:\n{tail}")
+            self.page.wait_for_timeout(50)
+
+    def press(self, key: str) -> None:
+        """Press *key* and wait until the kiosk has answered it (see :meth:`settle`)."""
+        sent = time.monotonic()
+        self.page.keyboard.press(key)
+        self.settle(sent)
+
+    def settle(self, sent: float, quiet: float = 0.08) -> None:
+        """Wait for the kiosk's first frame after *sent*, then for *quiet* seconds of none.
+
+        Every key of a visit changes the screen (a character, a focus ring, a tick), so the
+        first frame says the key arrived; the quiet spell lets the handlers it set off (a
+        focus moved on Enter, a new screen) finish before the next key goes.
+        """
+        deadline = sent + 2.0
+        while self.last_frame < sent and time.monotonic() < deadline:
+            self.page.wait_for_timeout(10)
+        deadline = time.monotonic() + 3.0
+        while time.monotonic() - self.last_frame < quiet and time.monotonic() < deadline:
+            self.page.wait_for_timeout(10)
+
+
+def test_an_applicant_visit_in_headless_chromium(
+    kiosk_web: str, database_url: str, tmp_path: Path
+) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    scenario = load_scenario(SCENARIO)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            terminal = Terminal(page)
+            page.goto(kiosk_web)
+            terminal.wait_for("I am applying for a job", 60)
+            page.locator(".xterm-helper-textarea").focus()  # the terminal takes the keys
+            page.wait_for_timeout(300)
+            try:
+                for step in scenario.step:
+                    assert step.click is None, "a browser visit is driven by keyboard alone"
+                    if step.expect is not None:
+                        terminal.wait_for(step.expect, max(step.timeout, 30))
+                        # A new screen may still be settling (focus, recompose): let it.
+                        terminal.settle(time.monotonic() - 1, quiet=0.5)
+                    for key in [*(step.press or ()), *(step.type or "")]:
+                        terminal.press(KEYS.get(key, key))
+            except AssertionError:
+                page.screenshot(path=str(tmp_path / "failed.png"))
+                raise
+            assert "Traceback" not in terminal.text()
+            page.screenshot(path=str(tmp_path / "confirmation.png"))
+        finally:
+            browser.close()
+    with live_server(database_url) as base:
+        charts = httpx.get(f"{base}/v1/charts", timeout=30).json()
+    assert [(c["first_name"], c["last_name"]) for c in charts] == [("Dana", "Kowalczyk-Ng")]
+    assert len(charts[0]["documents"]) == 2

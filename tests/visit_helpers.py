@@ -1,0 +1,127 @@
+"""Pilot helpers that walk the kiosk's screens the way a visitor does: keys and clicks."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Input, RadioButton, RadioSet, TextArea
+
+from kiosk.app import KioskApp
+from kiosk.questionnaire import Answers, ItemType, Questionnaire, is_enabled, parse_text_answer
+from screens.question_fields import ItemField
+from screens.questionnaire_page import QuestionnairePageScreen
+
+TYPED_EXAMPLES = {
+    ItemType.INTEGER: "30",
+    ItemType.DECIMAL: "7.5",
+    ItemType.DATE: "2020-01-15",
+    ItemType.STRING: "Driver",
+    ItemType.TEXT: "None.",
+}
+
+
+def kiosk(pilot: Pilot[None]) -> KioskApp:
+    assert isinstance(pilot.app, KioskApp)
+    return pilot.app
+
+
+async def wait_for_screen(pilot: Pilot[None], screen_type: type, tries: int = 100) -> None:
+    for _ in range(tries):
+        await pilot.pause()
+        if isinstance(pilot.app.screen, screen_type):
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"expected {screen_type.__name__}, on {type(pilot.app.screen).__name__}")
+
+
+async def sign_in(pilot: Pilot[None], first: str, last: str) -> None:
+    """From Welcome: start the applicant visit, type the name, sign every consent."""
+    await pilot.click("#start-applicant")
+    await pilot.pause()
+    await pilot.press(*first, "enter", *last, "enter")
+    await pilot.pause()
+    for _ in kiosk(pilot).portal.consents:
+        await pilot.press(*f"{first} {last}", "enter", "space")
+        await tap(pilot, "#next")
+
+
+async def tap(pilot: Pilot[None], target: str | Widget) -> None:
+    """Scroll *target* into view and click it, as a finger on a touch screen would."""
+    screen = pilot.app.screen
+    widget = screen.query_one(target) if isinstance(target, str) else target
+    screen.scroll_to_widget(widget, animate=False)
+    await pilot.pause()
+    assert await pilot.click(widget), f"could not tap {target}"
+    await pilot.pause()
+
+
+def visible_questions(screen: QuestionnairePageScreen) -> list[ItemField]:
+    """The questions on screen now, in order (hidden by enableWhen excluded)."""
+    fields = []
+    for field in screen.query(ItemField):
+        if field.item.is_question and all(node.display for node in field.ancestors_with_self):
+            fields.append(field)
+    return fields
+
+
+async def answer(pilot: Pilot[None], field: ItemField, value: str | int | None = None) -> None:
+    """Answer one question as a touch-screen visitor: tap the n-th option (0 = Yes / first)
+    or tap the field and type."""
+    widget = pilot.app.screen.query_one(f"#{field.input_id}")
+    if isinstance(widget, RadioSet):
+        index = 1 if value is None and field.item.type is ItemType.BOOLEAN else int(value or 0)
+        widget = widget.query(RadioButton)[index]
+    await tap(pilot, widget)
+    if isinstance(widget, Input | TextArea):
+        text = str(value) if value is not None else TYPED_EXAMPLES[field.item.type]
+        await pilot.press(*text)
+    await pilot.pause()
+
+
+async def fill_page(pilot: Pilot[None], choices: dict[str, str | int] | None = None) -> None:
+    """Answer every visible question not yet answered (booleans: No), then press Next."""
+    choices = choices or {}
+    screen = pilot.app.screen
+    assert isinstance(screen, QuestionnairePageScreen)
+    done: set[str] = set()
+    while True:
+        pending = [
+            f
+            for f in visible_questions(screen)
+            if f.item.link_id not in done and f.item.link_id not in screen.answers
+        ]
+        if not pending:
+            break
+        field = pending[0]
+        await answer(pilot, field, choices.get(field.item.link_id))
+        done.add(field.item.link_id)
+    await tap(pilot, "#next")
+
+
+async def fill_all_pages(pilot: Pilot[None], choices: dict[str, str | int] | None = None) -> None:
+    """Answer pages until the review is reached."""
+    for _ in range(200):
+        if not isinstance(pilot.app.screen, QuestionnairePageScreen):
+            return
+        before = pilot.app.screen
+        await fill_page(pilot, choices)
+        if pilot.app.screen is before:
+            raise AssertionError("a page did not accept its answers")
+    raise AssertionError("too many pages")
+
+
+def sample_answers(questionnaire: Questionnaire) -> Answers:
+    """Valid answers as the helpers above give them: booleans No, first choice, examples."""
+    answers: Answers = {}
+    for item in questionnaire.questions():
+        if not is_enabled(questionnaire, item.link_id, answers):
+            continue
+        if item.type is ItemType.BOOLEAN:
+            answers[item.link_id] = False
+        elif item.type is ItemType.CHOICE:
+            answers[item.link_id] = item.options[0].value
+        else:
+            value = parse_text_answer(item, TYPED_EXAMPLES[item.type])
+            assert value is not None
+            answers[item.link_id] = value
+    return answers
