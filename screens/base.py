@@ -27,6 +27,9 @@ class KioskScreen(Screen[None]):
         Binding("escape", "back", show=False, id="back"),
     ]
     AUTO_FOCUS = None  # each screen focuses its own first field on mount
+    rebuilds_inputs_itself = False
+    """Whether compose() puts back what was typed (so a rebuild need not copy the inputs)."""
+
     drawn_version = -1
     """The app's preferences version this screen was last composed with."""
 
@@ -49,7 +52,7 @@ class KioskScreen(Screen[None]):
         """Rebuild this screen in the visitor's new language or text size, keeping their input."""
         if self.drawn_version == self.kiosk.preferences_version or not self.is_attached:
             return
-        state = capture(self)
+        state = capture(self, values=not self.rebuilds_inputs_itself)
         self.before_recompose()
         await self.recompose()
         self.drawn_version = self.kiosk.preferences_version

@@ -17,10 +17,10 @@ class FormState:
     scroll: dict[str, float] = field(default_factory=dict)
 
 
-def capture(screen: Screen[object]) -> FormState:
-    """The values of every input with an id on *screen*."""
+def capture(screen: Screen[object], *, values: bool = True) -> FormState:
+    """The values of every input with an id on *screen* (with *values*), focus and scrolling."""
     state = FormState(focused=screen.focused.id if screen.focused is not None else None)
-    for widget in screen.query("Input, TextArea, Checkbox"):
+    for widget in screen.query("Input, TextArea, Checkbox") if values else ():
         if widget.id is None:
             continue
         if isinstance(widget, Input):

@@ -61,7 +61,7 @@ from kiosk.questionnaire import (
     values_of,
 )
 from kiosk.questionnaire.textentry import check_quantity, parse_number, quantity_in, unit_matches
-from screens.localized_answers import parse_localized
+from screens.localized_answers import parse_localized, show_answer
 from screens.question_drafts import Drafts
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -247,7 +247,7 @@ class ItemField(Vertical):
                 for index, entry in enumerate(raw if isinstance(raw, list) else []):
                     if isinstance(entry, Entry):
                         heading = _("About “{answer}”:").format(
-                            answer=format_answer(item, entry.value, self.language)
+                            answer=show_answer(item, entry.value, self.language)
                         )
                         fields = ctx.build(item.items, entry.answers, (*self.path, index))
                         self.entries.append((index, heading, fields))
@@ -308,7 +308,7 @@ class ItemField(Vertical):
         found = self.values()
         if not found:
             return "—"
-        return ", ".join(format_answer(self.item, v, self.language) for v in found)
+        return ", ".join(show_answer(self.item, v, self.language) for v in found)
 
     def _orientation(self) -> str:
         return " horizontal" if self.item.choice_orientation == "horizontal" else ""
@@ -418,12 +418,22 @@ class ItemField(Vertical):
             return drafted or [""]
         return [typed_text(self.item, v) for v in self.values()] or [""]
 
+    def shown_row_texts(self) -> list[str]:
+        """The rows as (re)built: dates that were read are written in the current locale's
+        order, so that a change of language rewrites them; anything unread stays as typed."""
+        texts = self.row_texts()
+        if self.item.type is ItemType.DATE:
+            values = self.values()
+            if values and len(values) == len([text for text in texts if text.strip()]):
+                return [typed_text(self.item, value) for value in values]
+        return texts
+
     def row_id(self, row: int) -> str:
         return self.input_id if row == 0 else f"{self.input_id}--a{row + 1}"
 
     def _rows(self) -> ComposeResult:
         item = self.item
-        texts = self.row_texts()
+        texts = self.shown_row_texts()
         if not item.repeats:
             texts = texts[:1]
         with Vertical(classes="rows"):
@@ -689,7 +699,7 @@ def _review(
             continue
         if item.is_question and item.available:
             found = state.values(item.link_id, path)
-            shown = ", ".join(format_answer(item, v, language) for v in found) or _("(no answer)")
+            shown = ", ".join(show_answer(item, v, language) for v in found) or _("(no answer)")
             lines.append(f"{indent}{item.label_in(language)}: {shown}")
         if item.is_container:
             raw = scope.get(item.link_id)

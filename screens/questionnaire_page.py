@@ -197,6 +197,9 @@ class QuestionnairePageScreen(VisitScreen):
         self.refresh(recompose=True)
         self.call_after_refresh(self._after_recompose)
 
+    rebuilds_inputs_itself = True
+    """Every field is rebuilt from the visit's answers and drafts, dates in the new order."""
+
     checked = False
     """Whether Next was pressed once: its messages are said again after a rebuild."""
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from kiosk.client import BackendError
-from kiosk.i18n import _, current_language
+from kiosk.i18n import _, current_language, ngettext
+from kiosk.outbox import OutboxError
 from kiosk.questionnaire import EnableState
+from kiosk.questionnaire.response import answered_questions
 from kiosk.submission import applicant_submission
 from screens.base import VisitScreen
 from screens.question_fields import review_lines
+
+log = logging.getLogger(__name__)
 
 
 class ReviewScreen(VisitScreen):
@@ -21,14 +26,19 @@ class ReviewScreen(VisitScreen):
     CSS_PATH = "review.tcss"
 
     def compose(self) -> ComposeResult:
-        visit = self.visit
         yield from self.compose_header()
         yield Static(_("Please check your answers"), classes="step-title screen-heading")
         with VerticalScroll(id="review-body"):
-            yield Static(_("Name: {name}").format(name=visit.full_name), markup=False)
-            for consent in self.kiosk.portal.consents:
-                if consent.id in visit.signatures:
-                    yield Static(_("Signed: {title}").format(title=consent.title), markup=False)
+            yield from self.compose_summary()
+            answered = self._answered_count()
+            yield Static(
+                ngettext(
+                    "You have answered {count} question.",
+                    "You have answered {count} questions.",
+                    answered,
+                ).format(count=answered),
+                id="answered-count",
+            )
             for step_index, step in enumerate(self.kiosk.steps):
                 if step.kind != "page" or not self.kiosk.step_is_shown(step):
                     continue
@@ -37,6 +47,21 @@ class ReviewScreen(VisitScreen):
             with Horizontal(classes="nav-row"):
                 yield Button(_("Back"), id="back")
                 yield Button(_("Submit"), id="submit", variant="success")
+
+    def compose_summary(self) -> ComposeResult:
+        """Who is submitting, and what they signed (the pickup review shows the login)."""
+        visit = self.visit
+        yield Static(_("Name: {name}").format(name=visit.full_name), markup=False)
+        for consent in self.kiosk.portal.consents:
+            if consent.id in visit.signatures:
+                yield Static(_("Signed: {title}").format(title=consent.title), markup=False)
+
+    def _answered_count(self) -> int:
+        """Answered questions over every questionnaire the visitor was shown."""
+        return sum(
+            answered_questions(entry.questionnaire, answers)
+            for entry, answers in zip(self.visit.questionnaires, self.visit.answers, strict=True)
+        )
 
     def _page_summary(self, step_index: int, q_index: int, page_index: int) -> ComposeResult:
         q = self.visit.questionnaires[q_index].questionnaire
@@ -79,22 +104,31 @@ class ReviewScreen(VisitScreen):
 
     @work(exclusive=True, group="submit")
     async def send(self) -> None:
-        """Send the submission; the idempotency key makes a retry safe."""
+        """Store the submission in the outbox, then try to deliver it at once.
+
+        The visitor is told it was received only once it is stored; the outbox delivers
+        whatever the backend did not confirm in time, and the idempotency key keeps that
+        to one chart.
+        """
         visit = self.visit
         payload = applicant_submission(visit, self.kiosk.config.terminal)
         try:
-            backend = await self.kiosk.backend()
-            receipt = await backend.submit_applicant(payload, visit.idempotency_key)
-        except BackendError as exc:
+            receipt = await self.kiosk.submissions.submit(payload, visit.idempotency_key)
+        except (OutboxError, OSError) as exc:
+            log.error(
+                "outbox store failed", extra={"event": "outbox_error", "error": type(exc).__name__}
+            )
             self._status(
-                exc.message + " " + _("Your answers are still here. Press Submit to try again."),
+                _("This terminal cannot save your answers right now. Please ask the front desk.")
+                + " "
+                + _("Your answers are still here. Press Submit to try again."),
                 error=True,
             )
             button = self.query_one("#submit", Button)
             button.disabled = False
             button.focus()
             return
-        self.kiosk.show_confirmation(receipt.reference)
+        self.kiosk.show_confirmation(receipt.reference if receipt is not None else None)
 
     def _status(self, message: str, *, error: bool) -> None:
         status = self.query_one("#submit-status", Static)

@@ -98,15 +98,16 @@ def test_sigkill_at_every_stage_loses_nothing_and_files_each_submission_once(
                 server.start()
             elif not up and server.running:
                 server.stop()
-            names = [f"{r}x{j}" for j in range(2)]
-            if r % 2 == 0:  # a chosen stage, first or second time it is reached
+            if r % 2 == 0:
+                names = [f"{r}x{j}" for j in range(2)]  # a chosen stage, first or second time it is reached
                 die_at = f"{STAGES[(r // 2) % len(STAGES)]}:{1 + (r // 10) % 2}"
                 child = Child(outbox, server, die_at, names, env)
                 code = child.end(ROUND_DEADLINE_SECONDS)
-            else:  # a moment picked at random once it is up
+            else:  # a moment picked at random while it submits four visits
+                names = [f"{r}x{j}" for j in range(4)]
                 child = Child(outbox, server, "-", names, env)
                 child.wait_for("READY", ROUND_DEADLINE_SECONDS)
-                time.sleep(rng.uniform(0.0, 1.2))
+                time.sleep(rng.uniform(0.0, 0.5))
                 code = child.end(0)
             intents |= child.marked("INTENT")
             acked |= child.marked("ACK")

@@ -19,7 +19,7 @@ from screens.language import LanguageScreen
 from screens.name_entry import NameScreen
 from screens.questionnaire_page import QuestionnairePageScreen
 from screens.review import ReviewScreen
-from tests.server.live import live_server
+from tests.server.live import live_server, token_headers
 from tests.visit_helpers import tap, wait_for_screen
 
 SCENARIO = Path(__file__).with_name("scenarios") / "spanish_contractor_visit.toml"
@@ -48,7 +48,9 @@ def test_a_complete_visit_in_spanish_with_kiosk_drive(
         "confirmation-es.svg",
     }
     with live_server(database_url) as base:
-        [chart] = httpx.get(f"{base}/v1/charts").json()
+        headers = token_headers(database_url)
+        [summary] = httpx.get(f"{base}/v1/charts", headers=headers).json()
+        chart = httpx.get(f"{base}/v1/charts/{summary['id']}", headers=headers).json()
     assert chart["language"] == "es"
     assert chart["portal"] == PORTAL
     [signature] = chart["consents"]

@@ -151,3 +151,19 @@ def header(item: Item) -> dict[str, Any]:
     if item.text:
         out["text"] = item.text
     return out
+
+
+def answered_questions(
+    questionnaire: Questionnaire, answers: Answers, state: EnableState | None = None
+) -> int:
+    """How many questions carry an answer (each instance of a repeating group counts)."""
+
+    def count(items: list[dict[str, Any]]) -> int:
+        total = 0
+        for item in items:
+            given = item.get("answer", [])
+            total += bool(given) + count(item.get("item", []))
+            total += sum(count(answer.get("item", [])) for answer in given)
+        return total
+
+    return count(response_items(questionnaire, answers, state, lenient=True))

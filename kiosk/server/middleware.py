@@ -95,15 +95,21 @@ class AccessLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        status = 500
+        logged = False
+
+        def note(status: int) -> None:
+            nonlocal logged
+            if not logged:
+                logged = True
+                access_log.info("%s %s %d", scope["method"], scope["path"], status)
 
         async def send_and_note(message: Message) -> None:
-            nonlocal status
             if message["type"] == "http.response.start":
-                status = message["status"]
+                # Logged before the response goes out, so the line exists once it is read.
+                note(message["status"])
             await send(message)
 
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            access_log.info("%s %s %d", scope["method"], scope["path"], status)
+            note(500)  # no response was started: the app failed

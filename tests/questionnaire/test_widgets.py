@@ -108,17 +108,17 @@ async def test_every_kind_of_field(tmp_path: Path, database_url: str) -> None:
 
 
 async def test_texts_in_the_visitors_language(tmp_path: Path, database_url: str) -> None:
-    app = app_for(tmp_path, WIDGETS, database_url, language="de")
+    app = app_for(tmp_path, WIDGETS, database_url, language="fr")
     try:
         async with app.run_test(size=(110, 50)) as pilot:
             await start(pilot)
             screen = app.screen
             texts = [str(s.render()) for s in screen.query(Static)]
-            assert "Jede Art von Feld" in texts
-            assert any(text.startswith("Land") for text in texts)
+            assert "Tous les types de champ" in texts
+            assert any(text.startswith("Pays") for text in texts)
             await tap(pilot, "#q-country")
-            await pilot.press(*"sch", "right")
-            assert screen.query_one("#q-country", Input).value == "Schweiz"
+            await pilot.press(*"sui", "right")
+            assert screen.query_one("#q-country", Input).value == "Suisse"
             assert screen.ctx.fields["country"].read().values[0].code == "CH"
     finally:
         set_language("en")

@@ -36,15 +36,20 @@ def test_portals_load_from_the_kiosk_config(
     assert main(["portals", "load", "--kiosk-config", config, "--database", sqlite_url]) == 0
     assert capsys.readouterr().out == (
         "portal northwind-applicants: created (1 consent forms, 2 questionnaires, 3 task rules)\n"
+        "portal cascade-contractors: created (1 consent forms, 1 questionnaires, 3 task rules)\n"
     )
     assert main(["portals", "list", "--json", "--database", sqlite_url]) == 0
     import json
 
     from kiosk.config import read_config_file, read_consent_text
 
-    [portal] = json.loads(capsys.readouterr().out)
-    consent = read_config_file(Path(config)).portal().consents[0]
-    assert portal["consents"][0]["versions"] == {"en": read_consent_text(consent, "en").version}
+    listed = {p["name"]: p for p in json.loads(capsys.readouterr().out)}
+    assert sorted(listed) == ["cascade-contractors", "northwind-applicants"]
+    portal = listed["northwind-applicants"]
+    consent = read_config_file(Path(config)).portal("northwind-applicants").consents[0]
+    assert portal["consents"][0]["versions"] == {
+        language: read_consent_text(consent, language).version for language in consent.text
+    }
     assert portal["questionnaires"][0]["questionnaire"].endswith("|1.0.0")
 
 
