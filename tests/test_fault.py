@@ -98,8 +98,8 @@ def test_sigkill_at_every_stage_loses_nothing_and_files_each_submission_once(
                 server.start()
             elif not up and server.running:
                 server.stop()
-            if r % 2 == 0:
-                names = [f"{r}x{j}" for j in range(2)]  # a chosen stage, first or second time it is reached
+            if r % 2 == 0:  # a chosen stage, first or second time it is reached
+                names = [f"{r}x{j}" for j in range(2)]
                 die_at = f"{STAGES[(r // 2) % len(STAGES)]}:{1 + (r // 10) % 2}"
                 child = Child(outbox, server, die_at, names, env)
                 code = child.end(ROUND_DEADLINE_SECONDS)
