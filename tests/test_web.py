@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from kiosk.drive import load_scenario
-from tests.server.live import live_server
+from tests.server.live import live_server, token_headers
 
 SCENARIO = Path(__file__).with_name("scenarios") / "demo_applicant_visit.toml"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -188,6 +188,8 @@ def test_an_applicant_visit_in_headless_chromium(
         finally:
             browser.close()
     with live_server(database_url) as base:
-        charts = httpx.get(f"{base}/v1/charts", timeout=30).json()
-    assert [(c["first_name"], c["last_name"]) for c in charts] == [("Dana", "Kowalczyk-Ng")]
-    assert len(charts[0]["documents"]) == 2
+        headers = token_headers(database_url)
+        charts = httpx.get(f"{base}/v1/charts", headers=headers, timeout=30).json()
+        assert [(c["first_name"], c["last_name"]) for c in charts] == [("Dana", "Kowalczyk-Ng")]
+        chart = httpx.get(f"{base}/v1/charts/{charts[0]['id']}", headers=headers, timeout=30)
+    assert len(chart.json()["documents"]) == 2
