@@ -85,9 +85,61 @@ ANSWER_KEY = {
 # --------------------------------------------------------------------------- helpers
 
 
-def load(qid: str) -> dict[str, Any]:
+TRANSLATION_URL = "http://hl7.org/fhir/StructureDefinition/translation"
+TRANSLATED_LANGUAGES = ["es", "fr", "pt-BR", "vi", "zh-Hans"]
+"""Every shipped language but English, as BCP 47 tags (the FHIR translation extension's)."""
+
+
+def load_raw(qid: str) -> dict[str, Any]:
+    """The questionnaire as shipped, translations included."""
     path = QUESTIONNAIRE_DIR / f"{qid}.json"
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def translations_of(element: Any) -> dict[str, str]:
+    """``{language: text}`` from a primitive's ``_text``/``_title``/``_display`` element."""
+    found: dict[str, str] = {}
+    for extension in (element or {}).get("extension", []):
+        if extension.get("url") == TRANSLATION_URL:
+            parts = {part["url"]: part for part in extension["extension"]}
+            found[parts["lang"]["valueCode"]] = parts["content"]["valueString"]
+    return found
+
+
+def without_translations(node: Any) -> Any:
+    """*node* without its ``_…`` translation elements: what the subset rules look at."""
+    if isinstance(node, dict):
+        return {k: without_translations(v) for k, v in node.items() if not k.startswith("_")}
+    if isinstance(node, list):
+        return [without_translations(v) for v in node]
+    return node
+
+
+def load(qid: str) -> dict[str, Any]:
+    """The questionnaire without its translations."""
+    return without_translations(load_raw(qid))
+
+
+def untranslated(node: Any, where: str = "") -> Iterator[str]:
+    """Each shown text of *node* that lacks one of :data:`TRANSLATED_LANGUAGES`, or whose
+    translation element has anything but translations."""
+    if isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from untranslated(value, f"{where}[{index}]")
+        return
+    if not isinstance(node, dict):
+        return
+    for key in ("title", "text", "display", "valueString"):
+        if isinstance(node.get(key), str):
+            element = node.get("_" + key) or {}
+            others = [e for e in element.get("extension", []) if e.get("url") != TRANSLATION_URL]
+            have = translations_of(element)
+            missing = [lang for lang in TRANSLATED_LANGUAGES if not have.get(lang, "").strip()]
+            if missing or others:
+                yield f"{where}.{key}: missing {missing}" if missing else f"{where}.{key}: {others}"
+    for key, value in node.items():
+        if not key.startswith("_") and key not in ("enableWhen", "initial"):
+            yield from untranslated(value, f"{where}.{key}")
 
 
 def walk(items: list[dict[str, Any]], ancestors: tuple[str, ...] = ()) -> Iterator[tuple]:
@@ -247,9 +299,26 @@ def questionnaire_problems(doc: dict[str, Any], qid: str) -> list[str]:
 
 @pytest.mark.parametrize("qid", QUESTIONNAIRE_IDS)
 def test_questionnaire_is_valid_fhir_r4(qid: str) -> None:
-    resource = Questionnaire.model_validate(load(qid))
+    resource = Questionnaire.model_validate(load_raw(qid))
     assert resource.id == qid
     assert resource.status == "active"
+
+
+@pytest.mark.parametrize("qid", QUESTIONNAIRE_IDS)
+def test_every_shown_text_is_translated_into_every_shipped_language(qid: str) -> None:
+    assert list(untranslated(load_raw(qid))) == []
+
+
+def test_the_translation_check_finds_a_missing_language() -> None:
+    doc = load_raw(OSHA)
+    first = doc["item"][0]
+    first["_text"]["extension"] = [
+        e
+        for e in first["_text"]["extension"]
+        if translations_of({"extension": [e]}) != {}
+        and "vi" not in translations_of({"extension": [e]})
+    ]
+    assert list(untranslated(doc)) == [".item[0].text: missing ['vi']"]
 
 
 @pytest.mark.parametrize("qid", QUESTIONNAIRE_IDS)
