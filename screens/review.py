@@ -69,7 +69,12 @@ class ReviewScreen(VisitScreen):
         page = q.pages()[page_index]
         with Vertical(classes="review-page"):
             with Horizontal(classes="review-page-head"):
-                yield Static(f"{q.title} — {page.title}", classes="review-page-title", markup=False)
+                language = current_language()
+                title = q.title_in(language)
+                page_title = page.title_in(language)
+                if page_title and page_title != title:
+                    title = f"{title} — {page_title}"
+                yield Static(title, classes="review-page-title", markup=False)
                 yield Button(_("Change"), id=f"change-{step_index}", classes="change")
             state = EnableState(q, answers)
             for line in review_lines(q, answers, page.items, state, current_language()):
