@@ -59,6 +59,9 @@ def live_server(database_url: str, settings: ServerSettings | None = None) -> It
         log_config=None,  # leave the test process's logging alone
         access_log=False,
         lifespan="on",
+        # A busy test machine may leave a kept-alive connection idle past uvicorn's 5 s; the
+        # server closing it just as the client reuses it would read as a reset connection.
+        timeout_keep_alive=300,
     )
     server = uvicorn.Server(config)  # signal handlers are only installed on the main thread
     thread = threading.Thread(
