@@ -1,4 +1,7 @@
-"""SVG snapshots of every screen of a visit, in English and in Spanish (pytest-textual-snapshot).
+"""SVG snapshots of every screen of both visits, in English and Spanish (pytest-textual-snapshot).
+
+Left out: the staff screen and the "Are you still there?" prompt, which show a server check
+and a countdown that change by the second (their tests are in test_staff.py and test_idle.py).
 
 The contractor portal is used because its questionnaire is translated. Refresh the pictures
 after an intended change with ``pytest tests/test_snapshots_i18n.py --snapshot-update`` and
@@ -18,11 +21,16 @@ from kiosk.app import KioskApp
 from kiosk.config import BackendConfig, load_config
 from kiosk.i18n import N_
 from kiosk.languages import format_date_entry
+from kiosk.pickup_flow import begin_pickup_steps, start_pickup_visit
+from kiosk.pickup_models import Verification
+from kiosk.staff_pin import hash_pin
+from screens.pickup_done import PickupDoneScreen
 from screens.ticker import Ticker
 
 SIZE = (100, 36)
 PORTAL = "cascade-contractors"
 LANGUAGES = ["en", "es"]
+STAFF_PIN_HASH = hash_pin("2468")
 Steps = Callable[[Pilot[None]], Awaitable[None]]
 
 
@@ -111,6 +119,44 @@ async def confirmation(pilot: Pilot[None]) -> None:
     kiosk(pilot).show_confirmation("HOH-2026-000123")
 
 
+async def pickup_code(pilot: Pilot[None]) -> None:
+    start_pickup_visit(kiosk(pilot))
+
+
+async def pickup_identity(pilot: Pilot[None]) -> None:
+    app = kiosk(pilot)
+    start_pickup_visit(app)
+    await settle(pilot)
+    verified = Verification(masked_name="L*** F***", date_of_birth_required=True, portal=PORTAL)
+    begin_pickup_steps(app, "K7QX2M4DR9", verified)
+
+
+async def pickup_login(pilot: Pilot[None]) -> None:
+    await pickup_identity(pilot)
+    await settle(pilot)
+    await pilot.press(*"1985-04-23")  # a date of birth is typed year first, in every language
+    await pilot.click("#next")
+    await settle(pilot)
+    await pilot.press(*"lucia.f", "tab", *"short")  # the rules show what is still missing
+
+
+async def pickup_done(pilot: Pilot[None]) -> None:
+    site_consent = kiosk(pilot).portal.consents[0]
+    await pilot.app.push_screen(
+        PickupDoneScreen(
+            username="lucia.fernandez",
+            done=[site_consent.title_in(kiosk(pilot).language)],
+            later=["Contractor Site-Safety Health Screening"],
+            login_url="https://portal.example.org/login",
+            seconds=60,
+        )
+    )
+
+
+async def staff_pin(pilot: Pilot[None]) -> None:
+    await pilot.press("f12")
+
+
 SCREENS: dict[str, Steps | None] = {
     "welcome": None,
     "language-list": language_list,
@@ -121,6 +167,11 @@ SCREENS: dict[str, Steps | None] = {
     "review": review,
     "farewell": farewell,
     "confirmation": confirmation,
+    "pickup-code": pickup_code,
+    "pickup-identity": pickup_identity,
+    "pickup-login": pickup_login,
+    "pickup-done": pickup_done,
+    "staff-pin": staff_pin,
 }
 
 
@@ -129,6 +180,11 @@ SCREENS: dict[str, Steps | None] = {
 def test_screen_snapshot(screen: str, language: str, snap_compare, demo_config_path: Path) -> None:  # type: ignore[no-untyped-def]
     config = load_config(demo_config_path)
     # A remote backend that is never called: no snapshot submits, and no server is started.
-    config = config.model_copy(update={"backend": BackendConfig(url="http://127.0.0.1:9")})
+    config = config.model_copy(
+        update={
+            "backend": BackendConfig(url="http://127.0.0.1:9"),
+            "staff_pin_hash": STAFF_PIN_HASH,
+        }
+    )
     app = KioskApp(config, portal=PORTAL)
     assert snap_compare(app, terminal_size=SIZE, run_before=in_language(language, SCREENS[screen]))
