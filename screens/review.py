@@ -83,7 +83,14 @@ class ReviewScreen(VisitScreen):
     def on_mount(self) -> None:
         self.query_one("#submit", Button).focus()
 
+    shown_before = False
+    """Whether the screen was on top before: it is rebuilt only when the visitor comes back
+    from changing a page (a rebuild on first show would also drop the focus from Submit)."""
+
     def on_screen_resume(self) -> None:
+        if not self.shown_before:
+            self.shown_before = True
+            return
         if self.kiosk.visit is not None:
             self.refresh(recompose=True)
             self.call_after_refresh(lambda: self.query_one("#submit", Button).focus())

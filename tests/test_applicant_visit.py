@@ -15,7 +15,7 @@ from screens.questionnaire_page import QuestionnairePageScreen
 from screens.review import ReviewScreen
 from screens.welcome import WelcomeScreen
 from tests.server.live import live_server, token_headers
-from tests.visit_helpers import fill_all_pages, sign_in, wait_for_screen
+from tests.visit_helpers import fill_all_pages, sign_in, tap, wait_for_screen
 
 FIRST, LAST = "Ana María", "O'Neil-Søren"
 
@@ -32,7 +32,7 @@ async def test_complete_visit_creates_a_login_disabled_applicant_chart(
         await fill_all_pages(pilot)
         await wait_for_screen(pilot, ReviewScreen)
         assert f"Name: {FIRST} {LAST}" in _texts(app)
-        await pilot.click("#submit")
+        await tap(pilot, "#submit")
         await wait_for_screen(pilot, ConfirmationScreen)
         reference = str(app.screen.query_one("#reference", Static).render())
         assert app.visit is None, "the visit must be gone once it is submitted"

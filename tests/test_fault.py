@@ -23,7 +23,7 @@ from screens.name_entry import NameScreen
 from screens.review import ReviewScreen
 from screens.welcome import WelcomeScreen
 from tests.safety_helpers import SwitchableServer, remote_config, start_bare_visit, type_name
-from tests.visit_helpers import wait_for_screen
+from tests.visit_helpers import tap, wait_for_screen
 
 STAGES = ("before-store", "stored", "sending", "confirmed", "removed")
 ROUNDS = 20
@@ -150,7 +150,7 @@ async def test_visits_while_the_server_is_down_all_arrive_once_it_is_back(tmp_pa
                 await wait_for_screen(pilot, NameScreen)
                 await type_name(pilot, first, last)
                 await wait_for_screen(pilot, ReviewScreen)
-                await pilot.click("#submit")
+                await tap(pilot, "#submit")
                 await wait_for_screen(pilot, ConfirmationScreen, tries=600)
                 assert app.screen.query("#saved-for-later"), "told it was saved for later"
                 await pilot.click("#done")

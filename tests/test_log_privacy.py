@@ -27,7 +27,7 @@ from screens.review import ReviewScreen
 from screens.still_there import StillThereScreen
 from screens.welcome import WelcomeScreen
 from tests import visit_helpers
-from tests.visit_helpers import fill_all_pages, sign_in, wait_for_screen
+from tests.visit_helpers import fill_all_pages, sign_in, tap, wait_for_screen
 
 VISITORS = [("Euphrosyne", "Blackwood-Tremaine"), ("Ignatius", "Fairweather")]
 ANSWERS = {ItemType.STRING: "Quokkawrangler", ItemType.TEXT: "Snarkleberry intolerance"}
@@ -90,7 +90,7 @@ async def test_full_visits_leave_no_personal_data_in_logs_or_files(
             await wait_for_screen(pilot, QuestionnairePageScreen)
             await fill_all_pages(pilot)
             await wait_for_screen(pilot, ReviewScreen)
-            await pilot.click("#submit")
+            await tap(pilot, "#submit")
             await wait_for_screen(pilot, ConfirmationScreen, tries=300)
             references.append(str(app.screen.query_one("#reference", Static).render()))
             await pilot.click("#done")
