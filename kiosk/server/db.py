@@ -94,9 +94,13 @@ class _WriterSession(Session):
 
     SQLite has one writer at a time, and a waiting writer polls with growing sleeps; taking
     turns on a lock in this process instead keeps the wait short and roughly in order.
+
+    A plain ``Lock``, not an ``RLock``: FastAPI opens a dependency's session in one worker
+    thread and closes it in another, and only a plain lock may be released by another thread.
+    Sessions of one engine are never nested.
     """
 
-    writer_lock: threading.RLock
+    writer_lock: threading.Lock
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.writer_lock.acquire()
@@ -119,13 +123,13 @@ class _WriterSession(Session):
             self._release_writer_lock()
 
 
-_WRITER_LOCKS: dict[int, threading.RLock] = {}
+_WRITER_LOCKS: dict[int, threading.Lock] = {}
 _WRITER_LOCKS_GUARD = threading.Lock()
 
 
 def _writer_session_class(engine: Engine) -> type[Session]:
     with _WRITER_LOCKS_GUARD:
-        lock = _WRITER_LOCKS.setdefault(id(engine.pool), threading.RLock())
+        lock = _WRITER_LOCKS.setdefault(id(engine.pool), threading.Lock())
     return type("WriterSession", (_WriterSession,), {"writer_lock": lock})
 
 

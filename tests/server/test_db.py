@@ -150,6 +150,28 @@ def test_in_memory_sqlite_is_one_database_across_threads() -> None:
         engine.dispose()
 
 
+def test_a_writer_session_may_be_closed_by_another_thread(sqlite_url: str) -> None:
+    """FastAPI opens a dependency's session in one worker thread and closes it in another."""
+    engine = make_engine(sqlite_url)
+    create_schema(engine)
+    sessions = make_sessionmaker(engine, writes=True)
+    opened: list[Session] = []
+    opener = threading.Thread(target=lambda: opened.append(sessions()))
+    opener.start()
+    opener.join()
+    closer = threading.Thread(target=opened[0].close)
+    closer.start()
+    closer.join()
+    # The writer lock was given back: the next session does not wait for it.
+    next_session: list[Session] = []
+    follower = threading.Thread(target=lambda: next_session.append(sessions()), daemon=True)
+    follower.start()
+    follower.join(5)
+    assert next_session, "the writer lock was never released"
+    next_session[0].close()
+    engine.dispose()
+
+
 def test_safe_url_masks_the_password() -> None:
     masked = safe_url("postgresql+psycopg://kiosk:s3cret@db.example:5432/kiosk")
     assert "s3cret" not in masked
