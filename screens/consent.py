@@ -12,6 +12,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from kiosk.config import read_consent_text
 from kiosk.i18n import N_, _
 from kiosk.names import normalize_name
+from kiosk.reflow import reflow
 from kiosk.session import ConsentSignature
 from screens.base import VisitScreen
 
@@ -35,7 +36,7 @@ class ConsentScreen(VisitScreen):
         with VerticalScroll(id="consent-body"):
             yield Static(self.consent.title_in(self.visit.language), classes="step-title")
             with VerticalScroll(id="consent-text", can_focus=True, classes="keep-scroll"):
-                yield Static(self.text.text, markup=False)
+                yield Static(reflow(self.text.text), markup=False)
             yield Label(self.visit.signature_label(), classes="field-label")
             yield Input(value=signed.typed_name if signed else "", id="consent-signature")
             yield Static("", id="consent-signature-error", classes="field-error")

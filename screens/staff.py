@@ -7,7 +7,7 @@ import logging
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Vertical
 from textual.widgets import Button, Static
 
 from kiosk import __version__
@@ -43,7 +43,7 @@ class StaffScreen(KioskScreen):
                 _("Language: {language}").format(language=kiosk.language), id="staff-language"
             )
             yield Static("", id="staff-status", classes="status-line", markup=False)
-            with Horizontal(classes="nav-row"):
+            with Container(id="staff-actions"):  # two per row: labels are long in some languages
                 yield Button(
                     _("End current visit"), id="staff-end-visit", disabled=kiosk.visit is None
                 )
@@ -52,7 +52,7 @@ class StaffScreen(KioskScreen):
                 yield Button(_("Quit the kiosk"), id="staff-quit", variant="error")
             if len(kiosk.config.portals) > 1:
                 yield Static(_("Switch portal:"), classes="field-label")
-                with Horizontal(classes="nav-row"):
+                with Vertical(id="staff-portals"):
                     for index, portal in enumerate(kiosk.config.portals):
                         yield Button(
                             portal.title,

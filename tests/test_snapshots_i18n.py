@@ -1,7 +1,7 @@
 """SVG snapshots of every screen of both visits, in English and Spanish (pytest-textual-snapshot).
 
-Left out: the staff screen and the "Are you still there?" prompt, which show a server check
-and a countdown that change by the second (their tests are in test_staff.py and test_idle.py).
+The "Are you still there?" countdown stands still here, and the staff screen shows a fixed
+version; their behaviour is tested in test_idle.py and test_staff.py.
 
 The contractor portal is used because its questionnaire is translated. Refresh the pictures
 after an intended change with ``pytest tests/test_snapshots_i18n.py --snapshot-update`` and
@@ -25,12 +25,15 @@ from kiosk.pickup_flow import begin_pickup_steps, start_pickup_visit
 from kiosk.pickup_models import Verification
 from kiosk.staff_pin import hash_pin
 from screens.pickup_done import PickupDoneScreen
+from screens.staff import StaffScreen
+from screens.still_there import StillThereScreen
 from screens.ticker import Ticker
 
 SIZE = (100, 36)
 PORTAL = "cascade-contractors"
 LANGUAGES = ["en", "es"]
-STAFF_PIN_HASH = hash_pin("2468")
+STAFF_PIN = "2468"
+STAFF_PIN_HASH = hash_pin(STAFF_PIN)
 Steps = Callable[[Pilot[None]], Awaitable[None]]
 
 
@@ -38,6 +41,13 @@ Steps = Callable[[Pilot[None]], Awaitable[None]]
 def still_ticker(monkeypatch: pytest.MonkeyPatch) -> None:
     """A moving ticker would make every picture different."""
     monkeypatch.setattr(Ticker, "moving", False)
+
+
+@pytest.fixture(autouse=True)
+def still_countdown_and_fixed_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A countdown or a version number would make pictures differ by the second or release."""
+    monkeypatch.setattr(StillThereScreen, "_tick", lambda _screen: None)
+    monkeypatch.setattr("screens.staff.__version__", "1.0.0")
 
 
 def kiosk(pilot: Pilot[None]) -> KioskApp:
@@ -157,6 +167,25 @@ async def staff_pin(pilot: Pilot[None]) -> None:
     await pilot.press("f12")
 
 
+async def staff(pilot: Pilot[None]) -> None:
+    await pilot.press("f12")
+    await settle(pilot)
+    await pilot.press(*STAFF_PIN, "enter")
+    for _ in range(100):  # the server check (refused at once: no server here) fills it in
+        await pilot.pause(0.02)
+        screen = pilot.app.screen
+        if isinstance(screen, StaffScreen) and "…" not in str(
+            screen.query_one("#staff-server").render()
+        ):
+            break
+
+
+async def still_there(pilot: Pilot[None]) -> None:
+    await signed_name(pilot)
+    await settle(pilot)
+    await pilot.app.push_screen(StillThereScreen(30))
+
+
 SCREENS: dict[str, Steps | None] = {
     "welcome": None,
     "language-list": language_list,
@@ -172,6 +201,8 @@ SCREENS: dict[str, Steps | None] = {
     "pickup-login": pickup_login,
     "pickup-done": pickup_done,
     "staff-pin": staff_pin,
+    "staff": staff,
+    "still-there": still_there,
 }
 
 
