@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
@@ -26,10 +24,9 @@ from kiosk.idle import IdleWatch, check_idle
 from kiosk.lockdown import CRASH_EXIT_CODE, CrashCounter, blocking_bindings, log_crash
 from kiosk.outbox import Outbox, open_outbox
 from kiosk.questionnaire import (
-    Questionnaire,
     fresh_answers,
     is_enabled,
-    load_questionnaire,
+    load_questionnaire_once,
     problems,
 )
 from kiosk.session import PortalQuestionnaire, Visit
@@ -51,16 +48,11 @@ class Step:
     page: int = 0
 
 
-@cache
-def _load_cached(path: Path, mtime_ns: int) -> Questionnaire:
-    return load_questionnaire(path)
-
-
 def load_portal_questionnaires(portal: PortalConfig) -> tuple[PortalQuestionnaire, ...]:
     """The portal's questionnaires, parsed once per file version."""
     return tuple(
         PortalQuestionnaire(
-            questionnaire=_load_cached(q.file, q.file.stat().st_mtime_ns),
+            questionnaire=load_questionnaire_once(q.file),
             order_item=q.order_item,
             document_type=q.document_type,
             chart_tab=q.chart_tab,

@@ -383,7 +383,7 @@ def _language_problems(portal: PortalConfig, p: int) -> list[str]:
 def check_files(config: KioskConfig) -> list[str]:
     """Problems with the files that *config* names: consent texts, logos and questionnaires."""
     from kiosk.i18n import available_languages
-    from kiosk.questionnaire import QuestionnaireRefused, load_questionnaire
+    from kiosk.questionnaire import QuestionnaireRefused, load_questionnaire_once
 
     problems: list[str] = []
     if config.language not in available_languages():
@@ -409,7 +409,7 @@ def check_files(config: KioskConfig) -> list[str]:
         for q, entry in enumerate(portal.questionnaires):
             where = f"portals[{p}].questionnaires[{q}].file"
             try:
-                load_questionnaire(entry.file)
+                load_questionnaire_once(entry.file)
             except QuestionnaireRefused as exc:
                 problems.extend(f"{where}: {reason}" for reason in exc.reasons)
     return problems

@@ -36,6 +36,7 @@ from kiosk.questionnaire.model import (
     Questionnaire,
     QuestionnaireRefused,
     load_questionnaire,
+    load_questionnaire_once,
     parse_questionnaire,
 )
 from kiosk.questionnaire.response import build_response
@@ -71,6 +72,7 @@ __all__ = [
     "instances",
     "is_enabled",
     "load_questionnaire",
+    "load_questionnaire_once",
     "new_instance",
     "option_for",
     "parse_questionnaire",

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -416,6 +417,21 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     from kiosk.questionnaire.loader import load
 
     return load(path)
+
+
+@cache
+def _load_version(path: Path, mtime_ns: int, size: int) -> Questionnaire:
+    return load_questionnaire(path)
+
+
+def load_questionnaire_once(path: Path) -> Questionnaire:
+    """:func:`load_questionnaire`, parsed once per version of the file (its time and size):
+    the check at start-up and every visit after it share one parse."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_questionnaire(path)  # refused with the reason, like any unreadable file
+    return _load_version(path, stat.st_mtime_ns, stat.st_size)
 
 
 def parse_questionnaire(data: object, source: str = "") -> Questionnaire:

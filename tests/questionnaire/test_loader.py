@@ -571,3 +571,19 @@ def test_bad_values_are_refused() -> None:
         "item 'c3': more than one initial answer (that needs 'repeats') is not supported",
         "item 'g': a group item cannot have an initial answer",
     ]
+
+
+def test_a_file_is_parsed_once_per_version(tmp_path: Path) -> None:
+    from kiosk.questionnaire import load_questionnaire_once
+
+    source = Path(__file__).with_name("fixtures") / "intake.json"
+    path = tmp_path / "intake.json"
+    data = json.loads(source.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(data), encoding="utf-8")
+    first = load_questionnaire_once(path)
+    assert load_questionnaire_once(path) is first  # the start-up check and visits share it
+    data["title"] = "Intake, revised"
+    path.write_text(json.dumps(data), encoding="utf-8")  # another size: another version
+    revised = load_questionnaire_once(path)
+    assert revised is not first
+    assert revised.title == "Intake, revised"
