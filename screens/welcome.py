@@ -38,7 +38,8 @@ class WelcomeScreen(KioskScreen):
         with VerticalScroll(id="welcome-scroll"), Center(), Vertical(id="welcome-box"):
             logo = read_logo(portal.logo)
             if logo:
-                yield Static(logo, id="welcome-logo", markup=False)
+                with Center(id="welcome-logo-row"):  # the art centred as one block, not per line
+                    yield Static(logo, id="welcome-logo", markup=False)
             yield Static(
                 _("Welcome to the {brand} {portal}").format(brand=portal.brand, **said)
                 if portal.brand
