@@ -57,7 +57,12 @@ class KioskScreen(Screen[None]):
         await self.recompose()
         self.drawn_version = self.kiosk.preferences_version
         restore(self, state)
+        if self.focused is None:  # the focused widget was rebuilt while another screen was on top
+            self.focus_default()
         self.after_recompose()
+
+    def focus_default(self) -> None:
+        """Hook: give the keyboard to where this screen starts (when nothing has it)."""
 
     def before_recompose(self) -> None:
         """Hook: keep whatever is not in an input before the screen is rebuilt."""

@@ -71,11 +71,14 @@ class WelcomeScreen(KioskScreen):
                         button.portal_name = choice.name  # type: ignore[attr-defined]
                         yield button
 
-    def on_mount(self) -> None:
+    def focus_default(self) -> None:
         self.query_one("#start-applicant", Button).focus()
 
+    def on_mount(self) -> None:
+        self.focus_default()
+
     def on_screen_resume(self) -> None:
-        self.query_one("#start-applicant", Button).focus()
+        self.focus_default()
 
     @on(Button.Pressed, "#start-applicant")
     def start_applicant(self) -> None:

@@ -19,6 +19,7 @@ from screens.language import LanguageScreen
 from screens.name_entry import NameScreen
 from screens.questionnaire_page import QuestionnairePageScreen
 from screens.review import ReviewScreen
+from screens.welcome import WelcomeScreen
 from tests.server.live import live_server, token_headers
 from tests.visit_helpers import tap, wait_for_screen
 
@@ -195,3 +196,24 @@ async def test_a_visit_by_pointer_in_vietnamese_reaches_the_review(
         text = screen_text(app)
         assert "Vui lòng kiểm tra câu trả lời của bạn" in text
         assert current_language() == "vi"
+
+
+async def test_after_a_visit_in_another_language_welcome_has_the_keyboard_again(
+    demo_config_path: Path, database_url: str
+) -> None:
+    """The visit ends in English again; Welcome is rebuilt, and Enter must still start a visit."""
+    app = app_for(demo_config_path, database_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "fr")
+        await tap(pilot, "#start-applicant")
+        await wait_for_screen(pilot, NameScreen)
+        app.show_confirmation("KQFE-1WYG")
+        await pilot.pause()
+        await tap(pilot, "#done")
+        await wait_for_screen(pilot, WelcomeScreen)
+        for _ in range(5):
+            await pilot.pause()
+        assert current_language() == "en"
+        assert app.focused is app.screen.query_one("#start-applicant")
+        await pilot.press("enter")
+        await wait_for_screen(pilot, NameScreen)
