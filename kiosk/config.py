@@ -237,6 +237,8 @@ class ConsentText:
 
     text: str
     version: str
+    language: str
+    """The language the text is in: the one asked for, or the fallback that was shown."""
 
 
 def consent_version(text: str) -> str:
@@ -246,13 +248,11 @@ def consent_version(text: str) -> str:
 
 def read_consent_text(consent: ConsentConfig, language: str, fallback: str = "en") -> ConsentText:
     """The consent's text in *language* (or *fallback*, or any), with its version."""
-    path = (
-        consent.text.get(language)
-        or consent.text.get(fallback)
-        or next(iter(consent.text.values()))
+    shown = next(
+        (lang for lang in (language, fallback) if lang in consent.text), next(iter(consent.text))
     )
-    text = path.read_text(encoding="utf-8")
-    return ConsentText(text=text, version=consent_version(text))
+    text = consent.text[shown].read_text(encoding="utf-8")
+    return ConsentText(text=text, version=consent_version(text), language=shown)
 
 
 def default_config_path() -> Path:

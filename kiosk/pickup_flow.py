@@ -137,5 +137,6 @@ def show_pickup_done(app: KioskApp, visit: PickupVisit, redemption: Redemption) 
         seconds=app.config.confirmation_seconds,
     )
     log.info("pickup code redeemed")
-    app.end_visit()
+    # Like the applicant's confirmation: still in the visitor's language; closing it resets.
+    app.end_visit(show_welcome=False)
     app.push_screen(screen)

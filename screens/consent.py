@@ -86,7 +86,7 @@ class ConsentScreen(VisitScreen):
             form_id=self.consent.id,
             title=self.consent.title_in(self.visit.language),
             version=self.text.version,
-            language=self.visit.language,
+            language=self.text.language,  # the text signed, if it fell back to another
             typed_name=typed,
             signed_at=datetime.now(UTC),
         )

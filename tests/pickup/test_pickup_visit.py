@@ -327,3 +327,32 @@ async def test_assigned_questionnaires_are_filled_and_filed(pickup_env: PickupEn
         assert "✓ Filed: Applicant intake" in text
         assert "Still to do in the portal: Travel history" in text
     assert pickup_env.chart_row(chart_id)["documents"] == [intake_url()]
+
+
+async def test_a_visit_in_another_language_ends_in_that_language(pickup_env: PickupEnv) -> None:
+    """The closing screen is still in the visitor's language; English comes back after it."""
+    chart_id, code = pickup_env.chart("Minh", "Tran")
+    app = KioskApp(pickup_env.config())
+    async with app.run_test(size=SIZE) as pilot:
+        app.set_visitor_language("vi")
+        await pilot.pause()
+        await enter_code(pilot, code)
+        await confirm_identity(pilot)
+        await create_login(pilot, "minh.tran")
+        await sign_consents(pilot, "Minh Tran")
+        assert on(app, PickupReviewScreen)
+        await tap(pilot, "#submit")
+        await wait_until(pilot, lambda: on(app, PickupDoneScreen))
+        for _ in range(5):
+            await pilot.pause()
+        assert on(app, PickupDoneScreen)  # not a crash back to Welcome
+        assert "Tài khoản đăng nhập của bạn đã sẵn sàng." in screen_text(app)
+        await tap(pilot, "#done")
+        await wait_until(pilot, lambda: on(app, WelcomeScreen))
+        assert app.language == "en"
+    assert pickup_env.login(chart_id) == "minh.tran"
+    # The test portal's consents are in English only: the signature records the text shown.
+    assert sorted(pickup_env.signatures(chart_id)) == [
+        ("privacy", "lobby-pickup"),
+        ("vaccination", "lobby-pickup"),
+    ]
