@@ -120,12 +120,12 @@ def _add_tooling_commands(commands: argparse._SubParsersAction) -> None:  # type
     )
 
 
-def _load_or_report(path: Path | None):  # type: ignore[no-untyped-def]
+def _load_or_report(path: Path | None, *, check_again: bool = False):  # type: ignore[no-untyped-def]
     from kiosk.config import ConfigError, default_config_path, load_config
 
     source = path or default_config_path()
     try:
-        return load_config(source)
+        return load_config(source, check_again=check_again)
     except ConfigError as exc:
         print(f"{source}: the configuration is not valid:", file=sys.stderr)
         for problem in exc.problems:
@@ -137,7 +137,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     from kiosk.config import default_config_path
 
     source = args.file or default_config_path()
-    config = _load_or_report(source)
+    config = _load_or_report(source, check_again=True)
     if config is None:
         return EXIT_INVALID_CONFIG
     print(f"{source}: ok ({len(config.portals)} portal(s))")

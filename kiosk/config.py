@@ -10,96 +10,96 @@ from __future__ import annotations
 import hashlib
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
-
-from kiosk.branding import colour_problem
+from kiosk.config_rules import Rule
 from kiosk.paths import SHIPPED_CONFIG_DIR
 
 CONFIG_ENV_VAR = "KIOSK_CONFIG"
 DEFAULT_CONFIG_NAME = Path("config") / "kiosk.toml"
 
-Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
-Label = Annotated[str, Field(min_length=1, max_length=200)]
-HexColour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
 BRAND_MAX = 25
 WORD_MAX = 40
 TICKER_MESSAGE_MAX = 300
 LOGO_MAX_LINES = 12
 LOGO_MAX_WIDTH = 72
-Word = Annotated[str, Field(min_length=1, max_length=WORD_MAX)]
-Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Za-z0-9]{2,8})*$")]
+_WEB_ADDRESS = r"^https?://\S+$"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _readable_colour(colour: str) -> str | None:
+    from kiosk.branding import colour_problem
+
+    return colour_problem(colour)
 
 
-class BackendConfig(_Strict):
+Name = Annotated[str, Rule(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+Label = Annotated[str, Rule(min_length=1, max_length=200)]
+Word = Annotated[str, Rule(min_length=1, max_length=WORD_MAX)]
+Language = Annotated[str, Rule(pattern=r"^[a-z]{2,3}(_[A-Za-z0-9]{2,8})*$")]
+Description = Annotated[str, Rule(max_length=1000)]
+Colour = Annotated[str, Rule(pattern=r"^#[0-9A-Fa-f]{6}$", check=_readable_colour)]
+TickerMessage = Annotated[str, Rule(min_length=1, max_length=TICKER_MESSAGE_MAX)]
+# Every class forbids keys it does not know: a misspelt setting is a problem, not ignored.
+_STRICT = {"extra": "forbid"}
+
+
+def _repeated(values: list[str]) -> list[str]:
+    return sorted({v for v in values if values.count(v) > 1})
+
+
+@dataclass(frozen=True)
+class BackendConfig:
     """Where the kiosk's backend is: a URL, or (no URL) the reference server in-process."""
 
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
-    token_file: Path | None = Field(
-        default=None,
-        description="File holding this terminal's bearer token (kiosk-server token create);"
-        " for the embedded backend, where it keeps the token it provisions.",
-    )
-    database: str | None = Field(
-        default=None, description="Embedded backend only: SQLAlchemy URL of its database."
-    )
-    timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 10.0
+    __pydantic_config__ = _STRICT
+
+    url: Annotated[str, Rule(pattern=_WEB_ADDRESS)] | None = None
+    token_file: Path | None = None
+    """File holding this terminal's bearer token (kiosk-server token create); for the
+    embedded backend, where it keeps the token it provisions."""
+    database: str | None = None
+    """Embedded backend only: SQLAlchemy URL of its database."""
+    timeout_seconds: Annotated[float, Rule(gt=0, le=120)] = 10.0
 
     @property
     def embedded(self) -> bool:
         return self.url is None
 
-    @model_validator(mode="after")
-    def _database_only_when_embedded(self) -> BackendConfig:
+    def __post_init__(self) -> None:
         if self.url is not None and self.database is not None:
             raise ValueError("give either url (a remote backend) or database (embedded), not both")
-        return self
 
 
-class ConsentConfig(_Strict):
+@dataclass(frozen=True)
+class ConsentConfig:
     """A consent form the visitor signs; its text per language, and how long a signature lasts."""
+
+    __pydantic_config__ = _STRICT
 
     id: Name
     title: Label
-    titles: dict[Language, Label] = Field(
-        default_factory=dict, description="The title in other languages, by language code."
-    )
-    text: dict[str, Path] = Field(description="Language code to the file holding the text.")
-    renewal_interval_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    text: dict[str, Path]
+    """Language code to the file holding the text (a single file: the English text)."""
+    titles: dict[Language, Label] = field(default_factory=dict)
+    """The title in other languages, by language code."""
+    renewal_interval_days: Annotated[int, Rule(ge=1, le=3650)] | None = None
 
-    @field_validator("text", mode="before")
-    @classmethod
-    def _single_text_is_english(cls, value: Any) -> Any:
-        return {"en": value} if isinstance(value, str) else value
+    def __post_init__(self) -> None:
+        if not self.text:
+            raise ValueError("give the consent text for at least one language")
 
     def title_in(self, language: str) -> str:
         """The title in *language*, else the title as written."""
         return self.titles.get(language, self.title)
 
-    @field_validator("text")
-    @classmethod
-    def _at_least_one_text(cls, value: dict[str, Path]) -> dict[str, Path]:
-        if not value:
-            raise ValueError("give the consent text for at least one language")
-        return value
 
-
-class QuestionnaireConfig(_Strict):
+@dataclass(frozen=True)
+class QuestionnaireConfig:
     """A FHIR Questionnaire the portal presents, and how its answers are filed on the chart."""
+
+    __pydantic_config__ = _STRICT
 
     file: Path
     order_item: Label
@@ -107,8 +107,11 @@ class QuestionnaireConfig(_Strict):
     chart_tab: Label
 
 
-class WordsConfig(_Strict):
+@dataclass(frozen=True)
+class WordsConfig:
     """Replacement words in one language for what the kiosk calls these four (lower case)."""
+
+    __pydantic_config__ = _STRICT
 
     applicant: Word | None = None
     patient: Word | None = None
@@ -116,42 +119,37 @@ class WordsConfig(_Strict):
     portal: Word | None = None
 
 
-class PortalConfig(_Strict):
+@dataclass(frozen=True)
+class PortalConfig:
     """One portal: its brand, its applicant department, its consents and questionnaires."""
+
+    __pydantic_config__ = _STRICT
 
     name: Name
     title: Label
     applicant_department: Label
-    brand: Annotated[str, Field(max_length=BRAND_MAX)] = Field(
-        default="", description="Name in the welcome message (at most 25 characters)."
-    )
-    colour: HexColour = "#1F6FB2"
-    description: Annotated[str, Field(max_length=1000)] = ""
-    login_url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)] | None = Field(
-        default=None, description="The portal's login address, shown as a QR code after pickup."
-    )
-    titles: dict[Language, Label] = Field(
-        default_factory=dict, description="The title in other languages, by language code."
-    )
-    descriptions: dict[Language, Annotated[str, Field(max_length=1000)]] = Field(
-        default_factory=dict, description="The description in other languages."
-    )
-    logo: Path | None = Field(default=None, description="A text-art file shown on Welcome.")
-    ticker: list[Annotated[str, Field(min_length=1, max_length=TICKER_MESSAGE_MAX)]] = Field(
-        default_factory=list, max_length=20
-    )
-    words: dict[Language, WordsConfig] = Field(
-        default_factory=dict, description="Language code to replacement words."
-    )
-    consents: list[ConsentConfig] = Field(default_factory=list)
-    questionnaires: list[QuestionnaireConfig] = Field(min_length=1)
+    questionnaires: Annotated[list[QuestionnaireConfig], Rule(min_length=1)]
+    brand: Annotated[str, Rule(max_length=BRAND_MAX)] = ""
+    """Name in the welcome message (at most 25 characters)."""
+    colour: Colour = "#1F6FB2"
+    description: Description = ""
+    login_url: Annotated[str, Rule(pattern=_WEB_ADDRESS, max_length=500)] | None = None
+    """The portal's login address, shown as a QR code after pickup."""
+    titles: dict[Language, Label] = field(default_factory=dict)
+    """The title in other languages, by language code."""
+    descriptions: dict[Language, Description] = field(default_factory=dict)
+    """The description in other languages."""
+    logo: Path | None = None
+    """A text-art file shown on Welcome."""
+    ticker: Annotated[list[TickerMessage], Rule(max_length=20)] = field(default_factory=list)
+    words: dict[Language, WordsConfig] = field(default_factory=dict)
+    """Language code to replacement words."""
+    consents: list[ConsentConfig] = field(default_factory=list)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _accept_both_spellings(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "color" in data and "colour" not in data:
-            data = {k if k != "color" else "colour": v for k, v in data.items()}
-        return data
+    def __post_init__(self) -> None:
+        repeated = _repeated([c.id for c in self.consents])
+        if repeated:
+            raise ValueError(f"consent ids must be unique; repeated: {', '.join(repeated)}")
 
     def title_in(self, language: str) -> str:
         """The title in *language*, else the title as written."""
@@ -161,57 +159,42 @@ class PortalConfig(_Strict):
         """The description in *language*, else the description as written."""
         return self.descriptions.get(language, self.description)
 
-    @field_validator("colour")
-    @classmethod
-    def _readable_colour(cls, value: str) -> str:
-        problem = colour_problem(value)
-        if problem is not None:
-            raise ValueError(problem)
-        return value
 
-    @model_validator(mode="after")
-    def _unique_consent_ids(self) -> PortalConfig:
-        ids = [c.id for c in self.consents]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"consent ids must be unique; repeated: {', '.join(dupes)}")
-        return self
-
-
-class OutboxConfig(_Strict):
+@dataclass(frozen=True)
+class OutboxConfig:
     """Where unsent submissions wait, and the key that encrypts them (see kiosk.crypto)."""
 
-    database: Path | None = Field(
-        default=None, description="SQLite file (default: outbox.sqlite3 in the data folder)."
-    )
-    key_file: Path | None = Field(
-        default=None,
-        description="Key file, owner-only (default: $KIOSK_OUTBOX_KEY, else "
-        "outbox.key in the config folder, made on first start).",
-    )
+    __pydantic_config__ = _STRICT
+
+    database: Path | None = None
+    """SQLite file (default: outbox.sqlite3 in the data folder)."""
+    key_file: Path | None = None
+    """Key file, owner-only (default: $KIOSK_OUTBOX_KEY, else outbox.key in the config
+    folder, made on first start)."""
 
 
-class KioskConfig(_Strict):
+@dataclass(frozen=True)
+class KioskConfig:
     """The whole file."""
 
-    terminal: Name
-    language: Annotated[str, Field(min_length=2, max_length=35)] = "en"
-    idle_timeout_seconds: Annotated[int, Field(ge=10, le=3600)] = 90
-    confirmation_seconds: Annotated[int, Field(ge=3, le=600)] = 20
-    idle_warning_seconds: Annotated[int, Field(ge=5, le=600)] = 30
-    staff_pin_hash: Annotated[str, Field(pattern=r"^\$argon2(id|i|d)\$")] | None = None
-    outbox: OutboxConfig = Field(default_factory=OutboxConfig)
-    backend: BackendConfig = Field(default_factory=BackendConfig)
-    portals: list[PortalConfig] = Field(min_length=1)
-    source: Path | None = Field(default=None, exclude=True)
+    __pydantic_config__ = _STRICT
 
-    @model_validator(mode="after")
-    def _unique_portal_names(self) -> KioskConfig:
-        names = [p.name for p in self.portals]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"portal names must be unique; repeated: {', '.join(dupes)}")
-        return self
+    terminal: Name
+    portals: Annotated[list[PortalConfig], Rule(min_length=1)]
+    language: Annotated[str, Rule(min_length=2, max_length=35)] = "en"
+    idle_timeout_seconds: Annotated[int, Rule(ge=10, le=3600)] = 90
+    confirmation_seconds: Annotated[int, Rule(ge=3, le=600)] = 20
+    idle_warning_seconds: Annotated[int, Rule(ge=5, le=600)] = 30
+    staff_pin_hash: Annotated[str, Rule(pattern=r"^\$argon2(id|i|d)\$")] | None = None
+    outbox: OutboxConfig = field(default_factory=OutboxConfig)
+    backend: BackendConfig = field(default_factory=BackendConfig)
+    source: Path | None = field(default=None, compare=False)
+    """The file this was read from (set by :func:`read_config_file`; not a setting)."""
+
+    def __post_init__(self) -> None:
+        repeated = _repeated([p.name for p in self.portals])
+        if repeated:
+            raise ValueError(f"portal names must be unique; repeated: {', '.join(repeated)}")
 
     def portal(self, name: str | None = None) -> PortalConfig:
         """The portal called *name*, or the first one."""
@@ -266,63 +249,42 @@ def default_config_path() -> Path:
     return SHIPPED_CONFIG_DIR / "kiosk.toml"
 
 
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path or "(file)"
-
-
-def _describe(error: Any) -> str:
-    msg = str(error["msg"])
-    return msg.removeprefix("Value error, ")
-
-
-def parse_config(data: dict[str, Any], base_dir: Path) -> KioskConfig:
-    """Validate *data* and resolve its relative paths against *base_dir*."""
-    try:
-        config = KioskConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(
-            [f"{_field_path(err['loc'])}: {_describe(err)}" for err in exc.errors()]
-        ) from None
-    return _resolve_paths(config, base_dir)
-
-
 def _resolve(base_dir: Path, path: Path) -> Path:
     return path if path.is_absolute() else (base_dir / path).resolve()
 
 
 def _resolve_paths(config: KioskConfig, base_dir: Path) -> KioskConfig:
+    """*config* with every relative path in it made absolute against *base_dir*."""
     portals = []
     for portal in config.portals:
         consents = [
-            c.model_copy(update={"text": {k: _resolve(base_dir, v) for k, v in c.text.items()}})
+            replace(c, text={k: _resolve(base_dir, v) for k, v in c.text.items()})
             for c in portal.consents
         ]
         questionnaires = [
-            q.model_copy(update={"file": _resolve(base_dir, q.file)}) for q in portal.questionnaires
+            replace(q, file=_resolve(base_dir, q.file)) for q in portal.questionnaires
         ]
         logo = None if portal.logo is None else _resolve(base_dir, portal.logo)
-        portals.append(
-            portal.model_copy(
-                update={"consents": consents, "questionnaires": questionnaires, "logo": logo}
-            )
-        )
+        portals.append(replace(portal, consents=consents, questionnaires=questionnaires, logo=logo))
     backend = config.backend
     if backend.token_file is not None:
-        backend = backend.model_copy(update={"token_file": _resolve(base_dir, backend.token_file)})
-    outbox = config.outbox.model_copy(
-        update={
+        backend = replace(backend, token_file=_resolve(base_dir, backend.token_file))
+    outbox = replace(
+        config.outbox,
+        **{
             name: _resolve(base_dir, path)
             for name in ("database", "key_file")
             if (path := getattr(config.outbox, name)) is not None
-        }
+        },
     )
-    return config.model_copy(update={"portals": portals, "backend": backend, "outbox": outbox})
+    return replace(config, portals=portals, backend=backend, outbox=outbox)
+
+
+def parse_config(data: dict[str, Any], base_dir: Path) -> KioskConfig:
+    """Validate *data* and resolve its relative paths against *base_dir*."""
+    from kiosk.config_validation import validate_config
+
+    return _resolve_paths(validate_config(data), base_dir)
 
 
 def read_config_file(path: Path) -> KioskConfig:
@@ -340,7 +302,7 @@ def read_config_file(path: Path) -> KioskConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"(file): {path} is not valid TOML: {exc}"]) from None
     config = parse_config(data, path.resolve().parent)
-    return config.model_copy(update={"source": path.resolve()})
+    return replace(config, source=path.resolve())
 
 
 def _logo_problems(path: Path, where: str) -> list[str]:
@@ -415,10 +377,20 @@ def check_files(config: KioskConfig) -> list[str]:
     return problems
 
 
-def load_config(path: Path | None = None) -> KioskConfig:
-    """Read, validate and check the configuration and every file it names."""
-    config = read_config_file(path or default_config_path())
+def load_config(path: Path | None = None, *, check_again: bool = False) -> KioskConfig:
+    """Read, validate and check the configuration and every file it names.
+
+    A configuration that passed these checks before, with none of its files changed since,
+    is taken as checked (:mod:`kiosk.config_cache`) unless *check_again*.
+    """
+    from kiosk.config_cache import recall, remember
+
+    source = path or default_config_path()
+    if not check_again and (checked := recall(source)) is not None:
+        return checked
+    config = read_config_file(source)
     problems = check_files(config)
     if problems:
         raise ConfigError(problems)
+    remember(config)
     return config

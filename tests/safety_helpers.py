@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -88,16 +89,14 @@ class SwitchableServer:
 def demo_config(**overrides: Any) -> KioskConfig:
     """The shipped configuration, read without loading its questionnaires, with *overrides*."""
     config = read_config_file(SHIPPED_CONFIG_DIR / "kiosk.toml")
-    return config.model_copy(update=overrides)
+    return replace(config, **overrides)
 
 
 def remote_config(server: SwitchableServer, **overrides: Any) -> KioskConfig:
     """The demo configuration with *server* as its remote backend."""
     config = demo_config(**overrides)
-    backend = config.backend.model_copy(
-        update={"url": server.url, "database": None, "token_file": server.token_file}
-    )
-    return config.model_copy(update={"backend": backend})
+    backend = replace(config.backend, url=server.url, database=None, token_file=server.token_file)
+    return replace(config, backend=backend)
 
 
 def start_bare_visit(app: KioskApp) -> Visit:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import TypeAdapter
 
 from kiosk.branding import (
     DARK_INK,
@@ -106,7 +107,7 @@ def test_bad_ticker_markup_is_shown_as_plain_text(bad: str) -> None:
 
 
 def _portal(**extra: object) -> PortalConfig:
-    return PortalConfig.model_validate(
+    return TypeAdapter(PortalConfig).validate_python(
         {
             "name": "p",
             "title": "P",

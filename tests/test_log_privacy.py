@@ -11,6 +11,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -78,9 +79,9 @@ async def test_full_visits_leave_no_personal_data_in_logs_or_files(
     probe.write_text(json.dumps(PROBE), encoding="utf-8")
     config = load_config(demo_config_path)
     portal = config.portals[0]
-    short = portal.questionnaires[0].model_copy(update={"file": probe})
-    portal = portal.model_copy(update={"questionnaires": [short]})
-    config = config.model_copy(update={"portals": [portal]})
+    short = replace(portal.questionnaires[0], file=probe)
+    portal = replace(portal, questionnaires=[short])
+    config = replace(config, portals=[portal])
     app = KioskApp(config, database_url=f"sqlite:///{server_db}")
     references = []
     async with app.run_test(size=(110, 40)) as pilot:

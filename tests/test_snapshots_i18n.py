@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -211,11 +212,8 @@ SCREENS: dict[str, Steps | None] = {
 def test_screen_snapshot(screen: str, language: str, snap_compare, demo_config_path: Path) -> None:  # type: ignore[no-untyped-def]
     config = load_config(demo_config_path)
     # A remote backend that is never called: no snapshot submits, and no server is started.
-    config = config.model_copy(
-        update={
-            "backend": BackendConfig(url="http://127.0.0.1:9"),
-            "staff_pin_hash": STAFF_PIN_HASH,
-        }
+    config = replace(
+        config, backend=BackendConfig(url="http://127.0.0.1:9"), staff_pin_hash=STAFF_PIN_HASH
     )
     app = KioskApp(config, portal=PORTAL)
     assert snap_compare(app, terminal_size=SIZE, run_before=in_language(language, SCREENS[screen]))

@@ -6,6 +6,7 @@ import io
 import shutil
 import time
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -185,8 +186,8 @@ async def test_staff_screen_shows_the_state_and_ends_the_visit(database_url: str
 
 async def test_staff_switch_portal_and_quit(database_url: str) -> None:
     config = demo_config(staff_pin_hash=PIN_HASH)
-    second = config.portals[0].model_copy(update={"name": "second-portal", "title": "Second"})
-    config = config.model_copy(update={"portals": [*config.portals, second]})
+    second = replace(config.portals[0], name="second-portal", title="Second")
+    config = replace(config, portals=[*config.portals, second])
     app = KioskApp(config, database_url=database_url)
     async with app.run_test(size=(110, 40)) as pilot:
         await wait_for_screen(pilot, WelcomeScreen)

@@ -1,0 +1,54 @@
+"""Constraints on configuration fields, written beside the fields, applied by pydantic.
+
+The configuration's classes are plain dataclasses so that a kiosk whose file has not
+changed starts without importing pydantic (see :mod:`kiosk.config_cache`). A field's
+limits are a :class:`Rule` in its ``Annotated`` type; pydantic reads it through the
+``__get_pydantic_core_schema__`` hook when a file is validated
+(:mod:`kiosk.config_validation`), and nothing reads it otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+_LIMITS = ("min_length", "max_length", "pattern", "gt", "ge", "le")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Limits on one field, as pydantic's ``Field`` takes them, and an optional *check*.
+
+    *check* returns a problem (shown as the field's reason) or ``None`` when the value is fine.
+    """
+
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    gt: float | None = None
+    ge: float | None = None
+    le: float | None = None
+    check: Callable[[Any], str | None] | None = None
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic import Field
+        from pydantic_core import core_schema
+
+        limits = {name: value for name in _LIMITS if (value := getattr(self, name)) is not None}
+        schema = (
+            handler.generate_schema(Annotated[source, Field(**limits)])
+            if limits
+            else handler(source)
+        )
+        if self.check is None:
+            return schema
+        check = self.check
+
+        def checked(value: Any) -> Any:
+            problem = check(value)
+            if problem is not None:
+                raise ValueError(problem)
+            return value
+
+        return core_schema.no_info_after_validator_function(checked, schema)
