@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import os
+import secrets
 import stat
 from pathlib import Path
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from typing import TYPE_CHECKING
 
 from kiosk.paths import APP_NAME
+
+if TYPE_CHECKING:  # cryptography loads on the first seal or open, after Welcome is up
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_ENV_VAR = "KIOSK_OUTBOX_KEY"
 KEY_BYTES = 32
@@ -46,7 +50,7 @@ def default_key_file() -> Path:
 
 
 def new_key() -> bytes:
-    return AESGCM.generate_key(bit_length=KEY_BYTES * 8)
+    return secrets.token_bytes(KEY_BYTES)
 
 
 def encode_key(key: bytes) -> str:
@@ -123,17 +127,40 @@ def load_key(key_file: Path | None, outbox_file: Path, *, may_create: bool) -> b
 
 
 class Sealer:
-    """AES-256-GCM with a fresh random nonce per message; *aad* binds a blob to its row."""
+    """AES-256-GCM with a fresh random nonce per message; *aad* binds a blob to its row.
+
+    Whether a key is the right one is told by :meth:`matches` against its
+    :meth:`check_value` (an HMAC of a fixed label), without the cipher: so opening the
+    outbox at start-up does not load cryptography.
+    """
+
+    _CHECK_LABEL = b"lobby-kiosk outbox key check v2"
 
     def __init__(self, key: bytes) -> None:
-        self._aead = AESGCM(key)
+        self._key = key
+        self._aead: AESGCM | None = None
+
+    def _cipher(self) -> AESGCM:
+        if self._aead is None:
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+            self._aead = AESGCM(self._key)
+        return self._aead
+
+    def check_value(self) -> bytes:
+        return hmac.new(self._key, self._CHECK_LABEL, hashlib.sha256).digest()
+
+    def matches(self, check_value: bytes) -> bool:
+        return hmac.compare_digest(self.check_value(), check_value)
 
     def seal(self, plaintext: bytes, aad: bytes) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
-        return nonce + self._aead.encrypt(nonce, plaintext, aad)
+        return nonce + self._cipher().encrypt(nonce, plaintext, aad)
 
     def open(self, blob: bytes, aad: bytes) -> bytes:
+        from cryptography.exceptions import InvalidTag
+
         try:
-            return self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
+            return self._cipher().decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
         except InvalidTag:
             raise WrongKey("the outbox key does not match the outbox's data") from None

@@ -29,7 +29,6 @@ from kiosk.crypto import OutboxKeyError, Sealer, WrongKey, load_key
 log = logging.getLogger(__name__)
 
 DEFAULT_FILE_NAME = "outbox.sqlite3"
-_CHECK_PLAINTEXT = b"lobby-kiosk outbox key check v1"
 _CHECK_AAD = b"key-check"
 
 _SCHEMA = """
@@ -90,19 +89,31 @@ class Outbox:
             raise OutboxError(f"{path}: cannot open the outbox ({exc})") from None
 
     def _check_key(self) -> None:
-        row = self._db.execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
-        if row is None:
-            sealed = self._sealer.seal(_CHECK_PLAINTEXT, _CHECK_AAD)
-            self._db.execute("INSERT INTO meta (name, value) VALUES ('key_check', ?)", (sealed,))
-            return
-        try:
-            self._sealer.open(row[0], _CHECK_AAD)
-        except WrongKey:
+        """Refuse a key that is not the one this outbox's submissions are sealed with."""
+        check = self._db.execute("SELECT value FROM meta WHERE name = 'key_mac'").fetchone()
+        if check is not None:
+            right = self._sealer.matches(check[0])
+        else:  # an outbox from before the check value: its sealed check, then the value
+            sealed = self._db.execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
+            right = sealed is None or self._opens(sealed[0])
+            if right:
+                self._db.execute(
+                    "INSERT INTO meta (name, value) VALUES ('key_mac', ?)",
+                    (self._sealer.check_value(),),
+                )
+        if not right:
             self._db.close()
             raise OutboxKeyError(
                 f"{self.path}: the outbox key is not the one its submissions were encrypted "
                 "with. Restore the right key; nothing was deleted."
-            ) from None
+            )
+
+    def _opens(self, sealed: bytes) -> bool:
+        try:
+            self._sealer.open(sealed, _CHECK_AAD)
+        except WrongKey:
+            return False
+        return True
 
     def close(self) -> None:
         with self._lock:

@@ -72,6 +72,37 @@ def test_a_wrong_key_is_a_clear_error_and_deletes_nothing(
     reopened.close()
 
 
+def test_an_outbox_checked_by_its_sealed_canary_is_still_checked_and_upgraded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outboxes made before the key's check value hold only a sealed canary: a wrong key is
+    still refused, and the right key opens it and stores the check value."""
+    import sqlite3
+
+    from kiosk.crypto import Sealer
+
+    database = tmp_path / "data" / "outbox.sqlite3"
+    open_outbox(OutboxConfig(database=database)).close()
+    key = new_key()
+    with sqlite3.connect(database) as db:  # as the older version left it, under *key*
+        db.execute("DELETE FROM meta")
+        canary = Sealer(key).seal(b"lobby-kiosk outbox key check v1", b"key-check")
+        db.execute("INSERT INTO meta (name, value) VALUES ('key_check', ?)", (canary,))
+    db.close()
+    monkeypatch.setenv(KEY_ENV_VAR, encode_key(new_key()))
+    with pytest.raises(OutboxKeyError, match="not the one"):
+        open_outbox(OutboxConfig(database=database))
+    monkeypatch.setenv(KEY_ENV_VAR, encode_key(key))
+    open_outbox(OutboxConfig(database=database)).close()
+    with sqlite3.connect(database) as db:
+        names = {name for (name,) in db.execute("SELECT name FROM meta")}
+    db.close()
+    assert names == {"key_check", "key_mac"}
+    monkeypatch.setenv(KEY_ENV_VAR, encode_key(new_key()))
+    with pytest.raises(OutboxKeyError, match="not the one"):
+        open_outbox(OutboxConfig(database=database))
+
+
 def test_a_missing_key_for_an_existing_outbox_is_an_error_and_no_new_key_is_made(
     tmp_path: Path,
 ) -> None:
