@@ -21,16 +21,6 @@ from kiosk.i18n import _, current_language
 _ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
 
-@cache
-def language_name(language: str) -> str:
-    """*language* named in itself, for example ``Español`` or ``中文 (简体)``."""
-    try:
-        name = Locale.parse(language).get_display_name(language) or language
-    except (ValueError, LookupError):
-        return language
-    return name[:1].upper() + name[1:]
-
-
 def babel_locale(language: str | None = None) -> Locale:
     """The babel locale of *language* (default: the current one); English when unknown."""
     try:

@@ -9,6 +9,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 LOCALES_DIR = PROJECT_ROOT / "locales"
 SHIPPED_CONFIG_DIR = PROJECT_ROOT / "config"
+SCREENS_DIR = PROJECT_ROOT / "screens"
 APP_NAME = "lobby-kiosk"
 
 
@@ -17,3 +18,10 @@ def user_data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False, ensure_exists=True)
+
+
+def user_cache_dir() -> Path:
+    """The per-user cache directory (not created): what can be made again if lost."""
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)

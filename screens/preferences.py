@@ -12,7 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from kiosk.i18n import _, current_language
-from kiosk.languages import language_name
+from kiosk.language_names import language_name
 
 
 class KioskHeader(Horizontal):

@@ -13,11 +13,11 @@ from babel.messages.pofile import read_po, write_po
 
 from kiosk import catalogs
 from kiosk.i18n import _, available_languages, catalog_path, ngettext, set_language
+from kiosk.language_names import language_name
 from kiosk.languages import (
     date_entry_to_iso,
     date_hint,
     format_date_entry,
-    language_name,
     show_date,
     show_number,
 )
@@ -129,6 +129,26 @@ def test_languages_are_named_in_themselves() -> None:
     assert language_name("pt_BR") == "Português (Brasil)"
     assert language_name("vi") == "Tiếng Việt"
     assert language_name("zh_Hans") == "中文 (简体)"
+
+
+def test_language_names_are_asked_of_babel_once_and_then_read_from_the_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kiosk import language_names
+
+    monkeypatch.setattr(language_names, "_known", None)
+    assert language_name("fr") == "Français"  # from babel, then stored
+
+    def no_babel(language: str) -> str:
+        raise AssertionError(f"babel was asked for {language}")
+
+    monkeypatch.setattr(language_names, "_known", None)  # as a new process starts
+    monkeypatch.setattr(language_names, "name_from_babel", no_babel)
+    assert language_name("fr") == "Français"
+    language_names._names_file().write_text("not json", encoding="utf-8")
+    monkeypatch.setattr(language_names, "_known", None)
+    with pytest.raises(AssertionError, match="babel was asked for fr"):
+        language_name("fr")  # a damaged file is only a miss
 
 
 @pytest.mark.parametrize(
