@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
@@ -23,18 +24,13 @@ from kiosk.i18n import _, set_language
 from kiosk.idle import IdleWatch, check_idle
 from kiosk.lockdown import CRASH_EXIT_CODE, CrashCounter, blocking_bindings, log_crash
 from kiosk.outbox import Outbox, open_outbox
-from kiosk.questionnaire import (
-    fresh_answers,
-    is_enabled,
-    load_questionnaire_once,
-    problems,
-)
-from kiosk.session import PortalQuestionnaire, Visit
+from kiosk.paths import SCREENS_DIR
 from kiosk.staff_pin import PinGuard
 from kiosk.visitor_prefs import VisitorPreferencesApp
 
-if TYPE_CHECKING:  # kiosk.client pulls in httpx: imported once Welcome is up
+if TYPE_CHECKING:  # these load once a visit starts, or in a worker once Welcome is up
     from kiosk.client import BackendClient
+    from kiosk.session import PortalQuestionnaire, Visit
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +46,9 @@ class Step:
 
 def load_portal_questionnaires(portal: PortalConfig) -> tuple[PortalQuestionnaire, ...]:
     """The portal's questionnaires, parsed once per file version."""
+    from kiosk.questionnaire import load_questionnaire_once
+    from kiosk.session import PortalQuestionnaire
+
     return tuple(
         PortalQuestionnaire(
             questionnaire=load_questionnaire_once(q.file),
@@ -69,7 +68,13 @@ def portal_theme(portal: PortalConfig) -> Theme:
 class KioskApp(VisitorPreferencesApp):
     """The lobby kiosk."""
 
-    CSS_PATH = "app.tcss"
+    # Welcome's CSS loads with the app's: a screen's own CSS_PATH restyles every widget
+    # when the screen is first shown, and the first screen should not pay for that.
+    # Absolute, so that a subclass (the tests') reads the same files.
+    CSS_PATH: ClassVar[list[str | Path]] = [
+        Path(__file__).with_name("app.tcss"),
+        SCREENS_DIR / "welcome.tcss",
+    ]
     TITLE = "Lobby Kiosk"
     ENABLE_COMMAND_PALETTE = False
     # No quit key for visitors: these replace Textual's defaults (Ctrl+Q quits, Ctrl+C hints).
@@ -110,11 +115,11 @@ class KioskApp(VisitorPreferencesApp):
         self.submissions = Submissions(outbox or open_outbox(config.outbox), self.backend)
         self.staff_guard = PinGuard()
         set_language(self.language)
+        self.apply_portal_theme(before_start=True)
 
     # -- start-up ---------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.apply_portal_theme()
         self.title = self.portal.title
         from screens.welcome import WelcomeScreen
 
@@ -224,6 +229,9 @@ class KioskApp(VisitorPreferencesApp):
 
     def start_applicant_visit(self) -> None:
         """Begin a new applicant visit at its first step."""
+        from kiosk.questionnaire import fresh_answers
+        from kiosk.session import Visit
+
         self.end_visit(show_welcome=False)
         questionnaires = load_portal_questionnaires(self.portal)
         visit = Visit(portal=self.portal, questionnaires=questionnaires, language=self.language)
@@ -245,6 +253,8 @@ class KioskApp(VisitorPreferencesApp):
 
     def step_is_shown(self, step: Step) -> bool:
         """A page is skipped when every question on it is disabled by enableWhen."""
+        from kiosk.questionnaire import is_enabled
+
         if step.kind != "page" or self.visit is None:
             return True
         q = self.visit.questionnaires[step.index].questionnaire
@@ -266,6 +276,8 @@ class KioskApp(VisitorPreferencesApp):
 
     def first_step_with_problems(self) -> int | None:
         """The first questionnaire page that still has a problem, if any."""
+        from kiosk.questionnaire import problems
+
         if self.visit is None:
             return None
         for index, step in enumerate(self.steps):

@@ -12,17 +12,24 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+if TYPE_CHECKING:  # argon2 loads when a PIN is first hashed or checked
+    from argon2 import PasswordHasher
 
 MAX_TRIES = 5
 FIRST_LOCK_SECONDS = 60.0
 MAX_LOCK_SECONDS = 3600.0
 PIN_PATTERN = re.compile(r"^[0-9]{4,12}$")
 
-_hasher = PasswordHasher()
+
+@cache
+def _hasher() -> PasswordHasher:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 class PinRefused(ValueError):
@@ -33,14 +40,16 @@ def hash_pin(pin: str) -> str:
     """The argon2id hash of *pin* (4 to 12 digits)."""
     if not PIN_PATTERN.fullmatch(pin):
         raise PinRefused("the staff PIN must be 4 to 12 digits")
-    return _hasher.hash(pin)
+    return _hasher().hash(pin)
 
 
 def verify_pin(pin_hash: str, pin: str) -> bool:
     """True when *pin* matches *pin_hash* (slow on purpose: run it in a worker)."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _hasher.verify(pin_hash, pin)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return _hasher().verify(pin_hash, pin)
+    except (VerificationError, InvalidHashError):  # a mismatch is a VerificationError too
         return False
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from kiosk.branding import HIGH_CONTRAST_THEME, high_contrast_theme, portal_theme
+from kiosk.branding import high_contrast_theme, portal_theme
 from kiosk.i18n import available_languages, set_language
 
 if TYPE_CHECKING:
@@ -80,14 +80,27 @@ class VisitorPreferencesApp(App[None]):
 
     # -- contrast and text size -------------------------------------------------------
 
-    def apply_portal_theme(self) -> None:
-        """The portal's theme, or high contrast when the visitor asked for it."""
-        if self.high_contrast:
-            self.register_theme(high_contrast_theme())
-            self.theme = HIGH_CONTRAST_THEME
-        else:
-            self.register_theme(portal_theme(self.portal.name, self.portal.colour))
-            self.theme = f"portal-{self.portal.name}"
+    def apply_portal_theme(self, *, before_start: bool = False) -> None:
+        """The portal's theme, or high contrast when the visitor asked for it.
+
+        *before_start*: the app is not running yet, so the theme is only recorded, the way
+        Textual's own ``__init__`` records its default one; setting ``App.theme`` would
+        restyle every widget once more as soon as the app started.
+        """
+        theme = (
+            high_contrast_theme()
+            if self.high_contrast
+            else portal_theme(self.portal.name, self.portal.colour)
+        )
+        self.register_theme(theme)
+        if not before_start:
+            self.theme = theme.name
+            return
+        self.set_reactive(App.theme, theme.name)
+        self.stylesheet.set_variables(self.get_css_variables())
+        self.set_class(theme.dark, "-dark-mode", update=False)
+        self.set_class(not theme.dark, "-light-mode", update=False)
+        self.set_class(True, f"-theme-{theme.name}", update=False)
 
     def action_toggle_high_contrast(self) -> None:
         """F3: high contrast on or off."""

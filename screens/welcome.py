@@ -27,7 +27,7 @@ def read_logo(portal_logo: object) -> str | None:
 class WelcomeScreen(KioskScreen):
     """The first screen, and the one every visit returns to."""
 
-    CSS_PATH = "welcome.tcss"
+    # welcome.tcss is loaded with the app's CSS (see KioskApp.CSS_PATH).
 
     def compose(self) -> ComposeResult:
         portal = self.kiosk.portal

@@ -8,10 +8,8 @@ in the diff before committing them):
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -32,8 +30,6 @@ class SnapshotKiosk(KioskApp):
     """The kiosk, without its backend: no screen here needs it, and none may wait on it."""
 
     BACKEND_START_DELAY: ClassVar[float] = 3600.0
-    # A subclass's relative CSS_PATH would be read beside this file: point at the kiosk's.
-    CSS_PATH = str(Path(inspect.getfile(KioskApp)).with_name("app.tcss"))
 
 
 @pytest.fixture(autouse=True)
