@@ -129,12 +129,8 @@ class VisitorPreferencesApp(App[None]):
         self.preferences_version += 1
         from screens.base import KioskScreen
 
+        # The screen on top is rebuilt now; one under a modal (the picker), or covered by a
+        # screen pushed meanwhile, is rebuilt when it is shown again.
         screen = self.screen
         if isinstance(screen, KioskScreen):
             self.call_later(screen.refresh_preferences)
-        else:
-            # A modal (the picker) is on top: rebuild the screen under it.
-            for below in reversed(self.screen_stack):
-                if isinstance(below, KioskScreen):
-                    self.call_later(below.refresh_preferences)
-                    break

@@ -49,8 +49,11 @@ class KioskScreen(Screen[None]):
         )
 
     async def refresh_preferences(self) -> None:
-        """Rebuild this screen in the visitor's new language or text size, keeping their input."""
-        if self.drawn_version == self.kiosk.preferences_version or not self.is_attached:
+        """Rebuild this screen in the visitor's new language or text size, keeping their input.
+
+        Only the screen on top is rebuilt: one that another screen covers (even one pushed
+        since the change) catches up when it is shown again (ScreenResume)."""
+        if self.drawn_version == self.kiosk.preferences_version or self.app.screen is not self:
             return
         state = capture(self, values=not self.rebuilds_inputs_itself)
         self.before_recompose()

@@ -8,7 +8,7 @@ from textual.widgets import Button, Static
 
 from kiosk.app import KioskApp
 from kiosk.branding import HIGH_CONTRAST_THEME
-from kiosk.config import KioskConfig, read_config_file
+from kiosk.config import KioskConfig, load_config, read_config_file
 from kiosk.drive import screen_text
 from kiosk.i18n import current_language
 from screens.language import LanguageScreen
@@ -191,3 +191,30 @@ async def test_the_next_visitor_starts_in_the_terminal_language(
         assert not app.high_contrast
         assert not app.large_text
         assert "I am applying for a job" in screen_text(app)
+
+
+async def test_a_screen_covered_before_its_rebuild_catches_up_when_shown_again(
+    demo_config_path: Path, database_url: str
+) -> None:
+    """A language chosen just as another screen opens: the screen underneath is rebuilt
+    when it is current again, never while covered (that rebuild crashed the visit)."""
+    from screens.name_entry import NameScreen
+
+    app = KioskApp(load_config(demo_config_path), database_url=database_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, WelcomeScreen)
+        welcome = app.screen
+        app.set_visitor_language("es")
+        app.start_applicant_visit()  # in the same moment: Welcome is covered before its rebuild
+        await wait_for_screen(pilot, NameScreen)
+        await pilot.pause()
+        assert app.return_code is None
+        assert app.is_running
+        assert "Siguiente" in screen_text(app)
+        assert welcome.drawn_version < app.preferences_version  # not rebuilt while covered
+        app.pop_screen()  # back to Welcome without ending the visit's language
+        await wait_for_screen(pilot, WelcomeScreen)
+        await pilot.pause()
+        assert app.screen is welcome
+        assert "Solicito un empleo" in screen_text(app)
+        assert welcome.drawn_version == app.preferences_version
