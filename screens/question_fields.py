@@ -222,6 +222,8 @@ class ItemField(Vertical):
             classes=f"item-field item-{item.type.value} kind-{self.kind}",
         )
         self._shown_problem: str | None = None
+        self._shown_value: str | None = None
+        """What a read-only field's value line shows now."""
         self.children_fields: list[ItemField] = []
         self.entries: list[tuple[int, str, list[ItemField]]] = []
         """Repeating groups and repeating questions with items: (index, heading, fields)."""
@@ -288,8 +290,9 @@ class ItemField(Vertical):
         if kind == "unavailable":
             yield Static(_("Not available here."), classes="not-available")
         elif kind == "readonly":
+            self._shown_value = self.shown_values()
             yield Static(
-                self.shown_values(), id=self.input_id, classes="read-only-value", markup=False
+                self._shown_value, id=self.input_id, classes="read-only-value", markup=False
             )
         elif kind == "boolean":
             yield self._boolean()
@@ -445,7 +448,7 @@ class ItemField(Vertical):
                 )
                 if row == 0:
                     self.ctx.refs[widget_id] = Ref(self, "row", 0)
-                with Horizontal(classes="row"):
+                with Horizontal(classes="row -area" if item.type is ItemType.TEXT else "row"):
                     yield self._typed_input(text, widget_id)
                     if row == 0:
                         yield from self._unit()
@@ -663,7 +666,10 @@ class ItemField(Vertical):
     def refresh_value(self) -> None:
         """Show a read-only (e.g. calculated) item's current value."""
         if self.kind == "readonly":
-            self.query_one(f"#{self.input_id}", Static).update(self.shown_values())
+            shown = self.shown_values()
+            if shown != self._shown_value:  # an update lays the page out again
+                self._shown_value = shown
+                self.query_one(f"#{self.input_id}", Static).update(shown)
 
 
 def review_lines(

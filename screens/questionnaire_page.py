@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import Reactive
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Select, Static, TextArea
 
 from kiosk.i18n import _, current_language, ngettext
@@ -26,6 +28,10 @@ class QuestionnairePageScreen(VisitScreen):
     """The questions of one page; enableWhen shows and hides them as answers change."""
 
     CSS_PATH = "questionnaire_page.tcss"
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """As Textual's, but a move of the focus does not repaint the whole page: the widgets
+    that gain and lose it repaint themselves (their ``:focus`` styles change)."""
 
     def __init__(
         self, step_index: int, questionnaire_index: int, page_index: int, *, editing: bool = False
