@@ -132,6 +132,29 @@ async def test_escape_on_the_first_step_returns_to_welcome_and_forgets(app: Kios
         assert app.is_running
 
 
+async def test_between_visits_memory_is_settled_and_no_visit_is_set_aside(
+    app: KioskApp,
+) -> None:
+    """After a visit, garbage is collected and what is left frozen (so full collections stay
+    short while the next visitor types), but only once the visit is gone."""
+    import gc
+
+    from kiosk.session import Visit
+
+    async with app.run_test() as pilot:
+        await tap(pilot, "#start-applicant")
+        await pilot.press(*"Ana")
+        gc.unfreeze()
+        app.settle_memory()  # a visit is under way: nothing is frozen
+        assert gc.get_freeze_count() == 0
+        await pilot.press("escape")
+        await wait_for_screen(pilot, WelcomeScreen)
+        await pilot.pause()
+        assert gc.get_freeze_count() > 0
+        gc.unfreeze()  # the frozen objects back among the rest, to be looked through
+        assert not [o for o in gc.get_objects() if isinstance(o, Visit)]
+
+
 @pytest.mark.parametrize("key", ["ctrl+q", "ctrl+c", "ctrl+z", "ctrl+backslash", "ctrl+p"])
 async def test_no_key_leaves_the_kiosk(app: KioskApp, key: str) -> None:
     async with app.run_test() as pilot:
