@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -289,6 +288,8 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> KioskConfig:
 
 def read_config_file(path: Path) -> KioskConfig:
     """Read and validate the TOML file at *path* (not yet the files it names)."""
+    import tomllib  # only when the file is read again: a remembered check needs no parser
+
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
