@@ -108,6 +108,7 @@ class KioskApp(VisitorPreferencesApp):
         self._backend: BackendClient | None = None
         self._backend_error: str | None = None
         self._backend_ready = asyncio.Event()
+        self._memory_settled = False
         self.idle = IdleWatch()
         self._crashes = CrashCounter()
         self._after_crash = after_crash
@@ -152,16 +153,19 @@ class KioskApp(VisitorPreferencesApp):
         self._backend = client
         self._backend_error = error
         self._backend_ready.set()
-        self.settle_memory()  # the heavy imports are in: set them aside once
+        self.settle_memory()
 
     def settle_memory(self) -> None:
-        """Between visits: collect garbage, then set what is left aside from collections.
+        """Once start-up is over: collect garbage, then set what is left aside for good.
 
         Start-up leaves some 200,000 long-lived objects (Textual, the embedded server); each
         full collection scanning them all is a pause of 200-300 ms in somebody's typing.
-        Frozen only when no visit is under way, so no visitor's data is ever set aside.
+        Only before the first visit: a frozen object is never collected, and a screen of a
+        visit that was still being closed would stay in memory (the idle tests check that
+        every screen of a visit is freed).
         """
-        if self.visit is None:
+        if self.visit is None and not self._memory_settled:
+            self._memory_settled = True
             gc.collect()
             gc.freeze()
 
@@ -282,10 +286,37 @@ class KioskApp(VisitorPreferencesApp):
             nxt += 1
         self._push_step(nxt)
 
-    def _push_step(self, index: int, *, editing: bool = False) -> None:
+    def go_back(self, from_step: int) -> None:
+        """Back from *from_step* to the step shown before it.
+
+        A step that pages replaced is built again from the visit (answers and drafts live
+        there); one still underneath, like the consent under the first page, is uncovered.
+        """
+        from screens.base import VisitScreen
         from screens.steps import screen_for_step
 
-        self.push_screen(screen_for_step(self.steps[index], index, editing=editing))
+        back = from_step - 1
+        while back > 0 and not self.step_is_shown(self.steps[back]):
+            back -= 1
+        below = self.screen_stack[-2] if len(self.screen_stack) > 1 else None
+        if isinstance(below, VisitScreen) and below.step_index == back:
+            self.pop_screen()
+        else:
+            self.switch_screen(screen_for_step(self.steps[back], back))
+
+    def _push_step(self, index: int, *, editing: bool = False) -> None:
+        """Show step *index*: questionnaire pages replace one another (and the last one is
+        replaced by the review), so only one page's widgets live at a time; other steps
+        stack up, and an edit from the review opens over the review."""
+        from screens.questionnaire_page import QuestionnairePageScreen
+        from screens.steps import screen_for_step
+
+        screen = screen_for_step(self.steps[index], index, editing=editing)
+        current = self.screen
+        if not editing and isinstance(current, QuestionnairePageScreen) and not current.editing:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
     def first_step_with_problems(self) -> int | None:
         """The first questionnaire page that still has a problem, if any."""
@@ -323,8 +354,6 @@ class KioskApp(VisitorPreferencesApp):
             self.pop_screen()
         if show_welcome:
             self.reset_preferences()
-        if visit is not None:
-            self.call_after_refresh(self.settle_memory)
 
     def use_portal(self, name: str) -> None:
         """On Welcome, the visitor chose the portal *name*: its brand, words and forms."""
