@@ -98,8 +98,10 @@ class VisitScreen(KioskScreen):
     def action_back(self) -> None:
         if self.step_index == 0 and not self.editing:
             self.kiosk.end_visit()
+        elif self.editing:
+            self.app.pop_screen()  # back to the review
         else:
-            self.app.pop_screen()
+            self.kiosk.go_back(self.step_index)
 
     def go_next(self) -> None:
         """Continue: to the next step, or back to the review after a change."""
