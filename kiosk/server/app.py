@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from anyio import CapacityLimiter
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -29,6 +30,9 @@ from kiosk.server.middleware import AccessLog, BodySizeLimit
 from kiosk.server.settings import ServerSettings
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
+INTAKE_THREADS = 8
+"""Applicant filings at once: enough to overlap one's database round trips with another's
+work, few enough that threads do not queue for the GIL or the connection pool."""
 _LOC_PART_MAX = 100
 
 log = logging.getLogger("kiosk.server")
@@ -100,6 +104,7 @@ def create_app(database_url: str | None = None, settings: ServerSettings | None 
     app.state.read_sessions = make_sessionmaker(engine)
     app.state.settings = settings or ServerSettings()
     app.state.token_cache = TokenCache(app.state.settings.token_cache_seconds)
+    app.state.intake_limiter = CapacityLimiter(INTAKE_THREADS)
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(OperationalError, _database_unavailable)

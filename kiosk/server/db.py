@@ -18,6 +18,10 @@ from sqlalchemy.pool import StaticPool
 
 DATABASE_FILENAME = "kiosk-server.sqlite3"
 SQLITE_BUSY_TIMEOUT_SECONDS = 15.0
+POSTGRES_POOL_SIZE = 10
+"""Connections a PostgreSQL engine keeps open: more than the applicant intake's threads
+(``kiosk.server.app.INTAKE_THREADS``), so that under load no connection is closed on
+return and opened again for the next request (SQLAlchemy's default keeps 5)."""
 
 
 def default_database_url() -> str:
@@ -67,7 +71,9 @@ def make_engine(url: str) -> Engine:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, hide_parameters=True, pool_pre_ping=True)
+        return create_engine(
+            parsed, hide_parameters=True, pool_pre_ping=True, pool_size=POSTGRES_POOL_SIZE
+        )
 
     options: dict[str, Any] = {
         "connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_SECONDS}

@@ -8,7 +8,9 @@ so a signature's version says exactly which words were signed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -165,6 +167,13 @@ def put_portal(session: Session, name: str, portal: PortalIn) -> tuple[PortalOut
     row.config = config.model_dump(mode="json")
     row.updated_at = utc_now()
     return PortalOut(name=name, **config.model_dump()), created
+
+
+@functools.lru_cache(maxsize=64)
+def parse_portal_config(stored: str) -> PortalConfig:
+    """A portal's configuration from its stored JSON text, memoized by that text: a changed
+    configuration is another text, so nothing goes stale. Shared: do not modify it."""
+    return PortalConfig.model_validate(json.loads(stored))
 
 
 def portal_config(session: Session, name: str) -> PortalConfig | None:

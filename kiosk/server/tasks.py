@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
@@ -35,6 +36,46 @@ class TaskOut(BaseModel):
     done_by: str | None
 
 
+def task_rows(
+    portal_name: str,
+    portal: PortalConfig | None,
+    chart_id: int,
+    event: TaskEvent,
+    document_types: Iterable[str] = (),
+    now: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """The ``tasks`` rows that *event* raises on *portal* for a chart, as column values.
+
+    For ``document_filed``, *document_types* are the types of the documents just filed:
+    each one raises the rules that name its type or no type.
+    """
+    if portal is None:
+        return []
+    created_at = now or utc_now()
+    rules = [rule for rule in portal.tasks if rule.event == event]
+    if event != TaskEvent.DOCUMENT_FILED:
+        raised = [(rule, "") for rule in rules]
+    else:
+        raised = [
+            (rule, document_type)
+            for document_type in document_types
+            for rule in rules
+            if rule.document_type in (None, document_type)
+        ]
+    return [
+        {
+            "chart_id": chart_id,
+            "portal": portal_name,
+            "event": event.value,
+            "title": rule.title,
+            "queue": rule.queue,
+            "detail": detail,
+            "created_at": created_at,
+        }
+        for rule, detail in raised
+    ]
+
+
 def tasks_for(
     portal_name: str,
     portal: PortalConfig | None,
@@ -42,42 +83,10 @@ def tasks_for(
     event: TaskEvent,
     document_types: Iterable[str] = (),
 ) -> list[Task]:
-    """New tasks (not added to a session) that *event* raises on *portal* for a chart.
-
-    For ``document_filed``, *document_types* are the types of the documents just filed:
-    each one raises the rules that name its type or no type.
-    """
-    if portal is None:
-        return []
-    now = utc_now()
-    rules = [rule for rule in portal.tasks if rule.event == event]
-    if event != TaskEvent.DOCUMENT_FILED:
-        return [
-            Task(
-                chart_id=chart_id,
-                portal=portal_name,
-                event=event.value,
-                title=rule.title,
-                queue=rule.queue,
-                detail="",
-                created_at=now,
-            )
-            for rule in rules
-        ]
-    return [
-        Task(
-            chart_id=chart_id,
-            portal=portal_name,
-            event=event.value,
-            title=rule.title,
-            queue=rule.queue,
-            detail=document_type,
-            created_at=now,
-        )
-        for document_type in document_types
-        for rule in rules
-        if rule.document_type in (None, document_type)
-    ]
+    """New tasks (not added to a session) that *event* raises on *portal* for a chart
+    (see :func:`task_rows`)."""
+    rows = task_rows(portal_name, portal, chart_id, event, document_types)
+    return [Task(**row) for row in rows]
 
 
 def list_tasks(

@@ -8,10 +8,13 @@ It starts ``kiosk-server serve`` as a separate process on a loopback port, once 
 SQLite file and once on a fresh PostgreSQL database (made on the server that ``--postgres``
 or ``$KIOSK_TEST_POSTGRES_URL`` names, and dropped afterwards). Against each it sends, with
 ``--clients`` concurrent keep-alive connections, first ``GET /v1/health`` (the ceiling: the
-same server, the same auth-free path through the middleware, no database) and then
+same server, the same auth-free path through the middleware, no database), then
 ``POST /v1/applicants`` (a full visit: two FHIR QuestionnaireResponses and a consent, a
-unique Idempotency-Key each), and prints requests per second, p50 and p99 latency, and the
-ratio of submissions to the ceiling. Every loop is bounded in count and time.
+unique Idempotency-Key each, on a configured portal whose rules raise four tasks), then the
+ceiling again. It prints requests per second, p50 and p99 latency, the ratio of submissions
+to the mean of the two ceilings (two, so that a change in the machine's other load during
+the run shows), and the load average before and after. Every loop is bounded in count and
+time.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import httpx
 
 from kiosk.server.tokens import provision_terminal_token
 from tests.server.payloads import applicant_body
+from tests.server.pickup_helpers import PORTAL, portal_body
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TIME_LIMIT_SECONDS = 120.0
@@ -185,7 +189,26 @@ async def _load(
     return Result(name, len(latencies), seconds, latencies, failures)
 
 
-def run_against(label: str, database_url: str, clients: int, total: int) -> tuple[Result, Result]:
+@dataclass(frozen=True)
+class Run:
+    """One database's figures: the ceiling before and after the submissions."""
+
+    ceilings: tuple[Result, Result]
+    submissions: Result
+    load: tuple[float, float]
+
+    def lines(self) -> list[str]:
+        ceiling = sum(c.rate for c in self.ceilings) / 2
+        return [
+            self.ceilings[0].line(),
+            self.submissions.line(),
+            self.ceilings[1].line(),
+            f"{'':<26} submissions / ceiling = {self.submissions.rate / ceiling:.2f}"
+            f"   (load average {self.load[0]:.2f} before, {self.load[1]:.2f} after)",
+        ]
+
+
+def run_against(label: str, database_url: str, clients: int, total: int) -> Run:
     provision = provision_terminal_token(database_url, "bench-lobby")
     headers = {"Authorization": f"Bearer {provision}"}
     run_id = secrets.token_hex(4)
@@ -201,13 +224,27 @@ def run_against(label: str, database_url: str, clients: int, total: int) -> tupl
         )
 
     with serving(database_url) as base:
-        ceiling = asyncio.run(
-            _load(f"{label}: GET /v1/health", base, headers, clients, total, health)
+        admin = provision_terminal_token(database_url, "bench-admin", admin=True)
+        configured = httpx.put(
+            f"{base}/v1/portals/{PORTAL}",
+            json=portal_body(),
+            headers={"Authorization": f"Bearer {admin}"},
+            timeout=30,
         )
+        configured.raise_for_status()
+        load_before = os.getloadavg()[0]
+
+        def ceiling() -> Result:
+            return asyncio.run(
+                _load(f"{label}: GET /v1/health", base, headers, clients, total, health)
+            )
+
+        before = ceiling()
         submissions = asyncio.run(
             _load(f"{label}: POST /v1/applicants", base, headers, clients, total, submit)
         )
-    return ceiling, submissions
+        after = ceiling()
+    return Run((before, after), submissions, (load_before, os.getloadavg()[0]))
 
 
 @contextmanager
@@ -239,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         f"kiosk-server benchmark: {args.clients} concurrent clients, {args.requests} requests"
         f" per endpoint, nproc {os.cpu_count()}"
     )
-    runs: list[tuple[Result, Result]] = []
+    runs: list[Run] = []
     with tempfile.TemporaryDirectory() as folder:
         sqlite = f"sqlite:///{Path(folder, 'bench.sqlite3').as_posix()}"
         runs.append(run_against("SQLite", sqlite, args.clients, args.requests))
@@ -248,11 +285,8 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(run_against("PostgreSQL", url, args.clients, args.requests))
     else:
         print("PostgreSQL skipped: give --postgres URL or set KIOSK_TEST_POSTGRES_URL")
-    for ceiling, submissions in runs:
-        print(ceiling.line())
-        print(submissions.line())
-        ratio = submissions.rate / ceiling.rate
-        print(f"{'':<26} submissions / ceiling = {ratio:.2f}")
+    for run in runs:
+        print("\n".join(run.lines()))
     return 0
 
 

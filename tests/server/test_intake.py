@@ -5,21 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.server import intake
+from kiosk.server.charts import get_chart
 from kiosk.server.db import create_schema, make_engine, make_sessionmaker
 from kiosk.server.models import Chart, ConsentSignature, Document, IdempotencyKey
 from kiosk.server.schemas import ApplicantIn
-from tests.server.payloads import applicant_body
+from tests.server.payloads import HEALTH_HISTORY, applicant_body
 
 
 @pytest.fixture
-def sessions(sqlite_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(sqlite_url)
+def sessions(server_database_url: str) -> Iterator[sessionmaker[Session]]:
+    """Write sessions on SQLite, and on PostgreSQL (which files a visit in one statement)."""
+    engine = make_engine(server_database_url)
     create_schema(engine)
-    yield make_sessionmaker(engine)
+    yield make_sessionmaker(engine, writes=True)
     engine.dispose()
 
 
@@ -54,16 +56,17 @@ def test_one_transaction_writes_chart_documents_consents_and_key(
 
 
 def _miss_first_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the first key lookup miss, as it does for the loser of a race."""
-    real = intake._replay
+    """Make the first key lookup miss, as it does for the loser of a race (these tests
+    configure no portal, so the lookup finds none either)."""
+    real = intake._look_up
     calls = iter([False])
 
-    def replay(session: Session, key: str, digest: str) -> intake.ApplicantCreated | None:
+    def look_up(connection: Connection, key: str, digest: str, portal: str) -> intake.Earlier:
         if next(calls, True):
-            return real(session, key, digest)
-        return None
+            return real(connection, key, digest, portal)
+        return intake.Earlier(replay=None, portal=None)
 
-    monkeypatch.setattr(intake, "_replay", replay)
+    monkeypatch.setattr(intake, "_look_up", look_up)
 
 
 def test_losing_a_race_rolls_back_and_answers_the_winner(
@@ -89,18 +92,18 @@ def test_losing_a_race_with_another_body_is_a_conflict(
     assert count(sessions, Chart) == 1
 
 
-def _references(*refs: str) -> Callable[..., str]:
+def _references(*refs: str) -> Callable[[], str]:
     queue = iter(refs)
-    return lambda _is_taken: next(queue)
+    return lambda: next(queue)
 
 
 def test_a_reference_clash_at_insert_is_retried_with_a_new_reference(
     sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(intake, "unused_reference", _references("AAAA-AAAA"))
+    monkeypatch.setattr(intake, "new_reference", _references("AAAA-AAAA"))
     intake.create_applicant(sessions, "clash-key-1", payload())
     # The next request draws the same reference (as a concurrent one could), then a free one.
-    monkeypatch.setattr(intake, "unused_reference", _references("AAAA-AAAA", "BBBB-BBBB"))
+    monkeypatch.setattr(intake, "new_reference", _references("AAAA-AAAA", "BBBB-BBBB"))
 
     second = intake.create_applicant(sessions, "clash-key-2", payload())
 
@@ -113,10 +116,48 @@ def test_a_reference_clash_at_insert_is_retried_with_a_new_reference(
 def test_endless_reference_clashes_give_up_without_writing(
     sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(intake, "unused_reference", lambda _is_taken: "AAAA-AAAA")
+    monkeypatch.setattr(intake, "new_reference", lambda: "AAAA-AAAA")
     intake.create_applicant(sessions, "clash-key-3", payload())
 
     with pytest.raises(intake.IntakeRetriesExhausted):
         intake.create_applicant(sessions, "clash-key-4", payload())
     assert count(sessions, Chart) == 1
     assert count(sessions, IdempotencyKey) == 1
+
+
+def test_documents_keep_their_order_and_every_json_value(
+    sessions: sessionmaker[Session],
+) -> None:
+    """PostgreSQL files the documents from one JSON array: order and values survive."""
+    odd = {
+        "resourceType": "QuestionnaireResponse",
+        "status": "completed",
+        "item": [
+            {
+                "linkId": "odd 'quote' \"double\" \\ back\nslash",
+                "answer": [
+                    {"valueString": "Søren — 日本語 😀 \u2028"},
+                    {"valueDecimal": 1.25e-7},
+                    {"valueInteger": 2**53 + 1},
+                    {"valueBoolean": True},
+                ],
+                "extension": [None, [], {}],
+            }
+        ],
+    }
+    documents = [
+        {
+            **HEALTH_HISTORY,
+            "title": f"Form {n}",
+            "response": odd if n == 3 else HEALTH_HISTORY["response"],
+        }
+        for n in range(7)
+    ]
+    result = intake.create_applicant(sessions, "order-key-1", payload(documents=documents))
+
+    with sessions() as session:
+        chart = get_chart(session, result.chart_id)
+    assert chart is not None
+    assert [d.title for d in chart.documents] == [f"Form {n}" for n in range(7)]
+    assert chart.documents[3].response == odd
+    assert chart.documents[0].response == HEALTH_HISTORY["response"]
