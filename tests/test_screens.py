@@ -231,9 +231,12 @@ async def test_a_page_says_what_is_missing_and_enable_when_reveals_questions(
         await tap(pilot, "#next")
         assert isinstance(app.screen, QuestionnairePageScreen)
         assert app.screen.page_index == 1
-        await tap(pilot, "#back")  # back keeps what was typed
+        pages = [s for s in app.screen_stack if isinstance(s, QuestionnairePageScreen)]
+        assert pages == [app.screen], "a page replaces the one before it"
+        await tap(pilot, "#back")  # back builds the page again, with what was typed
         assert app.screen.query_one("#q-smoke_detail", Input).value == "A pack a week"
         assert app.screen.query_one("#q-age", Input).value == "41"
+        assert sum(isinstance(s, QuestionnairePageScreen) for s in app.screen_stack) == 1
 
 
 async def test_review_changes_a_page_and_returns(app: KioskApp) -> None:
