@@ -12,7 +12,6 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from kiosk.i18n import _, current_language
-from screens.form_state import capture, restore
 from screens.preferences import KioskHeader
 
 if TYPE_CHECKING:
@@ -55,6 +54,8 @@ class KioskScreen(Screen[None]):
         since the change) catches up when it is shown again (ScreenResume)."""
         if self.drawn_version == self.kiosk.preferences_version or self.app.screen is not self:
             return
+        from screens.form_state import capture, restore  # TextArea's module: not before Welcome
+
         state = capture(self, values=not self.rebuilds_inputs_itself)
         self.before_recompose()
         await self.recompose()
