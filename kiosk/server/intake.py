@@ -7,8 +7,8 @@ fails, it rolls back, and it answers with the winner's chart.
 This is the server's hot path. It speaks SQLAlchemy Core rather than the ORM, prepares
 every row before it opens the transaction (on SQLite: before it queues for the one
 writer), finds the key's earlier record and the portal's task rules in one query, and
-then writes with one statement per table (:mod:`kiosk.server.intake_sql`) or, on
-PostgreSQL, with one statement in all (:mod:`kiosk.server.intake_pg`).
+then writes with one statement per table (:mod:`kiosk.server.intake_sql`), the same
+statements on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ import hashlib
 import json
 from typing import NamedTuple
 
-from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.server import intake_pg, intake_sql
+from kiosk.server import intake_sql
 from kiosk.server.intake_sql import Filing, VisitRows
 from kiosk.server.models import utc_now
 from kiosk.server.portals import PortalConfig, parse_portal_config
@@ -52,19 +51,12 @@ def fingerprint(payload: ApplicantIn) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _connection(session: Session) -> Connection:
-    """The session's connection: on PostgreSQL in autocommit, as one statement files a visit."""
-    if session.get_bind().dialect.name == "postgresql":
-        return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    return session.connection()
-
-
-def _look_up(connection: Connection, key: str, digest: str, portal: str) -> Earlier:
+def _look_up(session: Session, key: str, digest: str, portal: str) -> Earlier:
     """The earlier answer to *key* (None when it is new) and portal *portal*'s configuration.
 
     Raises :class:`IdempotencyConflict` when *key* was used with another body.
     """
-    found = intake_sql.look_up(connection, key, portal)
+    found = intake_sql.look_up(session.connection(), key, portal)
     stored = found.portal_config
     config = None if stored is None else parse_portal_config(stored)
     if found.fingerprint is None or found.response_body is None:
@@ -74,13 +66,6 @@ def _look_up(connection: Connection, key: str, digest: str, portal: str) -> Earl
     body = found.response_body
     replay = ApplicantCreated(chart_id=body["chart_id"], reference=body["reference"], created=False)
     return Earlier(replay, config)
-
-
-def _write(connection: Connection, filing: Filing) -> int:
-    """File the visit (not committed on SQLite; done on PostgreSQL); the chart's id."""
-    if connection.dialect.name == "postgresql":
-        return intake_pg.write(connection, filing)
-    return intake_sql.write(connection, filing)
 
 
 def create_applicant(
@@ -96,17 +81,16 @@ def create_applicant(
     visit = VisitRows.of(payload)
     for _ in range(attempts):
         with sessions() as session:
-            connection = _connection(session)
-            earlier = _look_up(connection, key, digest, visit.portal)
+            earlier = _look_up(session, key, digest, visit.portal)
             if earlier.replay is not None:
                 return earlier.replay
             filing = Filing(visit, earlier.portal, key, digest, new_reference(), utc_now())
             try:
-                chart_id = _write(connection, filing)
+                chart_id = intake_sql.write(session.connection(), filing)
                 session.commit()
             except IntegrityError:
                 session.rollback()
-                replay = _look_up(_connection(session), key, digest, visit.portal).replay
+                replay = _look_up(session, key, digest, visit.portal).replay
                 if replay is not None:
                     return replay
                 continue  # not our key: a reference clash with another chart; retry

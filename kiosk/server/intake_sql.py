@@ -4,7 +4,7 @@ The statements are built once, at import: SQLAlchemy then finds each one's compi
 by a memoized cache key instead of coercing and hashing a new statement per request,
 which is most of what the ORM path cost. The rows of a visit are made from the validated
 body before any transaction opens; only the chart id, reference and time come later.
-PostgreSQL files the same rows with one statement instead (:mod:`kiosk.server.intake_pg`).
+The same statements serve SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
