@@ -18,7 +18,7 @@ from tests.server.payloads import HEALTH_HISTORY, applicant_body
 
 @pytest.fixture
 def sessions(server_database_url: str) -> Iterator[sessionmaker[Session]]:
-    """Write sessions on SQLite, and on PostgreSQL (which files a visit in one statement)."""
+    """Write sessions on SQLite, and on PostgreSQL when the tests have a server."""
     engine = make_engine(server_database_url)
     create_schema(engine)
     yield make_sessionmaker(engine, writes=True)
