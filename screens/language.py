@@ -33,7 +33,12 @@ def language_buttons(languages: list[str], prefix: str) -> list[Button]:
 class LanguageScreen(ModalScreen[str | None]):
     """Choose a language; Escape (or F2 again) keeps the current one."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", show=False),
+        # A list from top to bottom: the arrow keys move through it as Tab does.
+        Binding("down", "app.focus_next", show=False),
+        Binding("up", "app.focus_previous", show=False),
+    ]
     DEFAULT_CSS = """
     LanguageScreen {
         align: center middle;

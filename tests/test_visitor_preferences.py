@@ -79,6 +79,12 @@ async def test_f2_opens_the_language_list_and_the_keyboard_chooses(
         await pilot.pause()
         assert current_language() == "fr"
         assert "Je postule à un emploi" in screen_text(app)
+        await pilot.press("f2")
+        await wait_for_screen(pilot, LanguageScreen)
+        await pilot.press("up", "enter")  # the arrow keys move through the list too
+        await wait_for_screen(pilot, WelcomeScreen)
+        await pilot.pause()
+        assert current_language() == "es"
 
 
 async def test_the_header_button_opens_the_language_list_by_mouse(
