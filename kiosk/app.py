@@ -142,7 +142,12 @@ class KioskApp(VisitorPreferencesApp):
         from kiosk.client import connect
 
         try:
-            client = connect(self.config.backend, self._database_url, terminal=self.config.terminal)
+            client = connect(
+                self.config.backend,
+                self._database_url,
+                terminal=self.config.terminal,
+                kiosk_config=self.config,
+            )
         except Exception as exc:  # any failure here must reach the visitor as a message
             log.error("backend client could not be built: %s", type(exc).__name__)
             self.call_from_thread(self._set_backend, None, type(exc).__name__)

@@ -147,9 +147,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from kiosk.logs import JsonLines
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonLines())  # one JSON object per line, every field escaped
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     config = uvicorn.Config(
         app, host=args.host, port=sock.getsockname()[1], access_log=False, log_config=None
     )

@@ -114,7 +114,7 @@ def _token_create(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     with open_database(args, create=True) as sessions, sessions() as session:
-        token = create_token(session, args.terminal, admin=args.admin)
+        token = create_token(session, args.terminal, admin=args.admin, portals=args.portals)
         session.commit()
     kind = "admin token" if args.admin else "token"
     print(token)
@@ -150,7 +150,9 @@ def _token_list(args: argparse.Namespace) -> int:
         state = "revoked " + token.revoked_at.strftime("%Y-%m-%d") if token.revoked_at else ""
         kind = "admin" if token.admin else "terminal"
         created = token.created_at.strftime("%Y-%m-%d %H:%M")
-        print(f"{token.terminal:<30} {kind:<8} created {created}  {state}".rstrip())
+        scope = "" if token.portals is None else "portals: " + ",".join(token.portals)
+        extra = "  ".join(part for part in (scope, state) if part)
+        print(f"{token.terminal:<30} {kind:<8} created {created}  {extra}".rstrip())
     return 0
 
 
@@ -366,6 +368,13 @@ def add_commands(commands: Any, add_database: Callable[[argparse.ArgumentParser]
     create = command(tokens, "create", "create a token and print it once", _token_create)
     create.add_argument("--terminal", required=True, metavar="NAME", help="the terminal's name")
     create.add_argument("--admin", action="store_true", help="an admin token (staff, HR feed)")
+    create.add_argument(
+        "--portal",
+        dest="portals",
+        action="append",
+        metavar="NAME",
+        help="limit the token to this portal (repeat for several; default: every portal)",
+    )
     revoke = command(tokens, "revoke", "revoke every token of a terminal", _token_revoke)
     revoke.add_argument("terminal", metavar="NAME")
     listing = command(tokens, "list", "list tokens (never the tokens themselves)", _token_list)

@@ -194,6 +194,8 @@ class ApiToken(Base):
     admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    portals: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    """The portals this token may file applicants for; NULL: every portal."""
 
 
 class TerminalThrottle(Base):

@@ -32,6 +32,7 @@ from kiosk.server.consents import (
     signing_problem,
 )
 from kiosk.server.errors import ApiError
+from kiosk.server.filing import FILED_FIELDS
 from kiosk.server.models import (
     Assignment,
     Chart,
@@ -239,6 +240,16 @@ def _check_documents(open_: dict[str, Assignment], documents: Sequence[DocumentI
                 422, "document_invalid", f"documents[{index}]: the questionnaire is filed twice"
             )
         seen.add(doc.questionnaire)
+        assigned = open_[doc.questionnaire]
+        for field in FILED_FIELDS:
+            sent = getattr(doc, field)
+            if sent is not None and sent != getattr(assigned, field):
+                raise ApiError(
+                    422,
+                    "document_invalid",
+                    f"documents[{index}].{field}: the chart files this questionnaire with"
+                    f" {field} {getattr(assigned, field)!r}",
+                )
 
 
 def _file(
@@ -252,27 +263,27 @@ def _file(
     now: datetime,
 ) -> None:
     """Add signatures, documents, completed assignments and their tasks (not committed)."""
-    for signature in signature_rows(consents, terminal):
+    for signature in signature_rows(portal, consents, terminal):
         signature.chart_id = chart.id
         session.add(signature)
     filed_types = []
     for doc in documents:
+        assignment = open_[doc.questionnaire]  # filed as assigned, never as the body says
         row = Document(
             chart_id=chart.id,
             questionnaire=doc.questionnaire,
-            title=doc.title,
-            order_item=doc.order_item,
-            document_type=doc.document_type,
-            chart_tab=doc.chart_tab,
+            title=assignment.title,
+            order_item=assignment.order_item,
+            document_type=assignment.document_type,
+            chart_tab=assignment.chart_tab,
             response=doc.response,
             filed_at=now,
         )
         session.add(row)
         session.flush()
-        assignment = open_[doc.questionnaire]
         assignment.document_id = row.id
         assignment.completed_at = now
-        filed_types.append(doc.document_type)
+        filed_types.append(assignment.document_type)
     session.add_all(
         tasks_for(chart.portal, portal, chart.id, TaskEvent.DOCUMENT_FILED, filed_types)
     )

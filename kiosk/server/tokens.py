@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +33,11 @@ class Caller:
 
     terminal: str
     admin: bool
+    portals: frozenset[str] | None = None
+    """The portals this token may file applicants for; None: every portal."""
+
+    def may_use_portal(self, portal: str) -> bool:
+        return self.portals is None or portal in self.portals
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class TokenInfo:
     admin: bool
     created_at: datetime
     revoked_at: datetime | None
+    portals: list[str] | None = None
 
 
 def check_terminal_name(name: str) -> str:
@@ -53,11 +60,21 @@ def check_terminal_name(name: str) -> str:
     return name
 
 
-def create_token(session: Session, terminal: str, *, admin: bool = False) -> str:
-    """Add a new token for *terminal* (not committed) and return it; only its hash is kept."""
+def create_token(
+    session: Session,
+    terminal: str,
+    *,
+    admin: bool = False,
+    portals: Sequence[str] | None = None,
+) -> str:
+    """Add a new token for *terminal* (not committed) and return it; only its hash is kept.
+
+    With *portals*, the token may file applicants for those portals only.
+    """
     check_terminal_name(terminal)
     token = new_secret(TOKEN_PREFIX)
-    session.add(ApiToken(terminal=terminal, token_hash=digest(token), admin=admin))
+    allowed = None if portals is None else sorted(set(portals))
+    session.add(ApiToken(terminal=terminal, token_hash=digest(token), admin=admin, portals=allowed))
     return token
 
 
@@ -76,7 +93,7 @@ def list_tokens(session: Session, *, include_revoked: bool = False) -> list[Toke
     if not include_revoked:
         query = query.where(ApiToken.revoked_at.is_(None))
     return [
-        TokenInfo(t.id, t.terminal, t.admin, t.created_at, t.revoked_at)
+        TokenInfo(t.id, t.terminal, t.admin, t.created_at, t.revoked_at, t.portals)
         for t in session.scalars(query)
     ]
 
@@ -86,11 +103,14 @@ def authenticate(session: Session, token: str) -> Caller | None:
     if not _TOKEN_SHAPE.match(token):
         return None
     row = session.execute(
-        select(ApiToken.terminal, ApiToken.admin).where(
+        select(ApiToken.terminal, ApiToken.admin, ApiToken.portals).where(
             ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None)
         )
     ).first()
-    return None if row is None else Caller(terminal=row.terminal, admin=row.admin)
+    if row is None:
+        return None
+    portals = None if row.portals is None else frozenset(row.portals)
+    return Caller(terminal=row.terminal, admin=row.admin, portals=portals)
 
 
 def _open_sessions(database_url: str) -> tuple[Engine, sessionmaker[Session]]:
@@ -106,7 +126,13 @@ def _open_sessions(database_url: str) -> tuple[Engine, sessionmaker[Session]]:
     return engine, make_sessionmaker(engine, writes=True)
 
 
-def provision_terminal_token(database_url: str, terminal: str, *, admin: bool = False) -> str:
+def provision_terminal_token(
+    database_url: str,
+    terminal: str,
+    *,
+    admin: bool = False,
+    portals: Sequence[str] | None = None,
+) -> str:
     """Create a new token for *terminal* in the database at *database_url* and return it.
 
     The schema is brought up to date first, so this works on a fresh database.
@@ -115,7 +141,7 @@ def provision_terminal_token(database_url: str, terminal: str, *, admin: bool = 
     engine, sessions = _open_sessions(database_url)
     try:
         with sessions() as session:
-            token = create_token(session, terminal, admin=admin)
+            token = create_token(session, terminal, admin=admin, portals=portals)
             session.commit()
         return token
     finally:

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.server.live import FAST_SETTINGS, live_server, token_headers
+from tests.server.payloads import configure_payload_portal
 
 POSTGRES_ENV = "KIOSK_TEST_POSTGRES_URL"
 
@@ -100,7 +101,9 @@ def server_database_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
 
 @pytest.fixture
 def base_url(server_database_url: str) -> Iterator[str]:
-    """The base URL of the real app, served by uvicorn on 127.0.0.1."""
+    """The base URL of the real app, served by uvicorn on 127.0.0.1, with the portal of
+    :func:`tests.server.payloads.portal_body` configured."""
+    configure_payload_portal(server_database_url)
     with live_server(server_database_url, FAST_SETTINGS) as url:
         yield url
 
@@ -130,6 +133,7 @@ def shared_client(
         url = f"sqlite:///{(tmp_path_factory.mktemp('shared') / 'kiosk.sqlite3').as_posix()}"
     else:
         url = _fresh_postgres_url(request)
+    configure_payload_portal(url)
     with live_server(url, FAST_SETTINGS) as base:
         headers = token_headers(url, "staff", admin=True)
         with httpx.Client(base_url=base, timeout=30.0, headers=headers) as http:
