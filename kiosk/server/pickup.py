@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.server import throttle
-from kiosk.server.codes import code_digest, normalize_code
+from kiosk.server.codes import code_digest, legacy_code_digest, normalize_code
 from kiosk.server.consents import (
     chart_signatures,
     due_consents,
@@ -91,10 +91,14 @@ def _usable_code(
     With *lock*, the row is locked for update (PostgreSQL), so a terminal racing another
     with the same code waits here and then sees it used.
     """
-    query = select(PickupCode).where(PickupCode.code_hash == code_digest(code))
+    keyed, legacy = code_digest(code), legacy_code_digest(code)
+    query = select(PickupCode).where(PickupCode.code_hash.in_((keyed, legacy)))
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     row = session.scalar(query)
+    if row is not None and row.code_hash == legacy:
+        row.code_hash = keyed  # issued before the code key: stored keyed from now on
+        session.flush()
     if row is None or row.used_at is not None or row.revoked_at is not None:
         return None
     if row.expires_at <= now:
@@ -449,6 +453,25 @@ def follow_up(
         return status
 
 
-def username_available(sessions: sessionmaker[Session], username: str) -> bool:
+USERNAME_LOOKUP = "username-lookup"
+"""The throttle kind of a terminal's username look-ups: each one counts, success or not."""
+
+
+def username_available(
+    sessions: sessionmaker[Session], settings: ServerSettings, terminal: str, username: str
+) -> bool:
+    """Whether *username* is free; each look-up counts against the terminal's limit
+    (``username_lookup_limit``), so the routes cannot be used to list the usernames."""
+    now = utc_now()
     with sessions() as session:
-        return not username_taken(session, username)
+        attempt = throttle.Attempt(session, settings.username_lookup_limit, now)
+        _hold(
+            attempt,
+            throttle.Subject(USERNAME_LOOKUP, f"terminal:{terminal}"),
+            "terminal_locked",
+            "from this terminal",
+        )
+        attempt.failed()  # a look-up, counted whatever it finds
+        available = not username_taken(session, username)
+        session.commit()
+        return available
