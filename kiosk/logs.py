@@ -17,7 +17,12 @@ from typing import Any
 
 from kiosk.paths import APP_NAME
 
-_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {
+    "message",
+    "asctime",
+    "taskName",
+    "color_message",  # uvicorn's message again, with terminal colours
+}
 
 
 def log_file() -> Path:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 from anyio import CapacityLimiter
@@ -142,3 +144,25 @@ def _route_methods(app: FastAPI) -> list[tuple[re.Pattern[str], set[str]]]:
         )
         routes.append((re.compile(f"^{pattern}$"), {method.upper() for method in operations}))
     return routes
+
+
+DATABASE_ENV = "KIOSK_SERVER_DATABASE_URL"
+SETTINGS_ENV = "KIOSK_SERVER_SETTINGS"
+
+
+def settings_to_env(settings: ServerSettings) -> str:
+    """The settings a worker process needs, as the text of :data:`SETTINGS_ENV`."""
+    return json.dumps({"code_ttl_seconds": settings.code_ttl.total_seconds()})
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one ``serve --workers N`` process: the database and settings come from
+    :data:`DATABASE_ENV` and :data:`SETTINGS_ENV`, set by the parent."""
+    import os
+    from datetime import timedelta
+
+    stored = json.loads(os.environ.get(SETTINGS_ENV, "{}"))
+    settings = ServerSettings()
+    if "code_ttl_seconds" in stored:
+        settings = replace(settings, code_ttl=timedelta(seconds=stored["code_ttl_seconds"]))
+    return create_app(os.environ.get(DATABASE_ENV), settings)
