@@ -70,7 +70,7 @@ async def verify(
     confirmed, the consents due and the questionnaires assigned. Nothing is consumed."""
     return await _padded(
         settings.invalid_code_floor_seconds,
-        lambda: pickup.verify(sessions, settings, caller.terminal, payload.code),
+        lambda: pickup.verify(sessions, settings, caller.terminal, payload.code, caller.portals),
     )
 
 
@@ -92,7 +92,9 @@ async def redeem(
     password_hasher = hasher(settings.password_hashing)
     return await _padded(
         settings.invalid_code_floor_seconds,
-        lambda: pickup.redeem(sessions, settings, caller.terminal, payload, password_hasher.hash),
+        lambda: pickup.redeem(
+            sessions, settings, caller.terminal, payload, password_hasher.hash, caller.portals
+        ),
     )
 
 

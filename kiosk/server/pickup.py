@@ -170,9 +170,14 @@ def _status(
 
 
 def verify(
-    sessions: sessionmaker[Session], settings: ServerSettings, terminal: str, code_text: str
+    sessions: sessionmaker[Session],
+    settings: ServerSettings,
+    terminal: str,
+    code_text: str,
+    portals: frozenset[str] | None = None,
 ) -> Verified:
-    """What the terminal needs to go on with a usable code."""
+    """What the terminal needs to go on with a usable code (of a chart on one of *portals*,
+    when the terminal's token is limited to some)."""
     code = _canonical(code_text)
     now = utc_now()
     with sessions() as session:
@@ -181,6 +186,8 @@ def verify(
         if row is None:
             raise _invalid(session, attempt)
         chart = session.get_one(Chart, row.chart_id)
+        if portals is not None and chart.portal not in portals:
+            raise _invalid(session, attempt)  # not this terminal's to use: the same answer
         portal = portal_config(session, chart.portal)
         status = _status(session, chart, portal, now)
         session.commit()  # releases the terminal's row; a success forgives nothing
@@ -309,7 +316,12 @@ class _Checked:
 
 
 def _check_redeem(
-    session: Session, settings: ServerSettings, terminal: str, payload: RedeemIn, now: datetime
+    session: Session,
+    settings: ServerSettings,
+    terminal: str,
+    payload: RedeemIn,
+    now: datetime,
+    portals: frozenset[str] | None,
 ) -> _Checked:
     code = _canonical(payload.code)
     attempt = _hold_terminal(session, terminal, now, settings)
@@ -317,6 +329,8 @@ def _check_redeem(
     if row is None:
         raise _invalid(session, attempt)
     chart = session.get_one(Chart, row.chart_id)
+    if portals is not None and chart.portal not in portals:
+        raise _invalid(session, attempt)
     if chart.date_of_birth is not None:
         if payload.date_of_birth is None:
             raise ApiError(
@@ -350,6 +364,7 @@ def redeem(
     terminal: str,
     payload: RedeemIn,
     hash_password: Callable[[str], str],
+    portals: frozenset[str] | None = None,
 ) -> Redeemed:
     """Consume the code, create (or reset) the chart's login, and file what came along.
 
@@ -358,7 +373,7 @@ def redeem(
     """
     now = utc_now()
     with sessions() as session:
-        checked = _check_redeem(session, settings, terminal, payload, now)
+        checked = _check_redeem(session, settings, terminal, payload, now, portals)
         password_hash = hash_password(payload.password)
         chart = checked.chart
         consumed = session.execute(

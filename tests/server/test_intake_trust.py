@@ -18,6 +18,7 @@ from tests.server.payloads import (
     applicant_body,
     version,
 )
+from tests.server.pickup_helpers import new_chart, redeem_body
 
 
 @pytest.fixture
@@ -84,6 +85,13 @@ def test_a_token_limited_to_some_portals(
         answer = post(http, applicant_body(), "limited-2", Authorization=f"Bearer {here}")
         assert answer.status_code == 201, answer.text
     assert chart_count(client) == 1
+    # nor can it use the pickup codes of another portal's charts: the one answer of a bad code
+    code = new_chart(client)["pickup_code"]
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {elsewhere}"}) as http:
+        assert http.post("/v1/pickup/verify", json={"code": code}).status_code == 404
+        assert http.post("/v1/pickup/redeem", json=redeem_body(code)).status_code == 404
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {here}"}) as http:
+        assert http.post("/v1/pickup/verify", json={"code": code}).status_code == 200
 
 
 def test_consents_must_name_a_form_and_version_the_server_knows(
