@@ -78,18 +78,28 @@ class Step:
 Send = Callable[[Connection, int], Awaitable[tuple[int, bytes]]]
 
 
+IDLE_SECONDS = 3.0
+"""A connection idle longer is closed rather than used: uvicorn closes keep-alive
+connections idle for 5 s, and a request sent as it does would be the client's error."""
+
+
 class Pool:
     """Keep-alive connections, each used by one request at a time; more are opened on demand."""
 
     def __init__(self, base: str, headers: dict[str, str]) -> None:
         host, port = base.removeprefix("http://").split(":")
         self.host, self.port, self.headers = host, int(port), headers
-        self.idle: list[Connection] = []
+        self.idle: list[tuple[float, Connection]] = []
         self.opened = 0
 
     async def take(self) -> Connection:
-        if self.idle:
-            return self.idle.pop()
+        now = time.monotonic()
+        while self.idle:
+            since, connection = self.idle.pop()
+            if now - since < IDLE_SECONDS:
+                return connection
+            await connection.close()
+            self.opened -= 1
         if self.opened >= MAX_CONNECTIONS:
             raise RuntimeError("too many connections open")
         connection = Connection(self.host, self.port, self.headers)
@@ -98,10 +108,10 @@ class Pool:
         return connection
 
     def give_back(self, connection: Connection) -> None:
-        self.idle.append(connection)
+        self.idle.append((time.monotonic(), connection))
 
     async def close(self) -> None:
-        await asyncio.gather(*(c.close() for c in self.idle), return_exceptions=True)
+        await asyncio.gather(*(c.close() for _, c in self.idle), return_exceptions=True)
 
 
 async def offer(
@@ -123,7 +133,14 @@ async def offer(
             )
             if not 200 <= status < 300:
                 errors += 1
-        except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError, RuntimeError):
+        except (
+            OSError,
+            TimeoutError,
+            asyncio.IncompleteReadError,
+            ValueError,
+            IndexError,  # no status line: the connection was closed
+            RuntimeError,
+        ):
             errors += 1
             if connection is not None:
                 await connection.close()
