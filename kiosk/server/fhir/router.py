@@ -19,7 +19,7 @@ from kiosk.server.fhir import bulk
 from kiosk.server.fhir.bundle import included, searchset
 from kiosk.server.fhir.capability import capability_statement
 from kiosk.server.fhir.context import Context
-from kiosk.server.fhir.outcome import FhirError, FhirResponse, not_found
+from kiosk.server.fhir.outcome import FHIR_MEDIA_TYPE, FhirError, FhirResponse, not_found
 from kiosk.server.fhir.registry import KINDS
 from kiosk.server.fhir.search import parse_search
 from kiosk.server.tokens import Caller
@@ -64,10 +64,38 @@ def _sessions(request: Request) -> sessionmaker[Session]:
     return request.app.state.read_sessions
 
 
-router = APIRouter(prefix=PREFIX, tags=["FHIR R4"])
+_FHIR_JSON = {FHIR_MEDIA_TYPE: {"schema": {"type": "object"}}}
+_OUTCOME = {
+    FHIR_MEDIA_TYPE: {
+        "schema": {
+            "type": "object",
+            "properties": {"resourceType": {"const": "OperationOutcome"}},
+            "required": ["resourceType", "issue"],
+        }
+    }
+}
 
 
-@router.get("/metadata", summary="CapabilityStatement (no token needed)")
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    described = {
+        400: "A search or export parameter that is not supported, or a bad value",
+        401: "No valid bearer token",
+        403: "A token that may not read the FHIR API (terminal tokens)",
+        404: "No such resource, resource type or export",
+        406: "A _format other than JSON",
+        500: "The export failed",
+    }
+    return {code: {"description": described[code], "content": _OUTCOME} for code in codes}
+
+
+router = APIRouter(prefix=PREFIX, tags=["FHIR R4"], default_response_class=FhirResponse)
+
+
+@router.get(
+    "/metadata",
+    summary="CapabilityStatement (no token needed)",
+    responses={200: {"content": _FHIR_JSON, "description": "The CapabilityStatement"}},
+)
 def metadata(request: Request) -> FhirResponse:
     return FhirResponse(capability_statement(base_url(request), request.app.state.started_at))
 
@@ -87,17 +115,47 @@ def _kick_off(
     )
 
 
-@router.get("/$export", summary="Bulk Data export of everything (asynchronous)", status_code=202)
+def _kick_off_responses() -> dict[int | str, dict[str, Any]]:
+    return {
+        202: {
+            "description": "Accepted: poll the URL in Content-Location",
+            "headers": {"Content-Location": {"schema": {"type": "string"}}},
+        },
+        **_errors(400, 401, 403),
+    }
+
+
+@router.get(
+    "/$export",
+    summary="Bulk Data export of everything (asynchronous)",
+    status_code=202,
+    response_class=Response,
+    responses=_kick_off_responses(),
+)
 def system_export(request: Request, background: BackgroundTasks, caller: Reader) -> Response:
     return _kick_off(request, background, caller, "system")
 
 
-@router.get("/Patient/$export", summary="Bulk Data export of all Patients' data", status_code=202)
+@router.get(
+    "/Patient/$export",
+    summary="Bulk Data export of all Patients' data",
+    status_code=202,
+    response_class=Response,
+    responses=_kick_off_responses(),
+)
 def patient_export(request: Request, background: BackgroundTasks, caller: Reader) -> Response:
     return _kick_off(request, background, caller, "patient")
 
 
-@router.get("/$export-status/{export_id}", summary="Bulk Data export status and manifest")
+@router.get(
+    "/$export-status/{export_id}",
+    summary="Bulk Data export status and manifest",
+    responses={
+        200: {"content": _FHIR_JSON, "description": "Done: the manifest"},
+        202: {"description": "In progress (X-Progress, Retry-After)"},
+        **_errors(401, 403, 404, 500),
+    },
+)
 def export_status(request: Request, export_id: str, _caller: Reader) -> Response:
     with _sessions(request)() as session:
         export = bulk.find(session, export_id)
@@ -117,7 +175,13 @@ def export_status(request: Request, export_id: str, _caller: Reader) -> Response
     return FhirResponse(body)
 
 
-@router.delete("/$export-status/{export_id}", summary="Cancel a Bulk Data export")
+@router.delete(
+    "/$export-status/{export_id}",
+    summary="Cancel a Bulk Data export",
+    status_code=202,
+    response_class=Response,
+    responses={202: {"description": "Cancelled (or its files deleted)"}, **_errors(401, 403, 404)},
+)
 def cancel_export(request: Request, export_id: str, _caller: Reader) -> Response:
     with request.app.state.sessions() as session:
         export = bulk.find(session, export_id)
@@ -128,10 +192,23 @@ def cancel_export(request: Request, export_id: str, _caller: Reader) -> Response
     return Response(status_code=202)
 
 
-@router.get("/$export-file/{export_id}/{file_id}", summary="One NDJSON file of an export")
-def export_file(request: Request, export_id: str, file_id: int, _caller: Reader) -> Response:
-    with _sessions(request)() as session:
-        content = bulk.output_file(session, export_id, file_id)
+@router.get(
+    "/$export-file/{export_id}/{file_id}",
+    summary="One NDJSON file of an export",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "One resource per line",
+            "content": {NDJSON_MEDIA_TYPE: {"schema": {"type": "string"}}},
+        },
+        **_errors(401, 403, 404),
+    },
+)
+def export_file(request: Request, export_id: str, file_id: str, _caller: Reader) -> Response:
+    content = None
+    if file_id.isdigit() and len(file_id) <= 9:
+        with _sessions(request)() as session:
+            content = bulk.output_file(session, export_id, int(file_id))
     if content is None:
         raise not_found("no such export file (or it has expired)")
     return Response(content, media_type=NDJSON_MEDIA_TYPE)
@@ -148,7 +225,14 @@ def _kind(resource_type: str) -> Any:
     return kind
 
 
-@router.get("/{resource_type}", summary="Search a resource type")
+@router.get(
+    "/{resource_type}",
+    summary="Search a resource type (a searchset Bundle)",
+    responses={
+        200: {"content": _FHIR_JSON, "description": "A searchset Bundle"},
+        **_errors(400, 401, 403, 404, 406),
+    },
+)
 def search(request: Request, resource_type: str, _caller: Reader) -> FhirResponse:
     kind = _kind(resource_type)
     items = request.query_params.multi_items()
@@ -161,7 +245,14 @@ def search(request: Request, resource_type: str, _caller: Reader) -> FhirRespons
     return FhirResponse(body)
 
 
-@router.get("/{resource_type}/{resource_id}", summary="Read one resource")
+@router.get(
+    "/{resource_type}/{resource_id}",
+    summary="Read one resource",
+    responses={
+        200: {"content": _FHIR_JSON, "description": "The resource"},
+        **_errors(400, 401, 403, 404, 406),
+    },
+)
 def read(request: Request, resource_type: str, resource_id: str, _caller: Reader) -> FhirResponse:
     kind = _kind(resource_type)
     with _sessions(request)() as session:
