@@ -4,39 +4,22 @@ visits did; every resource validates with fhir.resources and every reference res
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 
 from kiosk.server.fhir import systems
 from tests.server.fhir_helpers import (
     FHIR,
     RESOURCE_TYPES,
     Visits,
-    applicant_then_pickup_then_merge,
     check_resolves,
     everything,
-    fhir_headers,
     validate,
 )
 from tests.server.payloads import CONSENT, HEALTH_HISTORY, RESPIRATOR
 from tests.server.pickup_helpers import CONSENT_TEXT, PRIVACY_TEXT, version
-
-
-@pytest.fixture
-def fhir(base_url: str, server_database_url: str) -> Iterator[httpx.Client]:
-    """A client of the live server with a FHIR read token."""
-    headers = fhir_headers(server_database_url)
-    with httpx.Client(base_url=base_url, timeout=30.0, headers=headers) as http:
-        yield http
-
-
-@pytest.fixture
-def visits(client: httpx.Client, terminal_client: httpx.Client) -> Visits:
-    return applicant_then_pickup_then_merge(client, terminal_client)
 
 
 def _by_id(resources: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
