@@ -172,11 +172,16 @@ def _portals_load(args: argparse.Namespace) -> int:
     from kiosk.server.portals import PortalFileError, load_portal_file, put_portal
 
     path = Path(args.file)
+    definitions: dict[str, dict[str, Any]] = {}
     try:
         if args.kiosk_config:
-            from kiosk.server.kiosk_portals import portals_from_kiosk_config
+            from kiosk.server.kiosk_portals import (
+                portals_from_kiosk_config,
+                questionnaires_from_kiosk_config,
+            )
 
             portals = portals_from_kiosk_config(path)
+            definitions = questionnaires_from_kiosk_config(path)
         else:
             portals = load_portal_file(path)
     except PortalFileError as exc:
@@ -191,6 +196,10 @@ def _portals_load(args: argparse.Namespace) -> int:
                 f" ({len(portal.consents)} consent forms, {len(portal.questionnaires)}"
                 f" questionnaires, {len(portal.tasks)} task rules)"
             )
+        if definitions:
+            from kiosk.server.fhir.definitions import put_definitions
+
+            put_definitions(session, definitions)
         session.commit()
     return 0
 

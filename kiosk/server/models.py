@@ -339,6 +339,17 @@ class Merge(Base):
     tasks_moved: Mapped[int] = mapped_column(Integer)
 
 
+class QuestionnaireDefinition(Base):
+    """The FHIR Questionnaire JSON of a canonical ``url|version`` a portal offers, as
+    ``portals load --kiosk-config`` read it from the kiosk's questionnaire file."""
+
+    __tablename__ = "questionnaire_definitions"
+
+    canonical: Mapped[str] = mapped_column(String(TEXT_MAX), primary_key=True)
+    resource: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
 class FhirExport(Base):
     """A FHIR Bulk Data export: its request, progress and outcome."""
 

@@ -14,6 +14,7 @@ from tests.server.fhir_helpers import (
     FHIR,
     RESOURCE_TYPES,
     Visits,
+    applicant_then_pickup_then_merge,
     check_resolves,
     everything,
     validate,
@@ -206,3 +207,39 @@ def test_a_task_marked_done_is_completed(
     assert after["executionPeriod"]["end"]
     completed = fhir.get(f"{FHIR}/Task", params={"status": "completed"}).json()
     assert [e["resource"]["id"] for e in completed["entry"]] == [str(task_id)]
+
+
+def test_a_merge_shows_in_last_updated(
+    client: httpx.Client, terminal_client: httpx.Client, fhir: httpx.Client
+) -> None:
+    """An interface engine pulling ``_lastUpdated=gt`` its last run sees what the merge changed."""
+    visits = applicant_then_pickup_then_merge(client, terminal_client, merge=False)
+    before = {t: everything(fhir, t) for t in RESOURCE_TYPES[:5]}
+    assert [r["subject"]["reference"] for r in before["QuestionnaireResponse"]] == [
+        f"Patient/{visits.applicant_id}"
+    ] * 2 + [f"Patient/{visits.employee_id}"] * 2
+    assert [c["status"] for c in before["Consent"]] == ["active"] * 3
+    last_run = max(r["meta"]["lastUpdated"] for rs in before.values() for r in rs)
+
+    merged = client.post(
+        "/v1/merges",
+        json={"applicant_chart_id": visits.applicant_id, "employee_chart_id": visits.employee_id},
+    )
+    assert merged.status_code == 201
+
+    def changed(resource_type: str) -> list[dict[str, Any]]:
+        bundle = fhir.get(f"{FHIR}/{resource_type}", params={"_lastUpdated": f"gt{last_run}"})
+        assert bundle.status_code == 200
+        return [e["resource"] for e in bundle.json().get("entry", [])]
+
+    assert sorted(p["id"] for p in changed("Patient")) == sorted(
+        [str(visits.applicant_id), str(visits.employee_id)]
+    )
+    moved = before["QuestionnaireResponse"][:2]
+    assert [r["id"] for r in changed("QuestionnaireResponse")] == [r["id"] for r in moved]
+    assert [r["id"] for r in changed("DocumentReference")] == [r["id"] for r in moved]
+    assert [t["id"] for t in changed("Task")] == [t["id"] for t in before["Task"][:4]]
+    superseded = changed("Consent")
+    assert [(c["id"], c["status"]) for c in superseded] == [
+        (before["Consent"][0]["id"], "inactive")
+    ]

@@ -1,7 +1,10 @@
 """The portals' questionnaires as FHIR Questionnaires: one per canonical URL and version,
 either configured on a portal (``active``, with the portal as ``useContext``) or only
-found on filed documents (``retired``). The server keeps no items of a questionnaire
-(the terminals hold the forms), so these carry identity, title and use, not questions."""
+found on filed documents (``retired``).
+
+A questionnaire loaded with ``kiosk-server portals load --kiosk-config`` is served whole,
+as the kiosk's file has it (items and all); one the server only knows by its canonical
+name (a portal file, or a filed document) carries identity, title and use, no items."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from sqlalchemy import func, select
 
 from kiosk.server.fhir import systems as s
 from kiosk.server.fhir.context import Context
+from kiosk.server.fhir.definitions import all_definitions
 from kiosk.server.fhir.kinds import DerivedKind
 from kiosk.server.fhir.search import STANDARD, Criterion, ParamType, SearchParam, token_matches
 from kiosk.server.models import Document
@@ -59,15 +63,34 @@ class QuestionnaireKind(DerivedKind):
         for canonical, title, updated in filed:
             entry = found.setdefault(canonical, {"title": title, "portals": [], "updated": updated})
             entry["updated"] = max(entry["updated"], updated)
-        resources = [
-            questionnaire(canonical, e["title"], e["portals"], e["updated"])
-            for canonical, e in found.items()
-        ]
+        definitions = all_definitions(ctx.session)
+        resources = []
+        for canonical, e in found.items():
+            definition = definitions.get(canonical)
+            updated = e["updated"]
+            if definition is not None:
+                updated = max(updated, definition.updated_at)
+            resources.append(
+                questionnaire(
+                    canonical,
+                    e["title"],
+                    e["portals"],
+                    updated,
+                    None if definition is None else definition.resource,
+                )
+            )
         return sorted(resources, key=lambda r: r["id"])
 
 
+_REPLACED = ("id", "meta", "url", "version", "status", "text")
+
+
 def questionnaire(
-    canonical: str, title: str, portals: list[tuple[str, str]], updated: datetime
+    canonical: str,
+    title: str,
+    portals: list[tuple[str, str]],
+    updated: datetime,
+    definition: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     url, _, version = canonical.partition("|")
     resource: dict[str, Any] = {
@@ -76,13 +99,16 @@ def questionnaire(
         "meta": s.meta(updated),
         "url": url,
         "title": title,
-        "status": "active" if portals else "retired",
-        "subjectType": ["Patient"],
     }
     if version:
         resource["version"] = version
+    if definition is not None:
+        resource.update({k: v for k, v in definition.items() if k not in _REPLACED})
+    resource["status"] = "active" if portals else "retired"
+    resource.setdefault("subjectType", ["Patient"])
     if portals:
-        resource["useContext"] = [
+        resource["useContext"] = [*definition.get("useContext", [])] if definition else []
+        resource["useContext"] += [
             {
                 "code": s.coding(s.USAGE_CONTEXT_TYPE, "venue", "Clinical Venue"),
                 "valueCodeableConcept": {

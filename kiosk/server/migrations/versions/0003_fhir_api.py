@@ -1,5 +1,5 @@
 """The FHIR API: when each row last changed, the terminal that filed a document,
-read-only FHIR tokens, and Bulk Data exports.
+read-only FHIR tokens, the portals' questionnaire definitions, and Bulk Data exports.
 
 Revision ID: 0003_fhir
 Revises: 0002
@@ -51,6 +51,13 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "questionnaire_definitions",
+        sa.Column("canonical", sa.String(length=200), nullable=False),
+        sa.Column("resource", sa.JSON(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("canonical"),
+    )
+    op.create_table(
         "fhir_exports",
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("level", sa.String(length=20), nullable=False),
@@ -89,6 +96,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("fhir_export_files")
     op.drop_table("fhir_exports")
+    op.drop_table("questionnaire_definitions")
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
         batch_op.drop_column("fhir_read")
     for table in _UPDATED_FROM:
