@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from kiosk.server.db import make_engine, make_sessionmaker
+from kiosk.server.models import FhirExport, utc_now
 from tests.server.fhir_helpers import FHIR, RESOURCE_TYPES, Visits, everything, validate
 from tests.server.payloads import applicant_body
 
@@ -128,3 +131,31 @@ def test_kick_off_errors_and_cancelling(
     refused(fhir.get(status_url), 404)
     refused(fhir.get(manifest["output"][0]["url"]), 404)
     refused(fhir.get(f"{FHIR}/$export-status/nope"), 404)
+
+
+def test_a_failed_or_lost_export_answers_an_outcome(
+    server_database_url: str, fhir: httpx.Client
+) -> None:
+    engine = make_engine(server_database_url)
+    try:
+        with make_sessionmaker(engine, writes=True)() as session:
+            common = {"level": "system", "request_url": "x", "types": [], "requested_by": "t"}
+            session.add(FhirExport(id="lost", status="in-progress", **common))
+            session.add(
+                FhirExport(id="failed", status="failed", error="OperationalError", **common)
+            )
+            session.add(FhirExport(id="young", status="in-progress", **common))
+            session.flush()
+            lost = session.get(FhirExport, "lost")
+            assert lost is not None
+            lost.created_at = utc_now() - timedelta(hours=2)
+            session.commit()
+    finally:
+        engine.dispose()
+    for export_id, status, code in [("lost", 500, "incomplete"), ("failed", 500, "exception")]:
+        answer = fhir.get(f"{FHIR}/$export-status/{export_id}")
+        assert answer.status_code == status
+        outcome = answer.json()
+        validate(outcome)
+        assert outcome["issue"][0]["code"] == code
+    assert fhir.get(f"{FHIR}/$export-status/young").status_code == 202

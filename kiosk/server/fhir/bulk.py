@@ -29,6 +29,8 @@ from kiosk.server.fhir.systems import instant
 from kiosk.server.models import FhirExport, FhirExportFile, utc_now
 
 EXPORT_TTL = timedelta(hours=24)
+STALE_AFTER = timedelta(hours=1)
+"""An export still in progress after this is taken as lost (its process stopped)."""
 NDJSON_FORMATS = frozenset({"application/fhir+ndjson", "application/ndjson", "ndjson"})
 RETRY_AFTER_SECONDS = 1
 
@@ -133,7 +135,8 @@ def run(sessions: sessionmaker[Session], base_url: str, export_id: str) -> None:
             export.finished_at = utc_now()
             session.commit()
     except Exception as exc:  # the export fails, the server goes on
-        log.exception("bulk export %s failed", export_id)
+        # the exception's name only: its message may quote the rows it was reading
+        log.error("bulk export %s failed: %s", export_id, type(exc).__name__)
         with sessions() as session:
             export = session.get(FhirExport, export_id)
             if export is not None:
@@ -147,6 +150,11 @@ def find(session: Session, export_id: str) -> FhirExport | None:
     if len(export_id) > 64:
         return None
     return session.get(FhirExport, export_id)
+
+
+def is_lost(export: FhirExport, now: datetime) -> bool:
+    """Whether an export in progress has run so long that its process must have stopped."""
+    return export.status == ExportStatus.IN_PROGRESS and export.created_at < now - STALE_AFTER
 
 
 def manifest(export: FhirExport, base_url: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from kiosk.server.fhir.context import Context
 from kiosk.server.fhir.outcome import FHIR_MEDIA_TYPE, FhirError, FhirResponse, not_found
 from kiosk.server.fhir.registry import KINDS
 from kiosk.server.fhir.search import parse_search
+from kiosk.server.models import utc_now
 from kiosk.server.tokens import Caller
 
 PREFIX = "/fhir/R4"
@@ -161,6 +162,8 @@ def export_status(request: Request, export_id: str, _caller: Reader) -> Response
         export = bulk.find(session, export_id)
         if export is None:
             raise not_found("no such export (or it has expired)")
+        if bulk.is_lost(export, utc_now()):
+            raise FhirError(500, "incomplete", "the export did not finish; start another")
         if export.status == bulk.ExportStatus.IN_PROGRESS:
             return Response(
                 status_code=202,
