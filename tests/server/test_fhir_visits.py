@@ -19,7 +19,7 @@ from tests.server.fhir_helpers import (
     everything,
     validate,
 )
-from tests.server.payloads import CONSENT, HEALTH_HISTORY, RESPIRATOR
+from tests.server.payloads import CONSENT, HEALTH_HISTORY, RESPIRATOR, applicant_body
 from tests.server.pickup_helpers import CONSENT_TEXT, PRIVACY_TEXT, version
 
 
@@ -243,3 +243,20 @@ def test_a_merge_shows_in_last_updated(
     assert [(c["id"], c["status"]) for c in superseded] == [
         (before["Consent"][0]["id"], "inactive")
     ]
+
+
+def test_a_response_the_kiosk_dated_oddly_still_validates(
+    client: httpx.Client, fhir: httpx.Client
+) -> None:
+    body = applicant_body()
+    body["documents"][0]["response"]["authored"] = "the day before yesterday"
+    body["documents"][1]["response"]["authored"] = "2026-11-23T10:00:00+01:00"
+    body["documents"][1]["response"]["id"] = "kiosk-local-id"
+    filed = client.post("/v1/applicants", json=body, headers={"Idempotency-Key": "fhir-odd-1"})
+    assert filed.status_code == 201, filed.text
+    responses = everything(fhir, "QuestionnaireResponse")
+    for response in responses:
+        validate(response)
+    assert responses[0]["authored"].startswith("20")  # when it was filed instead
+    assert responses[1]["authored"] == "2026-11-23T10:00:00+01:00"
+    assert [r["id"] for r in responses] == [r["id"] for r in everything(fhir, "DocumentReference")]

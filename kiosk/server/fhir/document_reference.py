@@ -12,7 +12,14 @@ from sqlalchemy import ColumnElement, Row, false
 from kiosk.server.fhir import systems as s
 from kiosk.server.fhir.context import Context
 from kiosk.server.fhir.filed import FiledDocumentKind
-from kiosk.server.fhir.search import STANDARD, Criterion, ParamType, SearchParam, sql_token
+from kiosk.server.fhir.search import (
+    STANDARD,
+    Criterion,
+    ParamType,
+    SearchParam,
+    is_fhir_datetime,
+    sql_token,
+)
 from kiosk.server.models import Document
 
 
@@ -79,7 +86,7 @@ def document_reference(ctx: Context, document: Document, provider: str | None) -
         "contentType": s.FHIR_JSON,
         "url": ctx.url(response_id),
         "title": document.title,
-        "creation": authored if isinstance(authored, str) else s.instant(document.filed_at),
+        "creation": authored if is_fhir_datetime(authored) else s.instant(document.filed_at),
     }
     resource: dict[str, Any] = {
         "resourceType": "DocumentReference",

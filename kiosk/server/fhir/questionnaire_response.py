@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Row, or_
 from kiosk.server.fhir import systems as s
 from kiosk.server.fhir.context import Context
 from kiosk.server.fhir.filed import FiledDocumentKind
-from kiosk.server.fhir.search import STANDARD, Criterion, ParamType, SearchParam
+from kiosk.server.fhir.search import STANDARD, Criterion, ParamType, SearchParam, is_fhir_datetime
 from kiosk.server.models import Document
 
 _REPLACED = ("id", "meta", "subject", "source", "author", "questionnaire", "authored")
@@ -73,7 +73,7 @@ def questionnaire_response(document: Document) -> dict[str, Any]:
     resource.update({k: v for k, v in stored.items() if k not in _REPLACED})
     resource["questionnaire"] = document.questionnaire
     resource["subject"] = s.reference("Patient", document.chart_id)
-    resource["authored"] = authored if isinstance(authored, str) else s.instant(document.filed_at)
+    resource["authored"] = authored if is_fhir_datetime(authored) else s.instant(document.filed_at)
     if document.terminal:
         resource["author"] = s.reference(
             "Device", s.device_id(document.terminal), document.terminal

@@ -66,6 +66,14 @@ _DATE = re.compile(
 )
 
 
+def is_fhir_datetime(text: object) -> bool:
+    """Whether *text* is a FHIR ``dateTime`` (a time needs a zone)."""
+    if not isinstance(text, str):
+        return False
+    match = _DATE.match(text)
+    return match is not None and (match["hour"] is None or match["tz"] is not None)
+
+
 @dataclass(frozen=True)
 class DateRange:
     """The range a date search value stands for, ``[low, high)``, and how to compare."""
