@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -107,24 +108,24 @@ def _document_focus(ctx: Context, tasks: Sequence[Task]) -> dict[int, int]:
         .where(Task.event == TaskEvent.DOCUMENT_FILED.value)
         .order_by(Task.id)
     ).all()
+    by_type: dict[tuple[int, str], list[Any]] = defaultdict(list)
+    for document in documents:  # ordered by filing time, then id
+        by_type[(document.chart_id, document.document_type)].append(document)
+    filed_times = {key: [d.filed_at for d in docs] for key, docs in by_type.items()}
+    peers: dict[tuple[int, str, Any], list[int]] = defaultdict(list)
+    for sibling in siblings:  # ordered by id
+        peers[(sibling.chart_id, sibling.detail, sibling.created_at)].append(sibling.id)
     focus: dict[int, int] = {}
     for t in filed:
-        candidates = [
-            d
-            for d in documents
-            if d.chart_id == t.chart_id
-            and d.document_type == t.detail
-            and d.filed_at <= t.created_at
-        ]
-        if not candidates:
+        key = (t.chart_id, t.detail)
+        filed_before = bisect_right(filed_times.get(key, []), t.created_at)
+        if filed_before == 0:
             continue
+        candidates = by_type[key][:filed_before]
         newest = candidates[-1].filed_at
         same_time = [d.id for d in candidates if d.filed_at == newest]
-        peers: dict[Any, list[int]] = defaultdict(list)
-        for sibling in siblings:
-            if sibling.chart_id == t.chart_id and sibling.detail == t.detail:
-                peers[sibling.created_at].append(sibling.id)
-        rank = peers[t.created_at].index(t.id) if t.id in peers[t.created_at] else 0
+        group = peers[(t.chart_id, t.detail, t.created_at)]
+        rank = group.index(t.id) if t.id in group else 0
         focus[t.id] = same_time[min(rank, len(same_time) - 1)]
     return focus
 
