@@ -104,29 +104,51 @@ def start(session: Session, request: ExportRequest, request_url: str, by: str) -
     return export_id
 
 
-def run(sessions: sessionmaker[Session], base_url: str, export_id: str) -> None:
-    """Write the export's NDJSON files; mark it completed, or failed with the reason."""
+def _write_files(
+    read_sessions: sessionmaker[Session], base_url: str, types: list[str], since: datetime | None
+) -> tuple[datetime, list[FhirExportFile]]:
+    """Read every resource of *types* into NDJSON files, from one snapshot of the database
+    (SQLite's read transactions are; PostgreSQL's are made ``REPEATABLE READ``)."""
+    with read_sessions() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        transaction_time = utc_now()
+        ctx = Context(session, base_url)
+        files = []
+        for name in types:
+            lines: list[str] = []
+            for batch in KINDS[name].export(ctx, since):
+                lines.extend(_ndjson_line(resource) for resource in batch)
+            if lines:
+                content = "\n".join(lines) + "\n"
+                files.append(FhirExportFile(resource_type=name, count=len(lines), content=content))
+    return transaction_time, files
+
+
+def _ndjson_line(resource: dict[str, Any]) -> str:
+    return json.dumps(resource, ensure_ascii=False, separators=(",", ":"))
+
+
+def run(
+    sessions: sessionmaker[Session],
+    read_sessions: sessionmaker[Session],
+    base_url: str,
+    export_id: str,
+) -> None:
+    """Write the export's NDJSON files; mark it completed, or failed with the reason.
+
+    The resources are read in a read session, so that a long export never holds up the
+    writers (on SQLite, write sessions take turns); only storing the files writes.
+    """
     try:
-        with sessions() as session:
+        with read_sessions() as session:
             export = session.get(FhirExport, export_id)
             if export is None:
                 return  # cancelled before it started
-            transaction_time = utc_now()
-            ctx = Context(session, base_url)
-            files = []
-            for name in export.types:
-                lines: list[str] = []
-                for batch in KINDS[name].export(ctx, export.since):
-                    lines.extend(
-                        json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in batch
-                    )
-                if lines:
-                    files.append(
-                        FhirExportFile(
-                            resource_type=name, count=len(lines), content="\n".join(lines) + "\n"
-                        )
-                    )
-            export = session.get(FhirExport, export_id, populate_existing=True)
+            types, since = list(export.types), export.since
+        transaction_time, files = _write_files(read_sessions, base_url, types, since)
+        with sessions() as session:
+            export = session.get(FhirExport, export_id)
             if export is None:
                 return  # cancelled while running
             export.files = files

@@ -109,7 +109,8 @@ def _kick_off(
     )
     with request.app.state.sessions() as session:
         export_id = bulk.start(session, export_request, str(request.url), caller.terminal)
-    background.add_task(bulk.run, request.app.state.sessions, base_url(request), export_id)
+    state = request.app.state
+    background.add_task(bulk.run, state.sessions, state.read_sessions, base_url(request), export_id)
     return Response(
         status_code=202,
         headers={"Content-Location": f"{base_url(request)}/$export-status/{export_id}"},
