@@ -196,9 +196,13 @@ class Evaluation:
             focus: Any = self.resource
         else:
             parent = self.questionnaire.parent_of(item.link_id)
-            inner = path[: len(self.questionnaire.containers_of(item.link_id))]
-            names = dict(self.names(parent, inner if parent is not None else ()))
-            context = self.context(item, inner)
+            if parent is None:
+                names = dict(self.names(None, ()))
+            else:
+                depth = len(self.questionnaire.containers_of(parent.link_id))
+                depth += 1 if parent.is_container else 0
+                names = dict(self.names(parent, path[:depth]))
+            context = self.context(item, path)
             names["context"] = [context]
             raw = raw_item(self.questionnaire, item.link_id)
             names["qitem"] = [raw] if raw is not None else []
@@ -262,6 +266,12 @@ class Evaluation:
             return self.names(self.questionnaire.item(owner), (0,) * depth).get(name, [])
         finally:
             self._resolving.discard(name)
+
+    def value_of(
+        self, expression: Expression, names: dict[str, Collection], item: Item | None
+    ) -> Collection:
+        """*expression* evaluated with *names* on their ``%context``."""
+        return self._value(expression, names["context"][0], names, item)
 
     def evaluate(self, item: Item, expression: Expression, path: Path) -> Collection:
         """*expression* (one of *item*'s) evaluated for the entry at *path*."""

@@ -338,8 +338,15 @@ class _Loader:
         if item_type in UNAVAILABLE_TYPES:
             handled = handled | ext.IGNORED_ON_UNAVAILABLE
         check_extensions(raw, report, handled=handled, on_display=item_type is ItemType.DISPLAY)
-        if item_type is ItemType.DISPLAY:  # takes no answer: only 'hidden' matters
-            settings = ItemSettings(hidden=read_item_settings(raw, None, _ignore).hidden)
+        if item_type is ItemType.DISPLAY:  # takes no answer: 'hidden' and its enabling matter
+            read = read_item_settings(raw, None, _ignore)
+            settings = ItemSettings(
+                hidden=read.hidden,
+                enable_expression=read.enable_expression,
+                enable_expression_problem=read.enable_expression_problem,
+            )
+            if read.enable_expression_problem:
+                report(read.enable_expression_problem)
         else:
             settings = read_item_settings(raw, item_type, report)
         text = optional_str(raw, "text", report) or ""
@@ -366,7 +373,10 @@ class _Loader:
                 refuse(_("a required item that cannot be read cannot be asked"))
             return None
         unavailable = None
-        if item_type is ItemType.CHOICE and not options and settings.answer_expression is None:
+        # a choice without options cannot be asked, but one answered by its initial value
+        # (a hidden one, typically) still sends that value
+        no_options = not options and settings.answer_expression is None and "initial" not in raw
+        if item_type is ItemType.CHOICE and no_options:
             unavailable = option_problems[-1] if option_problems else None
             if required and unavailable:
                 refuse(unavailable)

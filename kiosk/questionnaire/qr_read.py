@@ -47,7 +47,10 @@ def validate_response(questionnaire: Questionnaire, data: object) -> list[str]:
     state = EnableState(questionnaire, answers)
     found = problems(questionnaire, answers, state=state, complete=complete, name_values=True)
     for key, problem in found.items():
-        reader.errors.append(_item_error(key, problem))
+        if key:
+            reader.errors.append(_item_error(key, problem))
+        else:  # a constraint of the questionnaire itself
+            reader.errors.append(_("response: {problem}").format(problem=problem))
     disabled_answers(questionnaire.items, answers, (), state, reader.errors, complete)
     reader.errors.extend(changed_calculations(questionnaire, answers, state, complete))
     return reader.errors
