@@ -84,7 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     drive.add_argument(
         "--junit", type=Path, metavar="FILE", help="write a JUnit XML report, one case a scenario"
     )
-    drive.add_argument("--screenshots", type=Path, metavar="DIR", help="folder for SVG screenshots")
+    drive.add_argument(
+        "--screenshots",
+        type=Path,
+        metavar="DIR",
+        help="folder for the screenshot steps' SVGs (default ./screenshots, made when needed)",
+    )
     drive.add_argument(
         "--size", default="100x36", metavar="COLSxROWS", help="terminal size (default 100x36)"
     )
