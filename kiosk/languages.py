@@ -97,5 +97,8 @@ def show_date(value: datetime.date, language: str | None = None) -> str:
 
 
 def show_number(value: Decimal | int, language: str | None = None) -> str:
-    """A number for reading, with the locale's decimal mark."""
-    return format_decimal(value, locale=babel_locale(language), decimal_quantization=False)
+    """A number for reading, with the locale's decimal mark and no thousands separator: an
+    answer is read back as it was typed, and a year (2019) must not read "2,019"."""
+    return format_decimal(
+        value, locale=babel_locale(language), decimal_quantization=False, group_separator=False
+    )
