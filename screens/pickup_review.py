@@ -11,6 +11,7 @@ from textual.widgets import Button, Static
 
 from kiosk.client import BackendError
 from kiosk.i18n import _, current_language
+from kiosk.languages import show_date
 from kiosk.pickup_client import PickupError, PickupFailure, redeem, unreachable_message
 from kiosk.pickup_flow import redeem_arguments, show_pickup_done
 from kiosk.pickup_session import PickupVisit
@@ -38,7 +39,7 @@ class PickupReviewScreen(ReviewScreen):
             yield Static(_("Name: {name}").format(name=visit.masked_name), markup=False)
             if visit.date_of_birth is not None:
                 yield Static(
-                    _("Date of birth: {date}").format(date=visit.date_of_birth.isoformat()),
+                    _("Date of birth: {date}").format(date=show_date(visit.date_of_birth)),
                     markup=False,
                 )
         with Vertical(classes="review-page"):

@@ -39,7 +39,7 @@ from textual.widgets import (
 )
 
 from kiosk.i18n import _
-from kiosk.languages import date_hint, format_date_entry
+from kiosk.languages import date_hint, format_date_entry, visitor_date_order
 from kiosk.questionnaire import (
     AnswerError,
     Answers,
@@ -89,7 +89,7 @@ def placeholder(item: Item) -> str:
         ItemType.INTEGER: _("A whole number, for example 42"),
         ItemType.DECIMAL: _("A number, for example 72.5"),
         ItemType.QUANTITY: _("A number, for example 72.5"),
-        ItemType.DATE: date_hint(),
+        ItemType.DATE: date_hint(order=visitor_date_order()),
         ItemType.DATETIME: _("Year-month-day hour:minute, for example 2024-07-31 14:30"),
         ItemType.TIME: _("Hour:minute, for example 14:30"),
         ItemType.URL: _("A web address, for example https://example.org"),
@@ -123,7 +123,7 @@ def kind_of(item: Item) -> str:
 def typed_text(item: Item, value: AnswerValue) -> str:
     """*value* as typed: a date in the locale's order, anything else as the engine reads it."""
     if item.type is ItemType.DATE and type(value) is datetime.date:
-        return format_date_entry(value)
+        return format_date_entry(value, order=visitor_date_order(item.entry_format))
     return input_text(item, value)
 
 
