@@ -162,6 +162,10 @@ class SpeechApp(VisitorPreferencesApp):
         if self.config.speech:
             self.call_after_refresh(self.set_speech, True)
 
+    def on_unmount(self) -> None:
+        if self._speaker is not None:
+            self._speaker.close()
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self._key(event)
