@@ -11,6 +11,7 @@ when speech is turned on, configured on, or Welcome's hint is said.
 
 from __future__ import annotations
 
+import time
 import weakref
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 LIVE_CHECK_SECONDS = 0.5
 """How often lines that change by themselves (a server's answer, the countdown) are checked."""
 QUIET_KEYS = frozenset({"f5", "f6", "f7"})
+TYPING_SECONDS = 0.5
+"""The timed check waits while keys come faster than this (a key's own pass covers it)."""
 
 
 class SpeechApp(VisitorPreferencesApp):
@@ -54,6 +57,7 @@ class SpeechApp(VisitorPreferencesApp):
         self._pass_pending = False
         self._hinted_welcome = 0
         self._live_timer: Any = None
+        self._last_key_at = 0.0
 
     # -- the speaker -----------------------------------------------------------------------
 
@@ -132,7 +136,7 @@ class SpeechApp(VisitorPreferencesApp):
             self._said_screen = self._said_focus = None
             self._said_lines = {}
             if self._live_timer is None:
-                self._live_timer = self.set_interval(LIVE_CHECK_SECONDS, self._speech_pass)
+                self._live_timer = self.set_interval(LIVE_CHECK_SECONDS, self._timed_pass)
             else:
                 self._live_timer.resume()
             self.screen_change_signal.subscribe(self, self._screen_changed)
@@ -175,6 +179,7 @@ class SpeechApp(VisitorPreferencesApp):
 
     def _key(self, event: events.Key) -> None:
         if self.speech_on:
+            self._last_key_at = time.monotonic()
             if not event.is_printable or event.key == "space":
                 self._soon()
         elif event.key not in QUIET_KEYS:
@@ -191,6 +196,11 @@ class SpeechApp(VisitorPreferencesApp):
         super().notify(message, **kwargs)
         if self.speech_on:
             self.say(message)
+
+    def _timed_pass(self) -> None:
+        """Lines that change by themselves, looked at while the visitor is not typing."""
+        if time.monotonic() - self._last_key_at >= TYPING_SECONDS:
+            self._speech_pass()
 
     def _soon(self) -> None:
         """A pass after the next refresh (once, however many things asked for it)."""

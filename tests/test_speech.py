@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.widgets import Input, Label, RadioButton, RadioSet
+from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet
 
 from kiosk.app import KioskApp
 from kiosk.config import ConfigError, check_files, parse_config
@@ -36,10 +36,12 @@ from screens.speech_reader import focus_phrase
 from screens.staff_pin import StaffPinScreen
 from screens.still_there import StillThereScreen
 from screens.welcome import WelcomeScreen
+from tests.conftest import SHARED_QUESTIONNAIRES
 from tests.safety_helpers import demo_config, start_bare_visit, type_name
 from tests.test_idle import _freed, _go_idle, reachable_strings
 from tests.visit_helpers import wait_for_screen
 
+PHQ9 = SHARED_QUESTIONNAIRES / "lforms__phq9.json"
 NO_ESPEAK = "espeak-ng is not installed here (Debian: apt-get install espeak-ng)"
 FIRST, LAST = "Wilhelmina", "Zzyzx-Quartermaine"
 
@@ -376,3 +378,47 @@ def test_a_missing_espeak_makes_no_error(tmp_path: Path) -> None:
     speaker.say("again", "en", interrupt=True)
     speaker.close()
     assert not speaker._thread.is_alive()
+
+
+class CheckBoxes(App[None]):
+    def compose(self) -> ComposeResult:
+        from textual.containers import Vertical
+
+        yield Label("Symptoms (required)", classes="field-label")
+        with Vertical(id="q-symptoms", classes="choices checks"):
+            for index, option in enumerate(("Cough", "Fever", "Rash")):
+                yield Checkbox(option, id=f"q-symptoms--o{index + 1}")
+
+
+async def test_a_check_box_of_a_question_is_said_with_the_question_and_its_place() -> None:
+    app = CheckBoxes()
+    async with app.run_test() as pilot:
+        box = app.query_one("#q-symptoms--o2", Checkbox)
+        box.focus()
+        await pilot.press("space")
+        assert focus_phrase(box) == "Symptoms, check box, 2 of 3: Fever, ticked, required"
+
+
+@pytest.mark.skipif(not PHQ9.exists(), reason=f"{PHQ9} is not here")
+async def test_a_drop_down_says_its_options_as_the_arrows_move(tmp_path: Path) -> None:
+    from tests.questionnaire.screen_driver import one_questionnaire_config, start
+
+    transcript = tmp_path / "speech.txt"
+    phq9 = PHQ9
+    app = KioskApp(
+        one_questionnaire_config(tmp_path, phq9),
+        database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        speaker=TranscriptSpeaker(transcript),
+    )
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("f5")
+        await start(pilot)
+        await settle(pilot)
+        for key in ("enter", "down", "down", "enter"):
+            await pilot.press(key)
+            await settle(pilot)
+    said = spoken(transcript)
+    question = "Little interest or pleasure in doing things?"
+    assert f"{question}, drop-down list, required, nothing chosen" in said
+    assert "list, 3 of 5: Several days" in said
+    assert f"{question}, drop-down list, required, Several days" in said
