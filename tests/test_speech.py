@@ -196,9 +196,9 @@ async def test_the_first_key_on_welcome_says_the_hint_once_in_every_language(
     app, transcript = kiosk(tmp_path)
     async with app.run_test(size=(100, 36)) as pilot:
         await wait_for_screen(pilot, WelcomeScreen)
-        assert "Press F5 to hear the screen read aloud" in str(
-            app.screen.query_one("#speech-hint").render()
-        )
+        shown_hint = str(app.screen.query_one("#speech-hint").render())
+        for language in available_languages():
+            assert gettext_in(language, HINT) in shown_hint, language
         await pilot.press("tab", "tab", "shift+tab")
         await settle(pilot)
     lines = read_transcript(transcript)
@@ -422,3 +422,40 @@ async def test_a_drop_down_says_its_options_as_the_arrows_move(tmp_path: Path) -
     assert f"{question}, drop-down list, required, nothing chosen" in said
     assert "list, 3 of 5: Several days" in said
     assert f"{question}, drop-down list, required, Several days" in said
+
+
+class Recorder:
+    """A speaker that keeps each call, to see which phrases interrupt."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, bool]] = []
+
+    def say(self, phrase: str, language: str, *, interrupt: bool = False) -> None:
+        self.calls.append((phrase, interrupt))
+
+    def stop(self) -> None:
+        self.calls.append(("(stop)", True))
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+async def test_a_new_focus_interrupts_and_errors_follow_without_interrupting() -> None:
+    recorder = Recorder()
+    app = KioskApp(demo_config(speech_hint=False), speaker=recorder)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await wait_for_screen(pilot, WelcomeScreen)
+        await pilot.press("f5")
+        start_bare_visit(app)
+        await wait_for_screen(pilot, NameScreen)
+        await settle(pilot)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert recorder.calls[-1] == ("Last name, text field, required, blank", True)
+        await pilot.press("enter")  # Next with no names: focus to the first name, two errors
+        await settle(pilot)
+    calls = recorder.calls
+    first = calls.index(
+        ("First name, text field, required, blank, Problem: Please enter this name.", True)
+    )
+    assert ("Last name: Problem: Please enter this name.", False) in calls[first:]

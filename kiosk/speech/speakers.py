@@ -142,6 +142,7 @@ class EspeakSpeaker:
                 phrase, language = self._waiting.popleft()
                 generation = self._generation
             self._speak(phrase, language, generation)
+            phrase = ""  # nothing said is kept while the thread waits for the next phrase
 
     def _speak(self, phrase: str, language: str, generation: int) -> None:
         argv = espeak_argv(
