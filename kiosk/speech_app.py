@@ -37,10 +37,11 @@ TYPING_SECONDS = 0.5
 class SpeechApp(VisitorPreferencesApp):
     """The visitor's speech setting and what it says."""
 
+    # Priority: they work over modal prompts too (the idle prompt, the language list, the PIN).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f5", "toggle_speech", show=False, id="speech"),
-        Binding("f6", "repeat_phrase", show=False, id="repeat-phrase"),
-        Binding("f7", "read_screen", show=False, id="read-screen"),
+        Binding("f5", "toggle_speech", show=False, priority=True, id="speech"),
+        Binding("f6", "repeat_phrase", show=False, priority=True, id="repeat-phrase"),
+        Binding("f7", "read_screen", show=False, priority=True, id="read-screen"),
     ]
 
     speech_on: bool = False

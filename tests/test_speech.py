@@ -256,6 +256,8 @@ async def test_a_visits_speech_ends_with_it_and_nothing_said_is_kept(tmp_path: P
         del visit
         _go_idle(app)
         await wait_for_screen(pilot, StillThereScreen)
+        await settle(pilot)
+        await pilot.press("f7")  # the keys work over a modal prompt too
         await pilot.pause(1.3)  # "Clearing in 5 seconds." is due
         app.screen.remaining = 1  # type: ignore[attr-defined]
         await wait_for_screen(pilot, WelcomeScreen, tries=300)
@@ -266,6 +268,7 @@ async def test_a_visits_speech_ends_with_it_and_nothing_said_is_kept(tmp_path: P
     assert any(FIRST in p for p in said), "the review was read"
     assert any(p.startswith("Are you still there?") and "Clearing in 6 seconds" in p for p in said)
     assert "Clearing in 5 seconds." in said
+    assert said.count("Continue, button") == 2, "focused, then read by F7"
 
 
 async def test_a_pin_is_never_said(tmp_path: Path) -> None:
