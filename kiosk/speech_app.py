@@ -11,6 +11,7 @@ when speech is turned on, configured on, or Welcome's hint is said.
 
 from __future__ import annotations
 
+import logging
 import time
 import weakref
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from kiosk.speech.speakers import Speaker
+
+log = logging.getLogger(__name__)
 
 LIVE_CHECK_SECONDS = 0.5
 """How often lines that change by themselves (a server's answer, the countdown) are checked."""
@@ -212,10 +215,17 @@ class SpeechApp(VisitorPreferencesApp):
     # -- what is said ----------------------------------------------------------------------
 
     def _speech_pass(self) -> None:
-        """Say what is new: the screen, the focus or its state, then new error lines."""
+        """Say what is new; speech never stops the visit (a failure is logged by type only)."""
         self._pass_pending = False
         if not self.speech_on or not self.screen_stack:
             return
+        try:
+            self._say_what_is_new()
+        except Exception as error:
+            log.warning("speech failed: %s", type(error).__name__, extra={"event": "speech_error"})
+
+    def _say_what_is_new(self) -> None:
+        """The screen (title, then focus), or the focus, or its state; then new error lines."""
         from screens import speech_reader as reader
 
         screen = self.screen
