@@ -79,15 +79,14 @@ def field_label(widget: Widget) -> str:
 
 
 def _problem(widget: Widget) -> str:
-    """The error line shown for *widget* or for the question it is part of."""
-    screen = widget.screen
-    for node in list(widget.ancestors_with_self)[:4]:
-        if not node.id:
-            continue
-        found = screen.query(f"#{node.id}-error")
-        if found:
-            error = found.first()
-            return text_of(error).strip() if shown(error) else ""
+    """The error line shown for *widget* or for the question it is part of: ``#<id>-error``
+    beside it or beside one of its containers (looked for there, not in the whole screen)."""
+    nearby = list(widget.ancestors_with_self)[:5]
+    wanted = {f"{node.id}-error" for node in nearby[:4] if node.id}
+    for container in nearby[1:]:
+        for child in container.children:
+            if child.id in wanted:
+                return text_of(child).strip() if shown(child) else ""
     return ""
 
 
