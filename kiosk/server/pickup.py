@@ -289,6 +289,7 @@ def _file(
             chart_tab=assignment.chart_tab,
             response=doc.response,
             filed_at=now,
+            terminal=terminal,
         )
         session.add(row)
         session.flush()

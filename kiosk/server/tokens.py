@@ -29,10 +29,12 @@ _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,200}$")
 
 @dataclass(frozen=True)
 class Caller:
-    """Who sent a request: a terminal's name, and whether its token is an admin token."""
+    """Who sent a request: a terminal's name, and whether its token is an admin token
+    or a token that may only read the FHIR API."""
 
     terminal: str
     admin: bool
+    fhir_read: bool = False
     portals: frozenset[str] | None = None
     """The portals this token may file applicants for; None: every portal."""
 
@@ -47,6 +49,7 @@ class TokenInfo:
     admin: bool
     created_at: datetime
     revoked_at: datetime | None
+    fhir_read: bool = False
     portals: list[str] | None = None
 
 
@@ -65,16 +68,28 @@ def create_token(
     terminal: str,
     *,
     admin: bool = False,
+    fhir_read: bool = False,
     portals: Sequence[str] | None = None,
 ) -> str:
     """Add a new token for *terminal* (not committed) and return it; only its hash is kept.
 
-    With *portals*, the token may file applicants for those portals only.
+    A *fhir_read* token may only read the FHIR API; it cannot also be an admin token.
+    With *portals*, the token may file applicants (and use pickup codes) for those portals only.
     """
     check_terminal_name(terminal)
+    if admin and fhir_read:
+        raise ValueError("a token is either an admin token or a FHIR read token, not both")
     token = new_secret(TOKEN_PREFIX)
     allowed = None if portals is None else sorted(set(portals))
-    session.add(ApiToken(terminal=terminal, token_hash=digest(token), admin=admin, portals=allowed))
+    session.add(
+        ApiToken(
+            terminal=terminal,
+            token_hash=digest(token),
+            admin=admin,
+            fhir_read=fhir_read,
+            portals=allowed,
+        )
+    )
     return token
 
 
@@ -93,7 +108,7 @@ def list_tokens(session: Session, *, include_revoked: bool = False) -> list[Toke
     if not include_revoked:
         query = query.where(ApiToken.revoked_at.is_(None))
     return [
-        TokenInfo(t.id, t.terminal, t.admin, t.created_at, t.revoked_at, t.portals)
+        TokenInfo(t.id, t.terminal, t.admin, t.created_at, t.revoked_at, t.fhir_read, t.portals)
         for t in session.scalars(query)
     ]
 
@@ -103,14 +118,14 @@ def authenticate(session: Session, token: str) -> Caller | None:
     if not _TOKEN_SHAPE.match(token):
         return None
     row = session.execute(
-        select(ApiToken.terminal, ApiToken.admin, ApiToken.portals).where(
+        select(ApiToken.terminal, ApiToken.admin, ApiToken.fhir_read, ApiToken.portals).where(
             ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None)
         )
     ).first()
     if row is None:
         return None
     portals = None if row.portals is None else frozenset(row.portals)
-    return Caller(terminal=row.terminal, admin=row.admin, portals=portals)
+    return Caller(terminal=row.terminal, admin=row.admin, fhir_read=row.fhir_read, portals=portals)
 
 
 def _open_sessions(database_url: str) -> tuple[Engine, sessionmaker[Session]]:
@@ -131,6 +146,7 @@ def provision_terminal_token(
     terminal: str,
     *,
     admin: bool = False,
+    fhir_read: bool = False,
     portals: Sequence[str] | None = None,
 ) -> str:
     """Create a new token for *terminal* in the database at *database_url* and return it.
@@ -141,7 +157,9 @@ def provision_terminal_token(
     engine, sessions = _open_sessions(database_url)
     try:
         with sessions() as session:
-            token = create_token(session, terminal, admin=admin, portals=portals)
+            token = create_token(
+                session, terminal, admin=admin, fhir_read=fhir_read, portals=portals
+            )
             session.commit()
         return token
     finally:
@@ -177,7 +195,12 @@ def ensure_token(sessions: sessionmaker[Session], terminal: str, token_path: Pat
     with sessions() as session:
         if existing:
             caller = authenticate(session, existing)
-            if caller is not None and caller.terminal == terminal and not caller.admin:
+            if (
+                caller is not None
+                and caller.terminal == terminal
+                and not caller.admin
+                and not caller.fhir_read
+            ):
                 if token_path.stat().st_mode & 0o077:
                     token_path.chmod(0o600)
                 return existing

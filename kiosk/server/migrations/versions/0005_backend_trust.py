@@ -4,8 +4,8 @@
 :func:`kiosk.server.intake.scoped_key`); existing keys are rewritten with the terminal
 their chart was filed by, so a replay after the upgrade still finds its answer.
 
-Revision ID: 0004_backend_trust
-Revises: 0003_guess_limits
+Revision ID: 0005_backend_trust
+Revises: 0004_fhir
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_backend_trust"
-down_revision: str | None = "0003_guess_limits"
+revision: str = "0005_backend_trust"
+down_revision: str | None = "0004_fhir"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
