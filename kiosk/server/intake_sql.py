@@ -136,7 +136,7 @@ class VisitRows:
                     "document_type": spec.document_type,
                     "chart_tab": spec.chart_tab,
                     "response": doc.response,
-                    "terminal": payload.terminal,
+                    "terminal": terminal,
                 }
                 for doc, spec in zip(payload.documents, specs, strict=True)
             ],

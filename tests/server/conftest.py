@@ -102,16 +102,16 @@ def server_database_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
 
 @pytest.fixture
 def base_url(server_database_url: str) -> Iterator[str]:
-    """The base URL of the real app, served by uvicorn on 127.0.0.1, with the portal of
-    :func:`tests.server.payloads.portal_body` configured."""
-    configure_payload_portal(server_database_url)
+    """The base URL of the real app, served by uvicorn on 127.0.0.1."""
     with live_server(server_database_url, FAST_SETTINGS) as url:
         yield url
 
 
 @pytest.fixture
 def client(base_url: str, server_database_url: str) -> Iterator[httpx.Client]:
-    """An HTTP client of the live server with an admin token."""
+    """An HTTP client of the live server with an admin token; the portal of
+    :func:`tests.server.payloads.portal_body` is configured."""
+    configure_payload_portal(server_database_url)
     headers = token_headers(server_database_url, "staff", admin=True)
     with httpx.Client(base_url=base_url, timeout=30.0, headers=headers) as http:
         yield http
@@ -119,7 +119,9 @@ def client(base_url: str, server_database_url: str) -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def terminal_client(base_url: str, server_database_url: str) -> Iterator[httpx.Client]:
-    """An HTTP client of the live server with the token of terminal ``lobby-1``."""
+    """An HTTP client of the live server with the token of terminal ``lobby-1``; the portal
+    of :func:`tests.server.payloads.portal_body` is configured."""
+    configure_payload_portal(server_database_url)
     headers = token_headers(server_database_url, "lobby-1", admin=False)
     with httpx.Client(base_url=base_url, timeout=30.0, headers=headers) as http:
         yield http

@@ -262,6 +262,7 @@ def test_charts_list_quotes_every_signature_the_same_way(
         last_name="Whitaker",
         consents=[{**applicant_body()["consents"][0], "typed_name": "Jordan Whitaker"}],
     )
+    configure_payload_portal(sqlite_url)
     with (
         live_server(sqlite_url) as base,
         httpx.Client(base_url=base, headers=token_headers(sqlite_url)) as http,
