@@ -18,6 +18,7 @@ from kiosk.server.fhir.search import (
     Criterion,
     SearchParam,
     SearchRequest,
+    as_number,
     date_matches,
     numeric_ids,
     sql_date,
@@ -43,7 +44,6 @@ class Kind(ABC):
     """Reference parameters naming the Patient that ``_include`` follows."""
     patient_compartment: ClassVar[bool] = False
     """Whether a Patient-level ``$export`` holds it."""
-    profile: ClassVar[str | None] = None
 
     @classmethod
     def search_params(cls) -> dict[str, SearchParam]:
@@ -108,11 +108,10 @@ class SqlKind(Kind):
         return Page(total, self.build(ctx, rows))
 
     def read(self, ctx: Context, resource_id: str) -> dict[str, Any] | None:
-        if not resource_id.isdigit() or len(resource_id) > 10:
+        number = as_number(resource_id)
+        if number is None:
             return None
-        rows = ctx.session.execute(
-            self.statement().where(self.id_column() == int(resource_id))
-        ).all()
+        rows = ctx.session.execute(self.statement().where(self.id_column() == number)).all()
         built = self.build(ctx, rows)
         return built[0] if built else None
 
