@@ -54,7 +54,7 @@ def test_every_resource_validates_and_every_reference_resolves(
         "Task": 8,
         "DocumentReference": 4,
         "Questionnaire": 2,
-        "Organization": 2,
+        "Organization": 6,  # the provider, the applicant department, four queues
         "Device": 1,
     }
     assert resolved > 40
@@ -183,6 +183,8 @@ def test_documents_responses_consents_and_tasks_are_what_the_visits_filed(
         ("code_redeemed", "Front desk"),
     ]
     assert {t["status"] for t in tasks} == {"ready"}
+    queue = fhir.get(f"{FHIR}/{tasks[0]['owner']['reference']}").json()
+    assert (queue["name"], queue["type"][0]["coding"][0]["code"]) == ("Intake", "team")
     for task in tasks:
         if task["code"]["coding"][0]["code"] == "document_filed":
             document = documents[task["focus"]["reference"].removeprefix("DocumentReference/")]
