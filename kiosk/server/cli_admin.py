@@ -271,7 +271,9 @@ def _issue_code(args: argparse.Namespace) -> int:
             issued = issue_code(session, args.chart, CLI_CALLER, args.code_ttl)
         except ApiError as exc:
             raise _refused(exc) from None
-    print(issued.pickup_code)
+    # Flushed first: where both streams go to one terminal or file, the code stands on its own line
+    # above its message (stdout is buffered, stderr is not).
+    print(issued.pickup_code, flush=True)
     print(
         f"chart {issued.chart_id} ({issued.reference}): new pickup code, valid until"
         f" {issued.code_expires_at:%Y-%m-%d %H:%M} UTC; earlier codes no longer work",

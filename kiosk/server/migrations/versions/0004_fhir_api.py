@@ -1,8 +1,8 @@
 """The FHIR API: when each row last changed, the terminal that filed a document,
 read-only FHIR tokens, the portals' questionnaire definitions, and Bulk Data exports.
 
-Revision ID: 0003_fhir
-Revises: 0002
+Revision ID: 0004_fhir
+Revises: 0003_guess_limits
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_fhir"
-down_revision: str | None = "0002"
+revision: str = "0004_fhir"
+down_revision: str | None = "0003_guess_limits"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
