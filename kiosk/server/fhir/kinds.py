@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, func, select, type_coerce
 
 from kiosk.server.fhir.context import Context
 from kiosk.server.fhir.search import (
@@ -175,6 +175,17 @@ class DerivedKind(Kind):
             resources = [r for r in resources if last_updated(r) > since]
         if resources:
             yield resources
+
+
+def latest_of(first: Any, *others: Any) -> Any:
+    """The SQL expression of the latest of timestamps (*first* never NULL; others may be),
+    typed so that it reads back as an aware datetime on SQLite and PostgreSQL alike."""
+    from kiosk.server.models import UTCDateTime
+
+    latest = first
+    for other in others:
+        latest = case((and_(other.is_not(None), other > latest), other), else_=latest)
+    return type_coerce(latest, UTCDateTime())
 
 
 def last_updated(resource: dict[str, Any]) -> datetime:
