@@ -243,3 +243,29 @@ def test_sdc_phq9_total_is_recomputed_and_the_stored_13_reported() -> None:
     assert validate_response(q, paired) == [
         "item 'H1/TS': the stored answer 13 {score} is not what its calculation gives (10)"
     ]
+
+
+def test_the_function_list_is_fhirpathpys() -> None:
+    from fhirpathpy.engine.invocations import invocation_registry
+
+    from kiosk.questionnaire.fhirpath import FHIRPATHPY_FUNCTIONS
+
+    names = {name for name in invocation_registry if name[0].isalpha()}
+    operators = {"and", "or", "xor", "implies", "div", "mod", "asOp", "isOp", "inOp", "containsOp"}
+    assert names - operators == FHIRPATHPY_FUNCTIONS
+
+
+def test_parse_trees_are_kept_on_disk(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.questionnaire import fhirpath
+
+    source = "(7).power(2) + 1"
+    fhirpath._MEMORY.pop(source, None)
+    assert fhirpath.parsed_tree(source)  # parsed, and written to the cache directory
+    fhirpath._MEMORY.pop(source, None)
+
+    def no_parser(text: str) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(fhirpath, "_antlr_parse", no_parser)
+    q = form(calc("x", "integer", source))
+    assert fresh_answers(q)["x"] == 50
