@@ -86,17 +86,95 @@ ordinalValue; ``answers``: every answer of a response, SDC's PHQ-9 uses it) or r
 
 
 FHIRPATHPY_FUNCTIONS = frozenset(
-    """
-    abs aggregate all allFalse allTrue anyFalse anyTrue as avg ceiling children coalesce
-    combine contains convertsToBoolean convertsToDate convertsToDateTime convertsToDecimal
-    convertsToInteger convertsToQuantity convertsToString convertsToTime count decode
-    descendants distinct empty encode endsWith exclude exists exp extension first floor iif
-    indexOf intersect is isDistinct join last length ln log lower matches max min not now
-    ofType power repeat replace replaceMatches round select single skip split sqrt startsWith
-    subsetOf substring sum supersetOf tail take timeOfDay toBoolean toChars toDate toDateTime
-    toDecimal toInteger toQuantity toString toTime today trace trim truncate type union upper
-    where
-    """.split()
+    [
+        "abs",
+        "aggregate",
+        "all",
+        "allFalse",
+        "allTrue",
+        "anyFalse",
+        "anyTrue",
+        "as",
+        "avg",
+        "ceiling",
+        "children",
+        "coalesce",
+        "combine",
+        "contains",
+        "convertsToBoolean",
+        "convertsToDate",
+        "convertsToDateTime",
+        "convertsToDecimal",
+        "convertsToInteger",
+        "convertsToQuantity",
+        "convertsToString",
+        "convertsToTime",
+        "count",
+        "decode",
+        "descendants",
+        "distinct",
+        "empty",
+        "encode",
+        "endsWith",
+        "exclude",
+        "exists",
+        "exp",
+        "extension",
+        "first",
+        "floor",
+        "iif",
+        "indexOf",
+        "intersect",
+        "is",
+        "isDistinct",
+        "join",
+        "last",
+        "length",
+        "ln",
+        "log",
+        "lower",
+        "matches",
+        "max",
+        "min",
+        "not",
+        "now",
+        "ofType",
+        "power",
+        "repeat",
+        "replace",
+        "replaceMatches",
+        "round",
+        "select",
+        "single",
+        "skip",
+        "split",
+        "sqrt",
+        "startsWith",
+        "subsetOf",
+        "substring",
+        "sum",
+        "supersetOf",
+        "tail",
+        "take",
+        "timeOfDay",
+        "toBoolean",
+        "toChars",
+        "toDate",
+        "toDateTime",
+        "toDecimal",
+        "toInteger",
+        "toQuantity",
+        "toString",
+        "toTime",
+        "today",
+        "trace",
+        "trim",
+        "truncate",
+        "type",
+        "union",
+        "upper",
+        "where",
+    ]
 )
 """fhirpathpy's functions, listed here so that loading a form does not import fhirpathpy
 (a test keeps the list equal to fhirpathpy's own)."""
@@ -298,7 +376,8 @@ def _cache_path(source: str):  # type: ignore[no-untyped-def]
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+|//[^\n]*|/\*.*?\*/)
-  | (?P<datetime>@(?:T[0-9:.]+|[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?(?:T[0-9:.]*(?:Z|[+-][0-9:]+)?)?))
+  | (?P<datetime>@(?:T[0-9:.]+
+                   |[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?(?:T[0-9:.]*(?:Z|[+-][0-9:]+)?)?))
   | (?P<number>[0-9]+(?:\.[0-9]+)?)
   | (?P<string>'(?:[^'\\]|\\.)*')
   | (?P<delimited>`(?:[^`\\]|\\.)*`)
@@ -312,8 +391,24 @@ _TOKEN = re.compile(
 _ESCAPES = {"'": "'", '"': '"', "`": "`", "\\": "\\", "/": "/", "f": "\f", "n": "\n",
             "r": "\r", "t": "\t"}  # fmt: skip
 _CALENDAR_UNITS = frozenset(
-    "year years month months week weeks day days hour hours minute minutes second seconds "
-    "millisecond milliseconds".split()
+    [
+        "year",
+        "years",
+        "month",
+        "months",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "hour",
+        "hours",
+        "minute",
+        "minutes",
+        "second",
+        "seconds",
+        "millisecond",
+        "milliseconds",
+    ]
 )
 _KEYWORD_OPS = frozenset({"and", "or", "xor", "implies", "div", "mod", "in", "contains"})
 
