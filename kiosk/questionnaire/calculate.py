@@ -224,7 +224,7 @@ class Evaluation:
             if fingerprint is not None and remembered and remembered[0] == fingerprint:
                 names[variable.name] = remembered[1]
                 continue
-            names[variable.name] = self._value(expression, focus, names, item)
+            names[variable.name] = self._value(expression, focus, names, item, typed=True)
             memo[(key, variable.name)] = (fingerprint, names[variable.name])
         self._scopes[key] = names
         return names
@@ -239,7 +239,13 @@ class Evaluation:
         return json.dumps([path, found], default=str, sort_keys=True)
 
     def _value(
-        self, expression: Expression, focus: Any, names: dict[str, Collection], item: Item | None
+        self,
+        expression: Expression,
+        focus: Any,
+        names: dict[str, Collection],
+        item: Item | None,
+        *,
+        typed: bool = False,
     ) -> Collection:
         missing = (expression.constants - names.keys()) & _variable_owners(
             self.questionnaire
@@ -247,7 +253,7 @@ class Evaluation:
         if missing:
             names = {**names, **{name: self._elsewhere(name) for name in missing}}
         try:
-            return evaluate(expression, focus, Environment(names, self._weight))
+            return evaluate(expression, focus, Environment(names, self._weight), typed=typed)
         except EvalError:
             log.info("an expression of %s gave no value", item.link_id if item else "the form")
             return []

@@ -139,9 +139,9 @@ def test_a_calculation_is_evaluated_only_when_its_inputs_change(monkeypatch) -> 
     evaluated: list[str] = []
     real = fhirpath_eval.evaluate
 
-    def counting(expr, focus, env):  # type: ignore[no-untyped-def]
+    def counting(expr, focus, env, **options):  # type: ignore[no-untyped-def]
         evaluated.append(expr.source)
-        return real(expr, focus, env)
+        return real(expr, focus, env, **options)
 
     monkeypatch.setattr("kiosk.questionnaire.calculate.evaluate", counting)
     answers = fresh_answers(q)
@@ -269,3 +269,34 @@ def test_parse_trees_are_kept_on_disk(monkeypatch) -> None:  # type: ignore[no-u
     monkeypatch.setattr(fhirpath, "_antlr_parse", no_parser)
     q = form(calc("x", "integer", source))
     assert fresh_answers(q)["x"] == 50
+
+
+def test_bmi_from_quantities_in_other_units_and_from_inches() -> None:
+    from kiosk.questionnaire import Quantity
+
+    ucum = "http://unitsofmeasure.org"
+    q = load_questionnaire(SECOND_BATCH / "lforms-fhir-app__vital-sign-questionnaire.json")
+    answers = fresh_answers(q)
+    answers["/3141-9"] = Quantity(Decimal(70), "kg", ucum, "kg")
+    answers["/8302-2"] = Quantity(Decimal(175), "cm", ucum, "cm")  # toQuantity('m') converts
+    apply_calculations(q, answers)
+    assert answers["/39156-5"] == Decimal("22.9")
+    q = load_questionnaire(SECOND_BATCH / "lforms-fhir-app__weight-height-questionnaire.json")
+    answers = fresh_answers(q)
+    answers.update({"/29463-7": Decimal(70), "/8302-2": Decimal(70)})  # kg, inches
+    apply_calculations(q, answers)
+    assert answers["/39156-5"] == Decimal("22.1")  # power(2) and round(1)
+
+
+def test_hunger_vital_sign_risk_picks_its_own_option() -> None:
+    q = load_questionnaire(SECOND_BATCH / "lforms-fhir-app__hunger-vital-signs.json")
+    worried, ran_out, risk = (q.item(link) for link in ("/88122-7", "/88123-5", "/88124-3"))
+    answers = fresh_answers(q)
+    assert "/88124-3" not in answers  # {} until a question is answered
+    answers[worried.link_id] = worried.options[0].value  # "Often true"
+    apply_calculations(q, answers)
+    assert answers["/88124-3"] == risk.options[0].value  # At risk
+    answers[worried.link_id] = worried.options[2].value  # "Never true"
+    answers[ran_out.link_id] = ran_out.options[2].value
+    apply_calculations(q, answers)
+    assert answers["/88124-3"] == risk.options[1].value  # No risk
