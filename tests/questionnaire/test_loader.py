@@ -660,6 +660,11 @@ def test_hidden_choice_answered_by_its_initial_coding_without_options_gets_one_r
         "item 'c': answerValueSet 'http://x/vs' cannot be resolved offline; contain the "
         "ValueSet in the questionnaire or list the answers with answerOption"
     ]  # and no "initial 'valueCoding' does not fit a choice item"
+    q = parse_questionnaire({"resourceType": "Questionnaire", "item": [{
+        "linkId": "c", "type": "choice", "extension": hidden, "answerValueSet": "http://x/vs",
+        "initial": [{"valueCoding": {"system": "http://x", "code": "a"}}]}]})  # fmt: skip
+    assert q.item("c").initial == Coding("http://x", "a", None)  # still sent in the response
+    assert q.item("c").available
 
 
 def test_duplicate_option_codes_name_both_options() -> None:
