@@ -206,6 +206,10 @@ def test_answer_expression_gives_the_options_from_the_forms_own_data() -> None:
     assert computed_options(q, q.item("favourite"), {}) == ()
     [arabic] = computed_options(q, q.item("lang"), {})
     assert (arabic.value.code, arabic.label) == ("ar", "Arabic")  # type: ignore[union-attr]
+    assert problems(q, {"pets": ["cat", "dog"], "favourite": "dog"}) == {}
+    assert problems(q, {"pets": ["cat", "dog"], "favourite": "fish"}) == {
+        "favourite": "Choose one of the listed answers."
+    }
 
 
 def test_target_constraint_on_next_and_in_validate() -> None:
