@@ -304,3 +304,19 @@ def test_hunger_vital_sign_risk_picks_its_own_option() -> None:
     answers[ran_out.link_id] = ran_out.options[2].value
     apply_calculations(q, answers)
     assert answers["/88124-3"] == risk.options[1].value  # No risk
+
+
+def test_nothing_of_a_visit_stays_with_the_questionnaire() -> None:
+    """The memo of expression results holds answers: it lives with the visit's answers."""
+    q = form(
+        {"linkId": "name", "type": "string"},
+        calc("shout", "string", "%resource.item.where(linkId='name').answer.value.upper()"),
+    )
+    answers = fresh_answers(q)
+    answers["name"] = "Zanzibar-7731"
+    apply_calculations(q, answers)
+    assert answers["shout"] == "ZANZIBAR-7731"
+    assert "7731" not in repr(q.runtime)
+    assert "7731" in repr(answers.engine_memo)  # type: ignore[attr-defined]
+    visit_two = fresh_answers(q)
+    assert "7731" not in repr(visit_two) + repr(visit_two.engine_memo)  # type: ignore[attr-defined]
