@@ -104,6 +104,11 @@ class VisitAnswers(dict):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.engine_memo: dict[str, dict[Any, Any]] = {}
 
+    def clear(self) -> None:
+        """Forget the answers and the memo (a visit's ``wipe``)."""
+        super().clear()
+        self.engine_memo.clear()
+
 
 def memo_of(answers: Answers) -> dict[str, dict[Any, Any]]:
     """The memo of *answers* (a fresh one, for this call only, for plain dicts)."""

@@ -320,3 +320,5 @@ def test_nothing_of_a_visit_stays_with_the_questionnaire() -> None:
     assert "7731" in repr(answers.engine_memo)  # type: ignore[attr-defined]
     visit_two = fresh_answers(q)
     assert "7731" not in repr(visit_two) + repr(visit_two.engine_memo)  # type: ignore[attr-defined]
+    answers.clear()  # what Visit.wipe does at the end of a visit
+    assert "7731" not in repr(answers) + repr(answers.engine_memo)  # type: ignore[attr-defined]
