@@ -322,3 +322,18 @@ def test_nothing_of_a_visit_stays_with_the_questionnaire() -> None:
     assert "7731" not in repr(visit_two) + repr(visit_two.engine_memo)  # type: ignore[attr-defined]
     answers.clear()  # what Visit.wipe does at the end of a visit
     assert "7731" not in repr(answers) + repr(answers.engine_memo)  # type: ignore[attr-defined]
+
+
+def test_an_expression_on_its_focus_without_linkids_follows_every_change() -> None:
+    q = form({"linkId": "g", "type": "group",
+              "extension": [expression(
+                  "variable", "item.where(linkId != 't').answer.value.sum()", "total")],
+              "item": [{"linkId": "a", "type": "integer"}, {"linkId": "b", "type": "integer"},
+                       calc("t", "integer", "%total")]})  # fmt: skip
+    answers = fresh_answers(q)
+    answers["a"] = 2
+    apply_calculations(q, answers)
+    assert answers["t"] == 2
+    answers["b"] = 5
+    apply_calculations(q, answers)
+    assert answers["t"] == 7
