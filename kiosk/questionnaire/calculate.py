@@ -116,6 +116,43 @@ def memo_of(answers: Answers) -> dict[str, dict[Any, Any]]:
     return found if isinstance(found, dict) else {}
 
 
+def expressions_of(questionnaire: Questionnaire) -> list[tuple[str | None, Expression]]:
+    """Every FHIRPath expression of *questionnaire*, with the linkId of its item."""
+    found: list[tuple[str | None, Expression]] = [
+        (None, v.expression) for v in questionnaire.variables
+    ]
+    found += [(None, c.expression) for c in questionnaire.constraints]
+    for item in questionnaire.all_items():
+        own = [v.expression for v in item.variables] + [c.expression for c in item.constraints]
+        single = (
+            item.calculated,
+            item.initial_expression,
+            item.enable_expression,
+            item.answer_expression,
+        )
+        own += [expression for expression in single if expression is not None]
+        found += [(item.link_id, expression) for expression in own]
+    return found
+
+
+def precompile(questionnaire: Questionnaire) -> list[str]:
+    """Parse every expression with fhirpathpy now (keeping the trees in the disk cache, so
+    that the first visit does not wait for them); what it cannot parse, by linkId."""
+    from kiosk.i18n import _
+    from kiosk.questionnaire.fhirpath import FhirPathError
+
+    problems: list[str] = []
+    for link_id, expression in expressions_of(questionnaire):
+        try:
+            expression.tree()
+        except FhirPathError as error:
+            problem = f"{expression.source}: {error}"
+            if link_id is not None:
+                problem = _("item '{link_id}': {problem}").format(link_id=link_id, problem=problem)
+            problems.append(problem)
+    return problems
+
+
 def has_calculations(questionnaire: Questionnaire) -> bool:
     return any(item.calculated is not None for item in questionnaire.all_items())
 
