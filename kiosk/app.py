@@ -262,8 +262,8 @@ class KioskApp(SpeechApp):
         self.end_visit(show_welcome=False)
         questionnaires = load_portal_questionnaires(self.portal)
         visit = Visit(portal=self.portal, questionnaires=questionnaires, language=self.language)
-        for entry, answers in zip(questionnaires, visit.answers, strict=True):
-            answers.update(fresh_answers(entry.questionnaire))
+        # the engine's answers carry its memo of expression results (wiped with them)
+        visit.answers = [fresh_answers(entry.questionnaire) for entry in questionnaires]
         self.visit = visit
         self.steps = (
             Step("name"),
