@@ -21,10 +21,11 @@ import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import (
     Button,
@@ -60,9 +61,13 @@ from kiosk.questionnaire import (
     parse_text_answer,
     values_of,
 )
+from kiosk.questionnaire.model import AnswerOption, Coding
 from kiosk.questionnaire.textentry import check_quantity, parse_number, quantity_in, unit_matches
+from screens.autocomplete import OptionSearch
+from screens.choice_layout import apply_columns, columns_for
 from screens.localized_answers import parse_localized, show_answer
 from screens.question_drafts import Drafts
+from screens.slider import Slider
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 OTHER = -1
@@ -109,6 +114,8 @@ def kind_of(item: Item) -> str:
         return "readonly"
     if item.type is ItemType.BOOLEAN:
         return "boolean"
+    if item.hints.has("slider") and not item.options and item.type in _SLIDER_TYPES:
+        return "slider"
     if item.options:
         if item.repeats:
             return "checkboxes"
@@ -118,6 +125,28 @@ def kind_of(item: Item) -> str:
             return "autocomplete"
         return "radio"
     return "text"
+
+
+_SLIDER_TYPES = (ItemType.INTEGER, ItemType.DECIMAL)
+NARROW = 100
+"""Below this many columns a question with a ``shortText`` shows it instead of its text."""
+
+
+def beside_kind(item: Item) -> str | None:
+    """``help``, ``flyover``, ``legal``, ``instructions``, ``security``: a display item shown
+    beside the question or group it belongs to (from the start); else ``None``."""
+    return item.hints.beside if item.type is ItemType.DISPLAY else None
+
+
+def option_text(item: Item, option: AnswerOption, language: str | None) -> str:
+    """An option's label, or the columns that ``choiceColumn`` asks to show of it."""
+    label = option.label_in(language)
+    columns = [c for c in item.hints.choice_columns if c.for_display]
+    if not columns or not isinstance(option.value, Coding):
+        return label
+    parts = {"code": option.value.code, "display": label, "system": option.value.system}
+    shown = [parts.get(column.path) for column in columns]
+    return " · ".join(part for part in shown if part) or label
 
 
 def typed_text(item: Item, value: AnswerValue) -> str:
@@ -187,9 +216,18 @@ class FieldContext:
         self.fields: dict[str, ItemField] = {}
         """answer key -> field, in document order."""
 
-    def build(self, items: tuple[Item, ...], scope: Answers, path: Path) -> list[ItemField]:
-        """Fields for *items* (hidden ones left out) and everything nested in them."""
-        return [ItemField(item, scope, path, self) for item in items if not item.hidden]
+    def build(
+        self, items: tuple[Item, ...], scope: Answers, path: Path, *, top: bool = False
+    ) -> list[ItemField]:
+        """Fields for *items* (hidden ones left out) and everything nested in them.
+
+        Help, legal and instruction texts under a question or group are shown by that
+        field itself (see :func:`beside_kind`); at the *top* of a page they are fields."""
+        return [
+            ItemField(item, scope, path, self)
+            for item in items
+            if not item.hidden and (top or beside_kind(item) is None)
+        ]
 
     def claim(self, candidate: str, field: ItemField, role: str, index: int = 0) -> str:
         found = self.ids.claim(candidate)
@@ -259,18 +297,51 @@ class ItemField(Vertical):
     def values(self) -> list[AnswerValue]:
         return values_of(self.item, self.scope)
 
+    def label_text(self) -> str:
+        """Prefix and text as the visitor reads them: the formatted text (rendering-xhtml
+        or -markdown) as plain text, or the shortText on a narrow screen, unless the text
+        is shown translated."""
+        item, language = self.item, self.language
+        label = item.label_in(language)
+        if item.text_in(language) != item.text:
+            return label  # the translation, not the base language's formatting
+        hints = item.hints
+        text = hints.rich_text
+        if hints.short_text and self.app.size.width < NARROW:
+            text = hints.short_text
+        if not text:
+            return label
+        return " ".join(part for part in (item.prefix_in(language), text) if part)
+
+    def _beside(self) -> list[Item]:
+        return [child for child in self.item.items if beside_kind(child) is not None]
+
+    def _child_control(self, control: str) -> str | None:
+        """The text of a display child with itemControl *control* (``prompt``, ``unit``)."""
+        for child in self.item.items:
+            if child.type is ItemType.DISPLAY and child.hints.has(control):
+                return child.text_in(self.language) or None
+        return None
+
     def compose(self) -> ComposeResult:
         item = self.item
-        label = item.label_in(self.language)
+        label = self.label_text()
+        if item.hints.instruction:
+            yield Static(item.hints.instruction, classes="item-instruction", markup=False)
         if item.type is ItemType.GROUP:
             if item.text or item.prefix:
                 yield Static(label, classes="group-title", markup=False)
         elif item.type is ItemType.DISPLAY:
-            yield Static(label, classes="display-text", markup=False)
+            kind = beside_kind(item)
+            classes = "display-text" + (f" beside-{kind}" if kind else "")
+            yield Static(label, classes=classes, markup=False)
         else:
             needed = item.answerable and (item.required or (item.min_occurs or 0) > 0)
             marker = _(" (required)") if needed else ""
             yield Label(label + marker, classes="field-label", markup=False)
+        for child in self._beside():
+            text = ItemField.label_of(child, self.language)
+            yield Static(text, classes=f"beside beside-{beside_kind(child)}", markup=False)
         yield from self._compose_inputs()
         if item.type is not ItemType.DISPLAY:
             yield Static("", id=f"{self.input_id}-error", classes="field-error")
@@ -302,6 +373,8 @@ class ItemField(Vertical):
             yield from self._select()
         elif kind == "autocomplete":
             yield self._autocomplete()
+        elif kind == "slider":
+            yield self._slider()
         elif kind == "checkboxes":
             yield from self._checkboxes()
         elif kind == "text":
@@ -348,7 +421,8 @@ class ItemField(Vertical):
         own = self._own_answer()
         buttons = [
             RadioButton(
-                o.label_in(self.language), value=value is not None and option_for(item, value) is o
+                option_text(item, o, self.language),
+                value=value is not None and option_for(item, value) is o,
             )
             for o in item.options
         ]
@@ -363,7 +437,7 @@ class ItemField(Vertical):
         value = next(iter(self.values()), None)
         own = self._own_answer()
         options: list[tuple[str, int]] = [
-            (o.label_in(self.language), index) for index, o in enumerate(item.options)
+            (option_text(item, o, self.language), index) for index, o in enumerate(item.options)
         ]
         chosen: int | object = Select.NULL
         if value is not None and (option := option_for(item, value)) is not None:
@@ -386,12 +460,20 @@ class ItemField(Vertical):
             else ("" if value is None else format_answer(item, value, self.language))
         )
         labels = [o.label_in(self.language) for o in item.options]
-        return Input(
-            value=text,
-            id=self.input_id,
+        return OptionSearch(
+            labels,
+            text,
+            input_id=self.input_id,
             placeholder=item.entry_format or _("Start typing, then take the suggestion"),
-            suggester=SuggestFromList(labels, case_sensitive=False),
         )
+
+    def _slider(self) -> Widget:
+        item = self.item
+        step = item.hints.slider_step or Decimal(1)
+        low = _number(item.min_value, Decimal(0))
+        high = _number(item.max_value, max(low + step * 10, Decimal(10)))
+        value = next(iter(self.values()), None)
+        return Slider(low, high, step, _number(value, None), id=self.input_id)
 
     def _checkboxes(self) -> ComposeResult:
         item = self.item
@@ -401,7 +483,7 @@ class ItemField(Vertical):
             for index, option in enumerate(item.options):
                 ticked = any(option_for(item, v) is option for v in found)
                 yield Checkbox(
-                    option.label_in(self.language),
+                    option_text(item, option, self.language),
                     value=ticked,
                     id=self.ctx.claim(f"{self.input_id}--o{index + 1}", self, "check", index),
                 )
@@ -474,13 +556,16 @@ class ItemField(Vertical):
         return Input(
             value=text,
             id=widget_id,
-            placeholder=placeholder(item),
+            placeholder=self._child_control("prompt") or placeholder(item),
             max_length=item.max_length or 0,
         )
 
     def _unit(self) -> ComposeResult:
         units = self.item.units
-        if len(units) == 1:
+        shown_unit = self._child_control("unit")
+        if not units and shown_unit:
+            yield Static(shown_unit, classes="unit", markup=False)
+        elif len(units) == 1:
             yield Static(units[0].display or units[0].code or "", classes="unit", markup=False)
         elif len(units) > 1:
             chosen = self.chosen_unit_index()
@@ -530,6 +615,34 @@ class ItemField(Vertical):
                 classes="add-instance",
             )
 
+    @staticmethod
+    def label_of(item: Item, language: str | None) -> str:
+        """*item*'s text as shown: its formatted text unless translated."""
+        if item.hints.rich_text and item.text_in(language) == item.text:
+            return item.hints.rich_text
+        return item.label_in(language)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Options in columns that fit the width (``columnCount``, wrapping horizontal)."""
+        if self.kind not in ("radio", "checkboxes"):
+            return
+        item = self.item
+        labels = [option_text(item, o, self.language) for o in item.options]
+        if item.type is ItemType.OPEN_CHOICE:
+            labels.append(_("Other:"))
+        extra = 4 if self.kind == "checkboxes" else 0  # a check box's own border and padding
+        frame = 4 if self.kind == "radio" else 0  # the radio set's border and padding
+        columns = columns_for(
+            labels,
+            event.size.width - frame,
+            wanted=item.hints.column_count,
+            horizontal=item.choice_orientation == "horizontal",
+            extra=extra,
+        )
+        found = self.query(f"#{self.input_id}")
+        if found:
+            apply_columns(found.first(), columns)
+
     # -- reading the widgets -------------------------------------------------------------
 
     def read(self) -> Reading:
@@ -548,6 +661,11 @@ class ItemField(Vertical):
             return self._chosen(value if isinstance(value, int) else OTHER, isinstance(value, int))
         if kind == "autocomplete":
             return self._autocompleted()
+        if kind == "slider":
+            chosen = self.query_one(f"#{self.input_id}", Slider).value
+            if chosen is None:
+                return Reading([])
+            return Reading([int(chosen) if self.item.type is ItemType.INTEGER else chosen])
         if kind == "checkboxes":
             return self._ticked()
         if kind == "text":
@@ -670,6 +788,13 @@ class ItemField(Vertical):
             if shown != self._shown_value:  # an update lays the page out again
                 self._shown_value = shown
                 self.query_one(f"#{self.input_id}", Static).update(shown)
+
+
+def _number(value: object, default: Decimal | None) -> Decimal | None:
+    """A slider's number from an integer or decimal answer or bound."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return default
+    return Decimal(value)
 
 
 def review_lines(

@@ -22,6 +22,7 @@ from kiosk.questionnaire.values import same_value
 from screens.base import VisitScreen
 from screens.question_drafts import Drafts
 from screens.question_fields import OTHER, FieldContext, ItemField, Ref
+from screens.slider import Slider
 
 
 class QuestionnairePageScreen(VisitScreen):
@@ -78,7 +79,11 @@ class QuestionnairePageScreen(VisitScreen):
             title = self.page.title_in(language)
             if title and title != self.questionnaire.title_in(language):
                 yield Static(title, classes="step-title", markup=False)
-            yield from self.ctx.build(self.page.items, self.answers, ())
+            if self.page.link_id is not None:
+                instruction = self.questionnaire.item(self.page.link_id).hints.instruction
+                if instruction:
+                    yield Static(instruction, classes="item-instruction", markup=False)
+            yield from self.ctx.build(self.page.items, self.answers, (), top=True)
             with Horizontal(classes="nav-row"):
                 yield Button(_("Back"), id="back")
                 yield Button(_("Done") if self.editing else _("Next"), id="next", variant="primary")
@@ -115,6 +120,12 @@ class QuestionnairePageScreen(VisitScreen):
             index = str(value) if isinstance(value, int) else "-1"
             self.drafts.set(ref.field.item.link_id, ref.field.path, "unit", index)
         self._store(ref.field)
+
+    @on(Slider.Changed)
+    def _slider_changed(self, event: Slider.Changed) -> None:
+        ref = self._ref(event.slider.id)
+        if ref is not None:
+            self._store(ref.field)
 
     @on(Checkbox.Changed)
     def _checkbox_changed(self, event: Checkbox.Changed) -> None:

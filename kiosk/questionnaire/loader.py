@@ -16,6 +16,7 @@ from kiosk.i18n import _
 from kiosk.questionnaire import extensions as ext
 from kiosk.questionnaire.constraints import check_value
 from kiosk.questionnaire.fhirpath import STANDARD_NAMES, Expression
+from kiosk.questionnaire.hints import ITEM_HINT_EXTENSIONS, ROOT_HINT_EXTENSIONS, read_item_hints
 from kiosk.questionnaire.itemext import (
     ItemSettings,
     option_settings,
@@ -171,7 +172,7 @@ class _Loader:
 
         report = self.file_problem
         check_keys(data, _TOP_LEVEL_KEYS, report)
-        check_extensions(data, report, handled=ext.ROOT_EXTENSIONS)
+        check_extensions(data, report, handled=ext.ROOT_EXTENSIONS | ROOT_HINT_EXTENSIONS)
         variables, launch_contexts = self.root_extensions(data, report)
         fields = {key: optional_str(data, key, report) for key in _TOP_LEVEL_STRINGS}
         title_translations = translations_of(data.get("_title"), report)
@@ -289,7 +290,7 @@ class _Loader:
 
         item_type = self.item_type(raw, report)
         check_keys(raw, _ITEM_KEYS, report)
-        handled = ext.ITEM_EXTENSIONS
+        handled = ext.ITEM_EXTENSIONS | ITEM_HINT_EXTENSIONS
         if item_type in UNAVAILABLE_TYPES:
             handled = handled | ext.IGNORED_ON_UNAVAILABLE
         check_extensions(raw, report, handled=handled, on_display=item_type is ItemType.DISPLAY)
@@ -344,6 +345,7 @@ class _Loader:
             variables=tuple(settings.variables),
             text_translations=translations_of(raw.get("_text"), report),
             prefix_translations=translations_of(raw.get("_prefix"), report),
+            hints=read_item_hints(raw),
         )
         initials = self.initials(raw, item, selected, report)
         if initials:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from kiosk.questionnaire.hints import NO_HINTS, ItemHints, read_entry_mode
 from kiosk.questionnaire.translations import Translations, translate
 
 if TYPE_CHECKING:
@@ -202,6 +203,8 @@ class Item:
     variables: tuple[Variable, ...] = ()
     text_translations: Translations = ()
     prefix_translations: Translations = ()
+    hints: ItemHints = NO_HINTS
+    """Rendering hints (help texts, shortText, columns, slider step...): never validity."""
 
     @property
     def is_question(self) -> bool:
@@ -363,8 +366,29 @@ class Questionnaire:
         """Every item that takes an answer, depth first, in document order."""
         return (item for item in self.all_items() if item.is_question)
 
+    @property
+    def entry_mode(self) -> str | None:
+        """``sdc-questionnaire-entryMode``: ``sequential``, ``prior-edit``, ``random`` or None."""
+        return read_entry_mode(self.raw)
+
     def pages(self) -> tuple[Page, ...]:
-        """One page per top-level group; consecutive other top-level items share one page."""
+        """One page per top-level group; consecutive other top-level items share one page.
+
+        With entryMode ``sequential`` or ``prior-edit`` every page is split further into one
+        page per item (a question with its nested items, or a sub-group), so that the
+        questions come one at a time.
+        """
+        pages = self._pages()
+        if self.entry_mode not in ("sequential", "prior-edit"):
+            return pages
+        return tuple(
+            Page(page.title, (item,), page.link_id, page.title_translations)
+            for page in pages
+            for item in page.items
+            if not item.hidden
+        )
+
+    def _pages(self) -> tuple[Page, ...]:
         pages: list[Page] = []
         loose: list[Item] = []
 
