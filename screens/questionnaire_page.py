@@ -85,7 +85,8 @@ class QuestionnairePageScreen(VisitScreen):
                     yield Static(instruction, classes="item-instruction", markup=False)
             yield from self.ctx.build(self.page.items, self.answers, (), top=True)
             with Horizontal(classes="nav-row"):
-                yield Button(_("Back"), id="back")
+                if not self.no_way_back:
+                    yield Button(_("Back"), id="back")
                 yield Button(_("Done") if self.editing else _("Next"), id="next", variant="primary")
 
     def on_mount(self) -> None:
@@ -95,6 +96,20 @@ class QuestionnairePageScreen(VisitScreen):
             first.focus_input()
         else:
             self.query_one("#next", Button).focus()
+
+    @property
+    def no_way_back(self) -> bool:
+        """entryMode ``sequential``: once past a question, the visitor does not return to it
+        (``prior-edit`` and ``random`` allow Back)."""
+        return (
+            self.questionnaire.entry_mode == "sequential"
+            and self.page_index > 0
+            and not self.editing
+        )
+
+    def action_back(self) -> None:
+        if not self.no_way_back:
+            super().action_back()
 
     # -- answers as they change ---------------------------------------------------------
 
