@@ -1,9 +1,10 @@
-"""Real-world questionnaires (shared/questionnaires): each loads and answers, or is refused."""
+"""Real-world questionnaires (tests/questionnaire/forms): each loads and answers, or is refused."""
 
 from __future__ import annotations
 
 import datetime
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +17,11 @@ from kiosk.questionnaire import (
     problems,
 )
 from kiosk.questionnaire.qr_read import validate_response
+from tests.conftest import SHARED_QUESTIONNAIRES
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "questionnaires"
-FILES = sorted(
-    path for path in SHARED.glob("*.json") if not path.name.endswith(".response.json")
-) if SHARED.is_dir() else []  # fmt: skip
+SHARED = SHARED_QUESTIONNAIRES
+FILES = sorted(path for path in SHARED.glob("*.json") if not path.name.endswith(".response.json"))
 WHEN = datetime.datetime(2025, 3, 4, 9, 30, tzinfo=datetime.UTC)
-
-pytestmark = pytest.mark.skipif(
-    not FILES, reason=f"public questionnaires not found at {SHARED} (shared/ beside the clone)"
-)
 
 
 def link_ids(data: Any) -> set[str]:
@@ -54,6 +50,15 @@ REFUSED = {
     "lforms__enableWhen-test.R4.json",  # enableWhenExpression, dates given as answerInteger
     "lforms__q-enableWhen-with-reference-loop.json",  # enableWhen loop
 }
+
+
+def test_the_forms_travel_with_the_tests() -> None:
+    """Every file SOURCES.md names is in tests/questionnaire/forms (no ../shared needed)."""
+    sources = (SHARED / "SOURCES.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([\w.-]+\.json)`", sources))
+    present = {path.name for path in SHARED.rglob("*.json")}
+    assert len(named) >= 40
+    assert named <= present, sorted(named - present)
 
 
 def test_the_folder_is_the_one_these_tests_know() -> None:
