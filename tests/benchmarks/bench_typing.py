@@ -29,9 +29,9 @@ typed into the Name screen's plain Input, and, for the drop-downs, the same keys
 Textual app holding only the same labels and drop-downs (what Textual's Select costs).
 Scenarios:
 
-* the largest questionnaire in ``tests/questionnaire/forms`` (first batch) that the kiosk
-  loads (by file size; PHQ-9, whose answers are drop-downs feeding a calculated total): every drop-down
-  chosen with Enter, Down, Down, Enter, and Tab between them;
+* the largest questionnaire in ``tests/questionnaire/forms`` (both batches) that the kiosk
+  loads, by file size, with its drop-downs: every drop-down chosen with Enter, Down, Down,
+  Enter, and Tab between them;
 * the largest one with typed fields (by item count): every text field typed into.
 
 The time spent in the page's own answer handling (``QuestionnairePageScreen._store``) is
@@ -284,7 +284,7 @@ async def plain_selects(questionnaire: Questionnaire) -> Samples:
 
 def loadable() -> list[tuple[Path, Questionnaire]]:
     found = []
-    for path in sorted(SHARED.glob("*.json")):
+    for path in sorted(SHARED.rglob("*.json")):
         if path.name.endswith(".response.json"):
             continue
         try:
