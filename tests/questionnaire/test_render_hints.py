@@ -273,3 +273,36 @@ async def test_autocomplete_searches_thousands_of_codes_as_the_visitor_types(
         assert value.code == "NZ"  # type: ignore[union-attr]
         await tap(pilot, "#next")
         await wait_for_screen(pilot, ReviewScreen)
+
+
+async def test_sequential_entry_mode_asks_one_question_at_a_time_without_a_way_back(
+    tmp_path: Path, database_url: str
+) -> None:
+    form = {
+        "resourceType": "Questionnaire",
+        "status": "active",
+        "title": "One at a time",
+        "extension": [{"url": SDC + "sdc-questionnaire-entryMode", "valueCode": "sequential"}],
+        "item": [{"linkId": "g", "type": "group", "text": "Questions", "item": [
+            {"linkId": "a", "type": "string", "text": "First", "required": True},
+            {"linkId": "b", "type": "string", "text": "Second", "required": True},
+        ]}],
+    }  # fmt: skip
+    path = tmp_path / "sequential.json"
+    path.write_text(json.dumps(form), encoding="utf-8")
+    app = app_for(tmp_path, path, database_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        first = app.screen
+        assert isinstance(first, QuestionnairePageScreen)
+        assert list(first.ctx.fields) == ["a"]
+        assert first.query("#back")  # the first question: Back leaves the questionnaire
+        await fill_page(pilot)
+        await wait_for_screen(pilot, QuestionnairePageScreen)
+        second = app.screen
+        assert second is not first
+        assert list(second.ctx.fields) == ["b"]
+        assert not second.query("#back")
+        await pilot.press("escape")  # no way back to a question already answered
+        await pilot.pause()
+        assert app.screen is second
