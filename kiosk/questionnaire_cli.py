@@ -31,8 +31,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     check = sub.add_parser(
         "check",
         help="say for each questionnaire whether the kiosk can run it",
-        description="Print 'FILE: ok' or 'FILE: refused' followed by every reason (the "
-        "item's linkId and the feature). Exits 0 when all are ok, 1 otherwise.",
+        description="Print 'FILE: ok', 'FILE: ok, with warnings' followed by each thing "
+        "the kiosk ignores, or 'FILE: refused' followed by every reason (the item's linkId "
+        "and the feature). Exits 0 when none is refused, 1 otherwise.",
     )
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     fill = sub.add_parser(
@@ -75,14 +76,19 @@ def cmd_check(files: list[Path]) -> int:
     status = EXIT_OK
     for path in files:
         try:
-            load_questionnaire(path)
+            questionnaire = load_questionnaire(path)
         except QuestionnaireRefused as refused:
             status = EXIT_INVALID
             print(_("{file}: refused").format(file=path))
             for reason in refused.reasons:
                 print(f"  {_strip_source(reason, path)}")
         else:
-            print(_("{file}: ok").format(file=path))
+            if questionnaire.warnings:
+                print(_("{file}: ok, with warnings").format(file=path))
+                for warning in questionnaire.warnings:
+                    print(f"  {_strip_source(warning, path)}")
+            else:
+                print(_("{file}: ok").format(file=path))
     return status
 
 

@@ -459,9 +459,9 @@ class ItemField(Vertical):
             if draft is not None
             else ("" if value is None else format_answer(item, value, self.language))
         )
-        labels = [o.label_in(self.language) for o in item.options]
         return OptionSearch(
-            labels,
+            item.options,
+            self.language,
             text,
             input_id=self.input_id,
             placeholder=item.entry_format or _("Start typing, then take the suggestion"),

@@ -158,7 +158,7 @@ def _read_one(
         settings.max_decimal_places = _count(extension, report)
     elif url == ext.CALCULATED:
         settings.calculated = expression_of(extension, report)
-    elif url == ext.INITIAL_EXPRESSION:
+    elif url in (ext.INITIAL_EXPRESSION, ext.OLD_INITIAL_EXPRESSION):
         settings.initial_expression = expression_of(extension, report)
     elif url == ext.VARIABLE:
         variable = variable_of(extension, report)

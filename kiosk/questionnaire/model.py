@@ -203,6 +203,9 @@ class Item:
     variables: tuple[Variable, ...] = ()
     text_translations: Translations = ()
     prefix_translations: Translations = ()
+    unavailable_reason: str | None = None
+    """Why a question the kiosk would otherwise ask cannot be answered here (its options
+    could not be found offline, ...): shown as "not available here", never sent."""
     hints: ItemHints = NO_HINTS
     """Rendering hints (help texts, shortText, columns, slider step...): never validity."""
 
@@ -213,8 +216,9 @@ class Item:
 
     @property
     def available(self) -> bool:
-        """False for attachment and reference: shown as "not available here", never sent."""
-        return self.type not in UNAVAILABLE_TYPES
+        """False for attachment and reference, and for a question whose options cannot be
+        found offline: shown as "not available here", never sent."""
+        return self.type not in UNAVAILABLE_TYPES and self.unavailable_reason is None
 
     @property
     def answerable(self) -> bool:
@@ -299,6 +303,10 @@ class Questionnaire:
     """Names of SDC launch contexts; the kiosk has none, so they evaluate to nothing."""
     raw: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
     """The JSON it was loaded from: ``%questionnaire`` in expressions."""
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+    """What the loader ignored or could not use (localized, each naming the linkId)."""
+    enable_loops: bool = field(default=False, compare=False)
+    """Some enableWhen conditions form a loop (see :mod:`kiosk.questionnaire.enable`)."""
     _index: dict[str, Item] = field(init=False, repr=False, compare=False)
     _parents: dict[str, Item | None] = field(init=False, repr=False, compare=False)
     _containers: dict[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)

@@ -92,7 +92,9 @@ def question_problem(
 ) -> str | None:
     """What is wrong with *found*, all the answers to the (enabled) question *item*."""
     if not found:
-        if complete and (item.required or (item.min_occurs or 0) > 0):
+        # a hidden, read-only or calculated question the visitor cannot answer is not due
+        due = item.answerable and (item.required or (item.min_occurs or 0) > 0)
+        if complete and due:
             return _("This question needs an answer.")
         return None
     wrong: list[str] = []

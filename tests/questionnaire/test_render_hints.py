@@ -11,7 +11,6 @@ from textual.widgets import Input, OptionList, RadioButton, RadioSet, Static
 
 from kiosk.questionnaire import load_questionnaire
 from kiosk.questionnaire.hints import read_item_hints
-from kiosk.questionnaire.option_search import OptionIndex
 from kiosk.questionnaire.richtext import markdown_to_text, xhtml_to_text
 from screens.questionnaire_page import QuestionnairePageScreen
 from screens.review import ReviewScreen
@@ -101,21 +100,6 @@ def test_entry_mode_pages_one_item_at_a_time(make_q) -> None:  # type: ignore[no
     assert [p.title for p in sequential.pages()][:2] == ["G", "G"]
     random = make_q(*items, extension=[mode | {"valueCode": "random"}])
     assert len(random.pages()) == 2
-
-
-def test_option_search_ranks_and_ignores_case_and_accents() -> None:
-    index = OptionIndex.of(["Réunion", "Union Islands", "Bulgarian", "Sweden", "Eswatini"])
-    assert [index.labels[i] for i in index.search("reu")] == ["Réunion"]
-    # first word first, then any word, then anywhere
-    assert [index.labels[i] for i in index.search("un")] == [
-        "Union Islands", "Réunion"
-    ]  # fmt: skip
-    guinea = OptionIndex.of(["Anguilla", "Equatorial Guinea", "Guinea"])
-    assert [guinea.labels[i] for i in guinea.search("GUI")] == [
-        "Guinea", "Equatorial Guinea", "Anguilla"
-    ]  # fmt: skip
-    assert index.search("   ") == []
-    assert index.exact("SWEDEN") == 3
 
 
 # -- at the terminal -------------------------------------------------------------------
