@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import Reactive
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, RadioSet, Select, Static, TextArea
 
 from kiosk.i18n import _, current_language, ngettext
 from kiosk.questionnaire import (
@@ -20,8 +20,9 @@ from kiosk.questionnaire import (
 )
 from kiosk.questionnaire.values import same_value
 from screens.base import VisitScreen
+from screens.field_kinds import TypedField
 from screens.question_drafts import Drafts
-from screens.question_fields import OTHER, FieldContext, ItemField, Ref
+from screens.question_fields import FieldContext, ItemField, Ref
 from screens.slider import Slider
 
 
@@ -165,31 +166,10 @@ class QuestionnairePageScreen(VisitScreen):
         if ref.role == "other":
             self.drafts.set(link_id, path, "other", text)
             if text.strip():
-                self._choose_other(field)
-        elif ref.role in ("row", "main") and field.kind == "text":
-            rows = field.row_texts()
-            while len(rows) <= ref.index:
-                rows.append("")
-            rows[ref.index] = text
-            self.drafts.set_rows(link_id, path, rows)
-        elif field.kind == "autocomplete":
-            self.drafts.set(link_id, path, 0, text)
+                field.choose_other()
+        else:
+            field.draft_typed(ref, text)
         self._store(field)
-
-    def _choose_other(self, field: ItemField) -> None:
-        """Typing an open-choice's own answer chooses "Other"."""
-        if field.kind == "radio":
-            buttons = field.query(RadioButton)
-            if buttons and not buttons.last().value:
-                buttons.last().value = True
-        elif field.kind == "select":
-            select = field.query_one(f"#{field.input_id}", Select)
-            if select.value != OTHER:
-                select.value = OTHER
-        elif field.kind == "checkboxes":
-            box = field.query_one(f"#{field.input_id}--o-other", Checkbox)
-            if not box.value:
-                box.value = True
 
     def _store(self, field: ItemField) -> None:
         """Keep what *field*'s widgets hold as its answers, and update what depends on it."""
@@ -272,6 +252,8 @@ class QuestionnairePageScreen(VisitScreen):
                 del found[ref.index]
                 self.drafts.remove_instance(self.questionnaire, item.link_id, path, ref.index)
             target = f"{field.input_id}--add"
+        elif not isinstance(field, TypedField):
+            return
         elif ref.role == "add-row":
             rows = field.row_texts()
             self.drafts.set_rows(item.link_id, path, [*rows, ""])
