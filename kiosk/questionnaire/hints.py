@@ -22,14 +22,16 @@ DISPLAY_CATEGORY = CORE + "questionnaire-displayCategory"
 INSTRUCTION = CORE + "questionnaire-instruction"
 SHORT_TEXT = SDC + "sdc-questionnaire-shortText"
 COLUMN_COUNT = SDC + "sdc-questionnaire-columnCount"
-CHOICE_COLUMN = CORE + "questionnaire-choiceColumn"
+CHOICE_COLUMNS = frozenset(
+    {CORE + "questionnaire-choiceColumn", SDC + "sdc-questionnaire-choiceColumn"}
+)
 SLIDER_STEP = CORE + "questionnaire-sliderStepValue"
 ENTRY_MODE = SDC + "sdc-questionnaire-entryMode"
 RENDERING_XHTML = CORE + "rendering-xhtml"
 RENDERING_MARKDOWN = CORE + "rendering-markdown"
 
 ITEM_HINT_EXTENSIONS = frozenset(
-    {INSTRUCTION, SHORT_TEXT, COLUMN_COUNT, CHOICE_COLUMN, SLIDER_STEP, DISPLAY_CATEGORY}
+    {INSTRUCTION, SHORT_TEXT, COLUMN_COUNT, *CHOICE_COLUMNS, SLIDER_STEP, DISPLAY_CATEGORY}
 )
 """Item extensions read here (itemControl is read by the loader and here)."""
 ROOT_HINT_EXTENSIONS = frozenset({ENTRY_MODE})
@@ -108,7 +110,7 @@ def read_item_hints(raw: dict[str, Any]) -> ItemHints:
             count = extension.get("valuePositiveInt", extension.get("valueInteger"))
             if isinstance(count, int) and not isinstance(count, bool) and count > 0:
                 found["column_count"] = count
-        elif url == CHOICE_COLUMN:
+        elif url in CHOICE_COLUMNS:
             column = _choice_column(extension)
             if column is not None:
                 columns.append(column)
