@@ -70,8 +70,12 @@ async def check_reachable(pilot: Pilot[None]) -> None:
             widget.focus()  # focusing scrolls it into view, as Tab does
         else:
             screen.scroll_to_widget(widget, animate=False, immediate=True)
-        await pilot.pause()
-        problem = unreachable(screen, widget)
+        problem = "was never laid out"
+        for _ in range(20):  # a scroll may wait for a layout first: poll, do not sleep
+            await pilot.pause()
+            problem = unreachable(screen, widget)
+            if problem is None:
+                break
         if problem is not None:
             found.append(f"{widget!r} {problem}")
     assert not found, "\n".join(found)
