@@ -15,6 +15,10 @@ some answer satisfies them, ``!=`` when there is an answer and none is equal; wi
 answer only ``exists`` can hold. A condition on a question the questionnaire does not have
 sees no answer.
 
+An ``enableWhenExpression`` (instead of ``enableWhen``) enables its item when it gives
+``true``, evaluated on the response as the ``enableWhen`` conditions alone would make it
+(so that expressions cannot loop through each other), per entry inside repeating groups.
+
 Conditions that form a loop (the loader warns) are decided in document order, as LHC-Forms
 does: while an item's enabling is being decided, a question that depends on it counts as
 enabled (its answers count). Every item is decided once, so this always terminates.
@@ -40,10 +44,14 @@ Key = tuple[str, Path]
 class EnableState:
     """Enabled-ness of every item instance for one set of answers, computed lazily."""
 
-    def __init__(self, questionnaire: Questionnaire, answers: Answers) -> None:
+    def __init__(
+        self, questionnaire: Questionnaire, answers: Answers, *, expressions: bool = True
+    ) -> None:
         self.questionnaire = questionnaire
         self.answers = answers
+        self.expressions = expressions
         self._cache: dict[Key, bool] = {}
+        self._evaluation = None
         if questionnaire.enable_loops:  # decide in document order, whoever asks first
             for item in questionnaire.all_items():
                 if not questionnaire.containers_of(item.link_id):
@@ -140,10 +148,21 @@ class EnableState:
                 scope = scope_at(self.questionnaire, parent.link_id, self.answers, parent_key[1])
                 if scope is None or not values_of(parent, scope):
                     return False
+        if item.enable_expression is not None and self.expressions:
+            return self._expression_holds(item, path)
         if not item.enable_when:
             return True
         results = (self._holds(condition, link_id, path) for condition in item.enable_when)
         return all(results) if item.enable_behavior == "all" else any(results)
+
+    def _expression_holds(self, item: Item, path: Path) -> bool:
+        from kiosk.questionnaire.calculate import Evaluation
+
+        if self._evaluation is None:
+            plain = EnableState(self.questionnaire, self.answers, expressions=False)
+            self._evaluation = Evaluation(self.questionnaire, self.answers, plain)
+        assert item.enable_expression is not None
+        return self._evaluation.evaluate(item, item.enable_expression, path) == [True]
 
     def _holds(self, condition: EnableWhen, link_id: str, path: Path) -> bool:
         found: list[AnswerValue] = []

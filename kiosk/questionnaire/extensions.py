@@ -36,6 +36,8 @@ OLD_INITIAL_EXPRESSION = CORE + "questionnaire-initialExpression"
 """The URL of initialExpression before SDC took it over: an alias."""
 ENABLE_WHEN_EXPRESSION = SDC + "sdc-questionnaire-enableWhenExpression"
 ANSWER_EXPRESSION = SDC + "sdc-questionnaire-answerExpression"
+POPULATION_CONTEXT = SDC + "sdc-questionnaire-itemPopulationContext"
+"""Names the data a repeating group is filled from (a server's): an empty variable here."""
 TARGET_CONSTRAINT = CORE + "targetConstraint"
 OLD_CONSTRAINT = CORE + "questionnaire-constraint"
 """The R4 name of targetConstraint (same content): an alias."""
@@ -54,6 +56,7 @@ ITEM_EXTENSIONS: frozenset[str] = frozenset(
         UNIT_OPTION, MIN_LENGTH, REGEX, MIN_VALUE, MAX_VALUE, MAX_DECIMAL_PLACES, VARIABLE,
         CALCULATED, INITIAL_EXPRESSION, OLD_INITIAL_EXPRESSION, VALIDATION_TEXT,
         ENABLE_WHEN_EXPRESSION, ANSWER_EXPRESSION, TARGET_CONSTRAINT, OLD_CONSTRAINT,
+        POPULATION_CONTEXT,
     }
 )  # fmt: skip
 """Read by the loader on items."""
@@ -83,7 +86,6 @@ IGNORED_EXTENSIONS: frozenset[str] = frozenset(
         SDC + "sdc-questionnaire-targetStructureMap",
         SDC + "sdc-questionnaire-sourceStructureMap",
         SDC + "sdc-questionnaire-sourceQueries",
-        SDC + "sdc-questionnaire-itemPopulationContext",
         SDC + "sdc-questionnaire-assembledFrom",
         SDC + "sdc-questionnaire-assemble-expectation",
         # Rendering hints (drawn by the screens where a terminal can honour them).

@@ -27,6 +27,7 @@ from kiosk.questionnaire.fhirpath import STANDARD_NAMES, Expression
 from kiosk.questionnaire.hints import ITEM_HINT_EXTENSIONS, ROOT_HINT_EXTENSIONS, read_item_hints
 from kiosk.questionnaire.itemext import (
     ItemSettings,
+    constraint_of,
     option_settings,
     read_item_settings,
     variable_of,
@@ -47,6 +48,7 @@ from kiosk.questionnaire.model import (
     AnswerOption,
     AnswerValue,
     Coding,
+    Constraint,
     EnableWhen,
     Item,
     ItemType,
@@ -142,6 +144,8 @@ class _Loader:
         self.value_sets: dict[str, dict[str, Any]] = {}
         self.warnings: list[str] = []
         self.enable_loops = False
+        self.root_constraints: list[Constraint] = []
+        self.elsewhere: set[str] = set()
         self.kept_occurrence: dict[str, int] = {}  # duplicated linkId -> the one kept
         self.seen: dict[str, int] = {}
 
@@ -229,11 +233,14 @@ class _Loader:
             questionnaire,
             warnings=tuple(dict.fromkeys(self.warnings)),
             enable_loops=self.enable_loops,
+            constraints=tuple(self.root_constraints),
         )
 
     def check_expressions(self, questionnaire: Questionnaire) -> None:
         """Expressions may only name what is defined, and compute items outside repeats."""
         known = set(STANDARD_NAMES) | set(questionnaire.launch_contexts)
+        # Smart Forms lets an item use a variable of another item: such names are known too
+        self.elsewhere = {v.name for item in questionnaire.all_items() for v in item.variables}
         for variable in questionnaire.variables:
             self.check_names(variable.expression, known, self.file_warning)
             known.add(variable.name)
@@ -248,24 +255,25 @@ class _Loader:
             for variable in item.variables:
                 self.check_names(variable.expression, known, report)
                 known.add(variable.name)
-            for feature, expression in (
-                ("calculatedExpression", item.calculated),
-                ("initialExpression", item.initial_expression),
+            for expression in (
+                item.calculated,
+                item.initial_expression,
+                item.answer_expression,
+                *(constraint.expression for constraint in item.constraints),
             ):
-                if expression is None:
-                    continue
-                self.check_names(expression, known, report)
-                if questionnaire.containers_of(item.link_id) or item.is_container:
-                    report(
-                        _("'{feature}' inside a repeating group is not supported").format(
-                            feature=feature
-                        )
-                    )
+                if expression is not None:
+                    self.check_names(expression, known, report)
+            if item.enable_expression is not None:
+                decides_required = _asks_something_required(item)
+                self.check_names(
+                    item.enable_expression,
+                    known,
+                    self.refuser(item.link_id) if decides_required else report,
+                )
             self.check_item_expressions(questionnaire, item.items, known)
 
-    @staticmethod
-    def check_names(expression: Expression, known: set[str], report: Report) -> None:
-        for name in sorted(expression.constants - known):
+    def check_names(self, expression: Expression, known: set[str], report: Report) -> None:
+        for name in sorted(expression.constants - known - self.elsewhere):
             report(
                 _("expression '{expression}' uses %{name}, which is not defined").format(
                     expression=_shorten(expression.source), name=name
@@ -278,7 +286,11 @@ class _Loader:
         variables: list[Variable] = []
         contexts: list[str] = []
         for url, extension in extensions(data):
-            if url == ext.VARIABLE:
+            if url in (ext.TARGET_CONSTRAINT, ext.OLD_CONSTRAINT):
+                constraint = constraint_of(extension, report)
+                if constraint is not None:
+                    self.root_constraints.append(constraint)
+            elif url == ext.VARIABLE:
                 variable = variable_of(extension, report)
                 if variable is not None:
                     variables.append(variable)
@@ -327,8 +339,15 @@ class _Loader:
         if item_type in UNAVAILABLE_TYPES:
             handled = handled | ext.IGNORED_ON_UNAVAILABLE
         check_extensions(raw, report, handled=handled, on_display=item_type is ItemType.DISPLAY)
-        if item_type is ItemType.DISPLAY:  # takes no answer: only 'hidden' matters
-            settings = ItemSettings(hidden=read_item_settings(raw, None, _ignore).hidden)
+        if item_type is ItemType.DISPLAY:  # takes no answer: 'hidden' and its enabling matter
+            read = read_item_settings(raw, None, _ignore)
+            settings = ItemSettings(
+                hidden=read.hidden,
+                enable_expression=read.enable_expression,
+                enable_expression_problem=read.enable_expression_problem,
+            )
+            if read.enable_expression_problem:
+                report(read.enable_expression_problem)
         else:
             settings = read_item_settings(raw, item_type, report)
         text = optional_str(raw, "text", report) or ""
@@ -340,6 +359,9 @@ class _Loader:
         max_length = self.max_length(raw, item_type, report)
         option_problems: list[str] = []
         options, selected = self.options(raw, item_type, option_problems.append)
+        if settings.answer_expression is not None:  # the options come from the expression
+            needs = _("a choice item needs answerOption or answerValueSet")
+            option_problems = [problem for problem in option_problems if problem != needs]
         for problem in option_problems:
             report(problem)
         enable_when = self.enable_when(raw, report)
@@ -352,7 +374,10 @@ class _Loader:
                 refuse(_("a required item that cannot be read cannot be asked"))
             return None
         unavailable = None
-        if item_type is ItemType.CHOICE and not options:
+        # a choice without options cannot be asked, but one answered by its initial value
+        # (a hidden one, typically) still sends that value
+        no_options = not options and settings.answer_expression is None and "initial" not in raw
+        if item_type is ItemType.CHOICE and no_options:
             unavailable = option_problems[-1] if option_problems else None
             if required and unavailable:
                 refuse(unavailable)
@@ -389,8 +414,13 @@ class _Loader:
             text_translations=translations_of(raw.get("_text"), report),
             prefix_translations=translations_of(raw.get("_prefix"), report),
             unavailable_reason=unavailable,
+            enable_expression=settings.enable_expression,
+            answer_expression=settings.answer_expression,
+            constraints=tuple(settings.constraints),
             hints=read_item_hints(raw),
         )
+        if settings.enable_expression_problem and _asks_something_required(item):
+            refuse(settings.enable_expression_problem)
         initials = self.initials(raw, item, selected, report)
         if initials:
             item = _with_initials(item, initials)
@@ -503,8 +533,15 @@ class _Loader:
             option, initial_selected = self.option(raw_option, kinds, report)
             if option is None:
                 continue
-            if any(same_value(option.value, known.value) for known in options):
-                report(_("answerOption '{label}' is listed twice").format(label=option.label))
+            first = next(
+                (known for known in options if same_value(option.value, known.value)), None
+            )
+            if first is not None:
+                report(
+                    _("answerOption '{label}' has the same value as answerOption '{first}'").format(
+                        label=_option_name(option), first=_option_name(first)
+                    )
+                )
                 continue
             options.append(option)
             if initial_selected:
@@ -651,7 +688,10 @@ class _Loader:
         if found is None:
             return None
         kind, value = found
-        if kind not in spec_for(item.type).comparable_kinds(item):
+        spec = spec_for(item.type)
+        # a choice whose options are not known here still takes a coding as initial answer
+        fitting = spec.comparable_kinds(item) or (spec.option_kinds if not item.options else ())
+        if kind not in fitting:
             report(
                 _("initial 'value{kind}' does not fit a {type} item").format(
                     kind=kind, type=item.type
@@ -726,6 +766,25 @@ class _Loader:
             self.reporter(loop[0], "")(
                 _("enableWhen conditions form a loop: {loop}").format(loop=" -> ".join(loop))
             )
+
+
+def _option_name(option: AnswerOption) -> str:
+    """An option as staff find it in the file: its label, and its code when it differs."""
+    value = option.value
+    if isinstance(value, Coding) and value.code and value.code != option.label:
+        return f"{option.label} ({value.code})"
+    return option.label
+
+
+def _asks_something_required(item: Item) -> bool:
+    """Whether *item* or an item under it is a required question (or group)."""
+    stack = [item]
+    while stack:
+        current = stack.pop()
+        if current.required and current.type is not ItemType.DISPLAY:
+            return True
+        stack.extend(current.items)
+    return False
 
 
 def _kept_occurrences(raw_items: object) -> dict[str, int]:

@@ -80,9 +80,7 @@ def options_from(
         )
         return ()
     problems: list[str] = []
-    options = _expansion(value_set, problems.append)
-    if options is None:
-        options = _compose(value_set, problems.append)
+    options = read_value_set(value_set, value_sets, problems.append)
     for problem in problems:
         report(_("answerValueSet '{url}': {problem}").format(url=reference, problem=problem))
     if problems or not options:
@@ -97,6 +95,20 @@ def options_from(
         )
         return ()
     return tuple(options)
+
+
+def read_value_set(
+    value_set: dict[str, Any],
+    value_sets: dict[str, dict[str, Any]],
+    report: Report,
+    depth: int = 0,
+) -> list[AnswerOption]:
+    """The options of *value_set*: its expansion, else its compose (reading an included
+    value set that is contained or shipped)."""
+    options = _expansion(value_set, report)
+    if options is None:
+        options = _compose(value_set, value_sets, report, depth)
+    return options
 
 
 def _expansion(value_set: dict[str, Any], report: Report) -> list[AnswerOption] | None:
@@ -125,7 +137,9 @@ def _expansion(value_set: dict[str, Any], report: Report) -> list[AnswerOption] 
     return options
 
 
-def _compose(value_set: dict[str, Any], report: Report) -> list[AnswerOption]:
+def _compose(
+    value_set: dict[str, Any], value_sets: dict[str, dict[str, Any]], report: Report, depth: int
+) -> list[AnswerOption]:
     compose = value_set.get("compose")
     if not isinstance(compose, dict):
         report(_("it has neither an expansion nor a compose"))
@@ -138,6 +152,14 @@ def _compose(value_set: dict[str, Any], report: Report) -> list[AnswerOption]:
         if not isinstance(include, dict):
             report(_("a compose.include is not an object"))
             continue
+        included = include.get("valueSet")
+        if included and not include.get("filter") and not include.get("system") and depth < 5:
+            found = [resolve(url, value_sets) for url in included if isinstance(url, str)]
+            if found and all(vs is not None for vs in found):  # all readable here
+                for other in found:
+                    assert other is not None
+                    options.extend(read_value_set(other, value_sets, report, depth + 1))
+                continue
         if include.get("filter") or include.get("valueSet"):
             report(_("'compose.include' with a filter or a valueSet needs a terminology server"))
             continue

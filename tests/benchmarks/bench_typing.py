@@ -32,7 +32,8 @@ Scenarios:
 * the largest questionnaire in ``tests/questionnaire/forms`` (both batches) that the kiosk
   loads, by file size, with its drop-downs: every drop-down chosen with Enter, Down, Down,
   Enter, and Tab between them;
-* the largest one with typed fields (by item count): every text field typed into.
+* the largest one with typed fields (by item count; ``--typed FILE_NAME`` picks another):
+  every text field typed into.
 
 The time spent in the page's own answer handling (``QuestionnairePageScreen._store``) is
 printed as well. ``--profile FILE`` writes a cProfile of the timed keys of the kiosk
@@ -377,6 +378,9 @@ async def main(argv: list[str]) -> None:
     typed = [f for f in forms if any(i.answerable and not i.options and i.type.value not in
              ("boolean", "choice") for i in f[1].all_items())]  # fmt: skip
     largest_typed = max(typed, key=lambda f: (len(list(f[1].all_items())), f[0].stat().st_size))
+    if "--typed" in argv:  # a given form for the typing scenario (to compare runs)
+        wanted = argv[argv.index("--typed") + 1]
+        largest_typed = next(f for f in forms if f[0].name == wanted)
     instrument()
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the start")
     with tempfile.TemporaryDirectory() as tmp:

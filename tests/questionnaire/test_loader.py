@@ -648,3 +648,26 @@ def test_a_file_is_parsed_once_per_version(tmp_path: Path) -> None:
     revised = load_questionnaire_once(path)
     assert revised is not first
     assert revised.title == "Intake, revised"
+
+
+def test_hidden_choice_answered_by_its_initial_coding_without_options_gets_one_reason() -> None:
+    hidden = [{"url": Q + "questionnaire-hidden", "valueBoolean": True}]
+    warnings = warnings_of({
+        "linkId": "c", "type": "choice", "extension": hidden, "answerValueSet": "http://x/vs",
+        "initial": [{"valueCoding": {"system": "http://x", "code": "a"}}],
+    })  # fmt: skip
+    assert warnings == [
+        "item 'c': answerValueSet 'http://x/vs' cannot be resolved offline; contain the "
+        "ValueSet in the questionnaire or list the answers with answerOption"
+    ]  # and no "initial 'valueCoding' does not fit a choice item"
+
+
+def test_duplicate_option_codes_name_both_options() -> None:
+    warnings = warnings_of({"linkId": "c", "type": "choice", "answerOption": [
+        {"valueCoding": {"system": "http://x", "code": "y", "display": "Yes"}},
+        {"valueCoding": {"system": "http://x", "code": "n", "display": "No"}},
+        {"valueCoding": {"system": "http://x", "code": "y", "display": "Yes, often"}},
+    ]})  # fmt: skip
+    assert warnings == [
+        "item 'c': answerOption 'Yes, often (y)' has the same value as answerOption 'Yes (y)'"
+    ]

@@ -13,11 +13,14 @@ import pytest
 from kiosk.questionnaire import (
     EnableState,
     QuestionnaireRefused,
+    apply_calculations,
     build_response,
     fresh_answers,
     load_questionnaire,
     problems,
 )
+from kiosk.questionnaire.calculate import Evaluation
+from kiosk.questionnaire.fhirpath import parse
 from kiosk.questionnaire.qr_read import validate_response
 from tests.conftest import SHARED_QUESTIONNAIRES
 
@@ -190,3 +193,78 @@ def test_number_limits_and_units() -> None:
     assert decimals
     assert all(item.min_value is not None and item.max_value is not None for item in decimals)
     assert any(item.units for item in q.questions())
+
+
+PAIRS: dict[str, tuple[str, list[str]]] = {
+    # response: (questionnaire, the errors validate must give: none when it is valid)
+    "fhir-test-cases__qr-enablewhen-me.response.json": (
+        "fhir-test-cases__q-enablewhen-me.json", []),
+    "fhir-test-cases__string-regex-qr.response.json": ("fhir-test-cases__string-regex-q.json", [
+        "item 'q1': answer 'fasdfa@@test.com.au': This answer is not in the expected form, "
+        "for example blah@example.com."]),
+    "fhir-test-cases__date-min-max-qr.response.json": ("fhir-test-cases__date-min-max-q.json", [
+        "item 'q1': answer '1998': Enter a value from 2020 to 2022. "
+        "answer '2023': Enter a value from 2020 to 2022."]),
+    "fhir-test-cases__integer-answer-option-qr.response.json": (
+        "fhir-test-cases__integer-answer-option-q.json",
+        ["item 'q1': answer '3': Choose one of the listed answers."]),
+    "fhir-test-cases__choice-answer-option-exclusive-qr.response.json": (
+        "fhir-test-cases__choice-answer-option-exclusive-q.json",
+        ["item 'q1': 'c2' cannot be combined with other answers."]),
+    "lforms__hidden-item-questionnaire-response.R4.response.json": (
+        "lforms__hidden-item-questionnaire.R4.json", []),
+    "lforms__qr-items-under-repeating-choice-item.response.json": (
+        "lforms__q-items-under-repeating-choice-item.json", []),
+    # the stored total 13 is not what the ordinals of its answers give (10)
+    "second-batch/sdc__questionnaireresponse-sdc-profile-example-PHQ9.response.json": (
+        "second-batch/sdc__questionnaire-sdc-profile-example-PHQ9.json",
+        ["item 'H1/TS': the stored answer 13 {score} is not what its calculation gives (10)"]),
+    # in progress and partial; its stored risk, 5, is what the form's equation gives
+    "second-batch/smart-forms__RCVDRisk.response.json": (
+        "second-batch/smart-forms__QCVDRisk.json", []),
+    "second-batch/smart-forms__RDemoAnsExp.response.json": (
+        "second-batch/smart-forms__QDemoAnsExp.json", []),
+    "second-batch/smart-forms__RTestGrid.response.json": (
+        "second-batch/smart-forms__QTestGrid.json", []),
+}  # fmt: skip
+
+
+def test_every_paired_response_is_covered() -> None:
+    responses = {str(path.relative_to(SHARED)) for path in SHARED.rglob("*.response.json")}
+    assert responses == set(PAIRS)
+
+
+@pytest.mark.parametrize("response", sorted(PAIRS), ids=lambda name: name.split("/")[-1])
+def test_paired_responses_validate_or_are_rejected_as_sources_md_says(response: str) -> None:
+    form, expected = PAIRS[response]
+    q = load_questionnaire(SHARED / form)
+    data = json.loads((SHARED / response).read_text(encoding="utf-8"))
+    assert validate_response(q, data) == expected
+
+
+def test_lforms_phq9_total_score() -> None:
+    """The LOINC PHQ-9 total (44261-6) is the sum of the answers' ordinal values."""
+    q = load_questionnaire(SHARED / "lforms__phq9.json")
+    answers = fresh_answers(q)
+    questions = [item for item in q.questions() if item.options and item.answerable]
+    assert questions[9].link_id == "/69722-7"  # how difficult: not part of the score
+    questions = questions[:9]
+    for item, index in zip(questions, [0, 1, 2, 3, 3, 2, 1, 0, 1], strict=True):
+        answers[item.link_id] = item.options[index].value
+    apply_calculations(q, answers)
+    assert answers["/44261-6"] == 13  # 0+1+2+3+3+2+1+0+1
+
+
+def test_gad7_ordinal_values_give_its_total() -> None:
+    """GAD-7 as published has no score item; its options carry the ordinal values that a
+    total (0 to 21) is made of: the engine sums them the way a score item would."""
+    q = load_questionnaire(SHARED / "researchkitonfhir__GAD-7.json")
+    answers = fresh_answers(q)
+    choices = [item for item in q.questions() if item.type == "choice"]
+    for item in choices:
+        answers[item.link_id] = item.options[3].value  # "Nearly every day" = 3
+    evaluation = Evaluation(q, answers)
+    total = evaluation.value_of(
+        parse("%resource.answers().value.ordinal().sum()"), evaluation.names(None, ()), None
+    )
+    assert total == [21]
