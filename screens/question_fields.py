@@ -295,7 +295,12 @@ class ItemField(Vertical):
         return " ".join(part for part in (item.prefix_in(language), text) if part)
 
     def _beside(self) -> list[Item]:
-        return [child for child in self.item.items if beside_kind(child) is not None]
+        """The help, legal and instruction texts shown under the label (not hidden ones)."""
+        return [
+            child
+            for child in self.item.items
+            if beside_kind(child) is not None and not child.hidden
+        ]
 
     def _child_control(self, control: str) -> str | None:
         """The text of a display child with itemControl *control* (``prompt``, ``unit``)."""

@@ -30,8 +30,8 @@ Textual app holding only the same labels and drop-downs (what Textual's Select c
 Scenarios:
 
 * the largest questionnaire in ``tests/questionnaire/forms`` (both batches) that the kiosk
-  loads, by file size, with its drop-downs: every drop-down chosen with Enter, Down, Down,
-  Enter, and Tab between them;
+  loads, by file size (``--largest FILE_NAME`` picks another): its first ten drop-downs,
+  page after page, each chosen with Enter, Down, Down, Enter, and Tab after it;
 * the largest one with typed fields (by item count; ``--typed FILE_NAME`` picks another):
   every text field typed into.
 
@@ -94,6 +94,8 @@ SPACING = 0.12
 QUIET = 0.05
 """Seconds without a frame after which a key counts as settled (if nothing is pending)."""
 TARGET_P99_MS = 33.0
+MAX_DROP_DOWNS = 10
+"""Drop-downs timed in the drop-down scenario (PHQ-9 has ten)."""
 HANDLER: list[float] = []
 """Time spent in the page's own answer handling (parse, store, enableWhen, calculations)."""
 PROFILE: cProfile.Profile | None = None
@@ -275,7 +277,7 @@ async def plain_selects(questionnaire: Questionnaire) -> Samples:
     app = PlainSelects(questionnaire)
     async with app.run_test(size=SIZE) as pilot:
         typist = Typist(app, samples)
-        for select in list(app.query(Select)):
+        for select in list(app.query(Select))[:MAX_DROP_DOWNS]:
             select.focus()
             await ready(pilot)
             for key in ("enter", "down", "down", "enter", "tab"):
@@ -296,20 +298,27 @@ def loadable() -> list[tuple[Path, Questionnaire]]:
 
 
 async def drop_downs(path: Path, database_url: str, workdir: Path) -> Samples:
+    """Every drop-down of the form's pages, page after page (answered, then Next), until
+    ``MAX_DROP_DOWNS`` were timed."""
     samples = Samples("kiosk")
     app = KioskApp(one_questionnaire_config(workdir, path), database_url=database_url)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        screen = app.screen
-        assert isinstance(screen, QuestionnairePageScreen)
         typist = Typist(app, samples, profile=True)
-        for item_field in list(screen.ctx.fields.values()):
-            if item_field.kind != "select" or not shown(item_field):
-                continue
-            item_field.focus_input()
-            await ready(pilot)
-            for key in ("enter", "down", "down", "enter", "tab"):
-                await typist.press(key)
+        done = 0
+        for _page in range(40):
+            screen = app.screen
+            if not isinstance(screen, QuestionnairePageScreen) or done >= MAX_DROP_DOWNS:
+                break
+            for item_field in list(screen.ctx.fields.values()):
+                if item_field.kind != "select" or not shown(item_field) or done >= MAX_DROP_DOWNS:
+                    continue
+                item_field.focus_input()
+                await ready(pilot)
+                for key in ("enter", "down", "down", "enter", "tab"):
+                    await typist.press(key)
+                done += 1
+            await fill_page(pilot)
     return samples
 
 
@@ -378,6 +387,9 @@ async def main(argv: list[str]) -> None:
     typed = [f for f in forms if any(i.answerable and not i.options and i.type.value not in
              ("boolean", "choice") for i in f[1].all_items())]  # fmt: skip
     largest_typed = max(typed, key=lambda f: (len(list(f[1].all_items())), f[0].stat().st_size))
+    if "--largest" in argv:  # a given form for the drop-down scenario (to compare runs)
+        wanted = argv[argv.index("--largest") + 1]
+        largest = next(f for f in forms if f[0].name == wanted)
     if "--typed" in argv:  # a given form for the typing scenario (to compare runs)
         wanted = argv[argv.index("--typed") + 1]
         largest_typed = next(f for f in forms if f[0].name == wanted)
