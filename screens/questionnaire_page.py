@@ -6,6 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import Reactive
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, RadioSet, Select, Static, TextArea
 
@@ -109,6 +110,7 @@ class QuestionnairePageScreen(VisitScreen):
         )
 
     def action_back(self) -> None:
+        self.calculate_now()
         if not self.no_way_back:
             super().action_back()
 
@@ -169,10 +171,20 @@ class QuestionnairePageScreen(VisitScreen):
                 field.choose_other()
         else:
             field.draft_typed(ref, text)
-        self._store(field)
+        self._store(field, typing=True)
 
-    def _store(self, field: ItemField) -> None:
-        """Keep what *field*'s widgets hold as its answers, and update what depends on it."""
+    CALCULATE_AFTER = 0.15
+    """Seconds of no typing after which calculations run (a choice runs them at once)."""
+
+    _calculation_timer: Timer | None = None
+
+    def _store(self, field: ItemField, *, typing: bool = False) -> None:
+        """Keep what *field*'s widgets hold as its answers, and update what depends on it.
+
+        While the visitor types, the form's calculations wait until the typing pauses
+        (``CALCULATE_AFTER``): a large form's scores need not be worked out again for every
+        character. Anything that reads the answers as a whole (Next, Back, the entry
+        buttons, leaving the page) runs them first (:meth:`calculate_now`)."""
         item = field.item
         new = field.read().values
         structural = False
@@ -188,15 +200,38 @@ class QuestionnairePageScreen(VisitScreen):
         set_values(item, field.scope, new)
         field.show_error(None)
         changed: set[str] = set()
-        if self.calculates:
-            changed = apply_calculations(self.questionnaire, self.answers)
-            for other in self.ctx.fields.values():
-                if other.item.link_id in changed:
-                    other.refresh_value()
+        if self.calculates and typing and not structural:
+            if self._calculation_timer is not None:
+                self._calculation_timer.stop()
+            self._calculation_timer = self.set_timer(self.CALCULATE_AFTER, self.calculate_now)
+        elif self.calculates:
+            changed = self._calculate()
         if structural:
             self._recompose(focus=field.focusable_input())
         elif item.link_id in self.sources or changed & self.sources:
             self._apply_enable_when()
+
+    def _calculate(self) -> set[str]:
+        """Run the form's calculations; show the values that changed (their linkIds)."""
+        if self._calculation_timer is not None:
+            self._calculation_timer.stop()
+            self._calculation_timer = None
+        changed = apply_calculations(self.questionnaire, self.answers)
+        for other in self.ctx.fields.values():
+            if other.item.link_id in changed:
+                other.refresh_value()
+        return changed
+
+    def calculate_now(self) -> None:
+        """Calculations that wait for the typing to pause, run now (if any wait)."""
+        if self._calculation_timer is None:
+            return
+        changed = self._calculate()
+        if changed & self.sources:
+            self._apply_enable_when()
+
+    def on_unmount(self) -> None:
+        self.calculate_now()
 
     def _apply_enable_when(self) -> None:
         state = EnableState(self.questionnaire, self.answers)
@@ -265,7 +300,7 @@ class QuestionnairePageScreen(VisitScreen):
             set_values(item, scope, field.read().values)
             target = field.row_id(max(0, ref.index - 1))
         if self.calculates:
-            apply_calculations(self.questionnaire, self.answers)
+            self._calculate()
         self._focus_after = target
         self.refresh(recompose=True)
         self.call_after_refresh(self._after_recompose)
@@ -283,6 +318,7 @@ class QuestionnairePageScreen(VisitScreen):
 
     def page_problems(self) -> dict[str, str]:
         """Every problem on this page, by answer key, in the order of the fields."""
+        self.calculate_now()
         state = EnableState(self.questionnaire, self.answers)
         found: dict[str, str] = {}
         for key, field in self.ctx.fields.items():
@@ -306,6 +342,7 @@ class QuestionnairePageScreen(VisitScreen):
     @on(Button.Pressed, "#next")
     def next_page(self) -> None:
         """Check the page; say what is wrong beside each field, or go on."""
+        self.calculate_now()
         self.checked = True
         found = self.page_problems()
         for key, field in self.ctx.fields.items():

@@ -11,7 +11,9 @@ from textual.widgets import Input, OptionList, RadioButton, RadioSet, Static
 
 from kiosk.questionnaire import load_questionnaire
 from kiosk.questionnaire.hints import read_item_hints
+from kiosk.questionnaire.qr_read import validate_response
 from kiosk.questionnaire.richtext import markdown_to_text, xhtml_to_text
+from kiosk.submission import applicant_submission
 from screens.questionnaire_page import QuestionnairePageScreen
 from screens.review import ReviewScreen
 from screens.slider import Slider
@@ -299,3 +301,35 @@ def test_every_item_type_has_its_field_class_as_in_the_engines_table() -> None:
     assert set(FIELD_FOR_TYPE) == set(ITEM_TYPES)
     kinds = {cls.kind for cls in FIELD_FOR_TYPE.values()}
     assert "item" not in kinds  # every class names its kind
+
+
+async def test_calculations_wait_for_the_typing_to_pause_and_next_never_sees_a_stale_one(
+    tmp_path: Path, database_url: str
+) -> None:
+    path = (
+        SHARED_QUESTIONNAIRES / "second-batch" / "lforms-fhir-app__weight-height-questionnaire.json"
+    )
+    app = app_for(tmp_path, path, database_url)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await start(pilot)
+        screen = app.screen
+        assert isinstance(screen, QuestionnairePageScreen)
+        bmi = screen.ctx.fields["/39156-5"]
+        await tap(pilot, "#q-_29463-7")
+        await pilot.press(*"70")
+        await tap(pilot, "#q-_8302-2")
+        await pilot.press(*"70")  # inches
+        for _ in range(100):  # the BMI appears once the typing pauses
+            await pilot.pause(0.02)
+            if bmi.values():
+                break
+        assert [str(v) for v in bmi.values()] == ["22.1"]
+        await pilot.press("backspace", "backspace", *"60")  # and Next at once:
+        await tap(pilot, "#next")
+        await wait_for_screen(pilot, ReviewScreen)
+        [document] = applicant_submission(app.visit, "t")["documents"]
+        response = json.loads(json.dumps(document["response"]))
+        questionnaire = app.visit.questionnaires[0].questionnaire
+        assert validate_response(questionnaire, response) == []
+        [bmi_item] = [i for i in response["item"] if i["linkId"] == "/39156-5"]
+        assert bmi_item["answer"] == [{"valueDecimal": 30.1}]
