@@ -13,6 +13,10 @@ Widget ids (all unique on a page):
 * ``<input>--unit``: the unit of a quantity with several units.
 * ``<input>--add`` and ``<input>--remove<n>``: add an entry to a repeating group, remove
   its n-th entry.
+* ``<input>--matches``: the options an autocomplete lists under its field as one types.
+
+A slider (``itemControl`` slider) is the ``<input>`` itself. The fields of each kind are in
+:mod:`screens.field_kinds`.
 """
 
 from __future__ import annotations
