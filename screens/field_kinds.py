@@ -147,9 +147,10 @@ class ReadOnlyField(ItemField):
     def refresh_value(self) -> None:
         """Show the item's current (e.g. calculated) value."""
         shown = self.shown_values()
-        if shown != self._shown_value:  # an update lays the page out again
+        found = self.query(f"#{self.input_id}")
+        if shown != self._shown_value and found:  # an update lays the page out again
             self._shown_value = shown
-            self.query_one(f"#{self.input_id}", Static).update(shown)
+            found.first(Static).update(shown)
 
 
 class BooleanField(ItemField):

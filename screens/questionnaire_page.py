@@ -226,12 +226,22 @@ class QuestionnairePageScreen(VisitScreen):
         """Calculations that wait for the typing to pause, run now (if any wait)."""
         if self._calculation_timer is None:
             return
+        if not self.is_current:  # on its way out: the answers only, nothing to show
+            self._calculation_timer.stop()
+            self._calculation_timer = None
+            apply_calculations(self.questionnaire, self.answers)
+            return
         changed = self._calculate()
         if changed & self.sources:
             self._apply_enable_when()
 
     def on_unmount(self) -> None:
-        self.calculate_now()
+        """Leaving the page while calculations wait: run them on the answers (its widgets
+        are gone by now, so nothing is shown)."""
+        if self._calculation_timer is not None:
+            self._calculation_timer.stop()
+            self._calculation_timer = None
+            apply_calculations(self.questionnaire, self.answers)
 
     def _apply_enable_when(self) -> None:
         state = EnableState(self.questionnaire, self.answers)
