@@ -105,10 +105,10 @@ def instrument() -> None:
     """Time ``QuestionnairePageScreen._store``, where every change of an answer goes."""
     original = QuestionnairePageScreen._store
 
-    def timed(self, field):  # type: ignore[no-untyped-def]
+    def timed(self, field, **options):  # type: ignore[no-untyped-def]
         began = time.perf_counter()
         try:
-            return original(self, field)
+            return original(self, field, **options)
         finally:
             HANDLER.append((time.perf_counter() - began) * 1000)
 
