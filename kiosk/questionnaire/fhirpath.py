@@ -277,12 +277,37 @@ def _link_ids(source: str) -> frozenset[str] | None:
     if expression.functions & _ANY_ITEM:
         return None
     named = frozenset(_LINK_ID.findall(source))
-    reaches = expression.constants & {"resource", "context"}
-    if reaches and not named:
+    reads_answers = bool(expression.constants & {"resource", "context"})
+    if expression.root is None:  # checked by fhirpathpy: where it reads is not known here
+        reads_answers = reads_answers or "linkId" in source or not expression.constants
+    else:
+        reads_answers = reads_answers or _reads_focus(expression.root)
+    if reads_answers and not named:
         return None
-    if "resource" in expression.constants or "context" in expression.constants:
-        return named
-    return named if named else frozenset()
+    return named
+
+
+def _reads_focus(node: Node | None) -> bool:
+    """Whether *node* reads the focus (a path that does not start at a ``%name``), outside
+    the arguments that functions evaluate per element (there ``linkId`` is the element's)."""
+    if node is None:
+        return False
+    if isinstance(node, Member):
+        if node.target is None:  # 'null', which forms write for {}, is no element's name
+            return node.name != "null"
+        return _reads_focus(node.target)
+    if isinstance(node, Call):
+        spec = FUNCTIONS.get(node.name)
+        per_element = node.target is not None and spec is not None and spec.lazy
+        inner = () if per_element else node.args
+        return _reads_focus(node.target) or any(_reads_focus(arg) for arg in inner)
+    if isinstance(node, Binary):
+        return _reads_focus(node.left) or _reads_focus(node.right)
+    if isinstance(node, Index):
+        return _reads_focus(node.target) or _reads_focus(node.index)
+    if isinstance(node, Negate):
+        return _reads_focus(node.operand)
+    return False
 
 
 _MEMORY: dict[str, dict[str, Any]] = {}

@@ -13,6 +13,7 @@ from typing import Any
 
 from kiosk.i18n import _
 from kiosk.questionnaire import extensions as ext
+from kiosk.questionnaire.bounds import CALCULATED_VALUE, CalendarBound, parse_calendar_bound
 from kiosk.questionnaire.fhirpath import Expression, FhirPathError, parse
 from kiosk.questionnaire.itemtypes import spec_for
 from kiosk.questionnaire.jsonshape import Report, extensions, one_value, translations_of
@@ -44,8 +45,8 @@ class ItemSettings:
     min_length: int | None = None
     regex: str | None = None
     regex_message: str | None = None
-    min_value: AnswerValue | None = None
-    max_value: AnswerValue | None = None
+    min_value: AnswerValue | CalendarBound | None = None
+    max_value: AnswerValue | CalendarBound | None = None
     max_decimal_places: int | None = None
     calculated: Expression | None = None
     initial_expression: Expression | None = None
@@ -294,7 +295,7 @@ def _regex(extension: dict[str, Any], report: Report) -> str | None:
 
 def _bound(
     extension: dict[str, Any], item_type: ItemType | None, report: Report
-) -> AnswerValue | None:
+) -> AnswerValue | CalendarBound | None:
     name = _short_name(extension["url"])
     kinds = spec_for(item_type).range_kinds if item_type is not None else frozenset()
     if item_type is not None and not kinds:
@@ -302,8 +303,34 @@ def _bound(
             _("'{feature}' is not supported on {type} items").format(feature=name, type=item_type)
         )
         return None
+    calculated = _calendar_bound(extension, name, report)
+    if calculated is not None:
+        return None if calculated is False else calculated
     found = one_value(extension, "value", name, _EXTENSION_KEYS, kinds or frozenset(), report)
     return None if found is None else found[1]
+
+
+def _calendar_bound(
+    extension: dict[str, Any], name: str, report: Report
+) -> CalendarBound | bool | None:
+    """A bound given by ``cqf-calculatedValue`` on ``_valueDate``: the bound, ``False`` after
+    reporting why it cannot be used, or ``None`` when the bound is a plain value."""
+    primitive = extension.get("_valueDate")
+    if not isinstance(primitive, dict):
+        return None
+    for inner in primitive.get("extension") or []:
+        if isinstance(inner, dict) and inner.get("url") == CALCULATED_VALUE:
+            expression = inner.get("valueString")
+            bound = parse_calendar_bound(expression) if isinstance(expression, str) else None
+            if bound is None:
+                report(
+                    _("'{feature}' expression '{expression}' is not supported").format(
+                        feature=name, expression=expression
+                    )
+                )
+                return False
+            return bound
+    return None
 
 
 def _check_fit(settings: ItemSettings, item_type: ItemType | None, report: Report) -> None:

@@ -210,8 +210,9 @@ class _Loader:
         else:
             items = self.items(raw_items, "item", None, 1)
         self.check_enable_when()
-        if self.reasons:
+        if not items:
             raise self.refuse()
+        # the expressions are checked even when there are reasons already: one pass finds all
         questionnaire = Questionnaire(
             id=fields["id"],
             url=fields["url"],

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from kiosk.questionnaire.bounds import CalendarBound
 from kiosk.questionnaire.hints import NO_HINTS, ItemHints, read_entry_mode
 from kiosk.questionnaire.translations import Translations, translate
 
@@ -196,8 +197,9 @@ class Item:
     regex: str | None = None
     regex_message: str | None = None
     """What to tell the visitor when the regex does not match (a questionnaire's own text)."""
-    min_value: AnswerValue | None = None
-    max_value: AnswerValue | None = None
+    min_value: AnswerValue | CalendarBound | None = None
+    max_value: AnswerValue | CalendarBound | None = None
+    """``minValue``/``maxValue``: a value, or a date relative to today (``today()``)."""
     max_decimal_places: int | None = None
     min_occurs: int | None = None
     max_occurs: int | None = None

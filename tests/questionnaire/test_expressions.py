@@ -206,6 +206,10 @@ def test_answer_expression_gives_the_options_from_the_forms_own_data() -> None:
     assert computed_options(q, q.item("favourite"), {}) == ()
     [arabic] = computed_options(q, q.item("lang"), {})
     assert (arabic.value.code, arabic.label) == ("ar", "Arabic")  # type: ignore[union-attr]
+    assert problems(q, {"pets": ["cat", "dog"], "favourite": "dog"}) == {}
+    assert problems(q, {"pets": ["cat", "dog"], "favourite": "fish"}) == {
+        "favourite": "Choose one of the listed answers."
+    }
 
 
 def test_target_constraint_on_next_and_in_validate() -> None:
@@ -300,3 +304,36 @@ def test_hunger_vital_sign_risk_picks_its_own_option() -> None:
     answers[ran_out.link_id] = ran_out.options[2].value
     apply_calculations(q, answers)
     assert answers["/88124-3"] == risk.options[1].value  # No risk
+
+
+def test_nothing_of_a_visit_stays_with_the_questionnaire() -> None:
+    """The memo of expression results holds answers: it lives with the visit's answers."""
+    q = form(
+        {"linkId": "name", "type": "string"},
+        calc("shout", "string", "%resource.item.where(linkId='name').answer.value.upper()"),
+    )
+    answers = fresh_answers(q)
+    answers["name"] = "Zanzibar-7731"
+    apply_calculations(q, answers)
+    assert answers["shout"] == "ZANZIBAR-7731"
+    assert "7731" not in repr(q.runtime)
+    assert "7731" in repr(answers.engine_memo)  # type: ignore[attr-defined]
+    visit_two = fresh_answers(q)
+    assert "7731" not in repr(visit_two) + repr(visit_two.engine_memo)  # type: ignore[attr-defined]
+    answers.clear()  # what Visit.wipe does at the end of a visit
+    assert "7731" not in repr(answers) + repr(answers.engine_memo)  # type: ignore[attr-defined]
+
+
+def test_an_expression_on_its_focus_without_linkids_follows_every_change() -> None:
+    q = form({"linkId": "g", "type": "group",
+              "extension": [expression(
+                  "variable", "item.where(linkId != 't').answer.value.sum()", "total")],
+              "item": [{"linkId": "a", "type": "integer"}, {"linkId": "b", "type": "integer"},
+                       calc("t", "integer", "%total")]})  # fmt: skip
+    answers = fresh_answers(q)
+    answers["a"] = 2
+    apply_calculations(q, answers)
+    assert answers["t"] == 2
+    answers["b"] = 5
+    apply_calculations(q, answers)
+    assert answers["t"] == 7
