@@ -128,3 +128,9 @@ def test_the_forms_of_both_folders_are_here() -> None:
     folders = {path.parent.name for path in FORMS}
     assert folders == {"forms", "second-batch"}
     assert len(FORMS) >= 32
+
+
+def test_no_shared_form_is_skipped_for_a_refusal() -> None:
+    """Every shared form loads (with warnings at most), so none of the above is skipped."""
+    refused = {path.name: reason for path in FORMS if (reason := refusal(path)) is not None}
+    assert refused == {}
