@@ -78,6 +78,9 @@ class KioskApp(VisitorPreferencesApp):
     ]
     TITLE = "Lobby Kiosk"
     ENABLE_COMMAND_PALETTE = False
+    # Every screen gets -short below 30 rows (an 80×24 terminal or thin client): the screens'
+    # CSS then keeps what matters (reference number, QR code, the main buttons) in view.
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]
     # No quit key for visitors: these replace Textual's defaults (Ctrl+Q quits, Ctrl+C hints).
     BINDINGS: ClassVar[list[BindingType]] = [
         *blocking_bindings(),
