@@ -93,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     drive.add_argument(
         "--size", default="100x36", metavar="COLSxROWS", help="terminal size (default 100x36)"
     )
+    drive.add_argument(
+        "--speech-transcript",
+        type=Path,
+        metavar="FILE",
+        help="write each phrase speech would say to FILE (language<TAB>phrase a line), no audio",
+    )
     from kiosk.questionnaire_cli import add_parser as add_questionnaire_parser
 
     add_questionnaire_parser(commands)

@@ -10,6 +10,8 @@ A scenario is a TOML file of ``[[step]]`` tables, each with exactly one action::
     screenshot = "welcome"          # an SVG of the screen into --screenshots DIR (./screenshots)
 
 and optionally ``timeout = 5.0`` (seconds to wait for ``expect``/``expect_not``/``click``).
+``--speech-transcript FILE`` writes every phrase speech would say (F5 turns it on, or the
+config's ``speech = true``) to FILE instead of espeak-ng, a ``language<TAB>phrase`` line each.
 Several scenario files run in turn, each on a fresh kiosk; ``--junit FILE`` reports them
 (:mod:`kiosk.junit`), and a failing step leaves an SVG of the screen beside that report.
 """
@@ -215,6 +217,13 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
+def transcript_speaker(path: Path):  # type: ignore[no-untyped-def]
+    """Speech into *path* instead of espeak-ng (``--speech-transcript``)."""
+    from kiosk.speech.speakers import TranscriptSpeaker
+
+    return TranscriptSpeaker(path)
+
+
 def drive_main(args: argparse.Namespace) -> int:
     """The ``kiosk drive`` command: every scenario in turn, each on a fresh kiosk."""
     from kiosk.cli import EXIT_INVALID_CONFIG, _load_or_report
@@ -244,11 +253,16 @@ def drive_main(args: argparse.Namespace) -> int:
     from kiosk.app import KioskApp
 
     shots_beside = junit.parent if junit is not None else args.screenshots
+    transcript: Path | None = getattr(args, "speech_transcript", None)
+    if transcript is not None:
+        transcript.parent.mkdir(parents=True, exist_ok=True)
+        transcript.write_text("", encoding="utf-8")  # this run's phrases only
     for path, scenario in scenarios.items():
         app = KioskApp(
             config,  # type: ignore[arg-type]  # not None when there are scenarios to run
             portal=getattr(args, "portal", None),
             database_url=getattr(args, "database", None),
+            speaker=None if transcript is None else transcript_speaker(transcript),
         )
         shot = None if shots_beside is None else shots_beside / f"{path.stem}-failed.svg"
         started = time.monotonic()

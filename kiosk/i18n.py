@@ -107,3 +107,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark *message* for extraction without translating it yet (translated at display)."""
     return message
+
+
+def gettext_in(language: str, message: str, locales_dir: Path = LOCALES_DIR) -> str:
+    """*message* in *language*, whatever the current language is (compiled as by set_language)."""
+    return _load(language, locales_dir).gettext(message)
