@@ -24,9 +24,7 @@ class ConfirmationScreen(ClosingScreen):
         # 80×24 terminal, where one column under the other was taller than the screen.
         with Center(), Horizontal(id="closing-box"):
             with Vertical(id="closing-text"):
-                yield Static(
-                    _("Thank you. Your answers have been received."), classes="step-title"
-                )
+                yield Static(_("Thank you. Your answers have been received."), classes="step-title")
                 if self.reference is None:  # saved on the terminal; the outbox sends it later
                     yield Static(
                         _(
