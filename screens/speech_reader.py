@@ -35,7 +35,8 @@ from kiosk.speech.phrases import Control
 
 OPENING = (
     "#welcome-greeting, #welcome-title, .screen-heading, .step-title, #farewell-message, "
-    "#still-there-text, #still-there-countdown, #saved-for-later, #reference"
+    "#still-there-text, #still-there-countdown, #saved-for-later, #reference, #masked-name, "
+    "#done-username"
 )
 """What is said when a screen opens, in the screen's order."""
 LIVE_CLASSES = frozenset({"field-error", "status-line"})
