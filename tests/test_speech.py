@@ -462,3 +462,18 @@ async def test_a_new_focus_interrupts_and_errors_follow_without_interrupting() -
         ("First name, text field, required, blank, Problem: Please enter this name.", True)
     )
     assert ("Last name: Problem: Please enter this name.", False) in calls[first:]
+
+
+def test_an_unwritable_transcript_is_reported_plainly(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('[[step]]\nexpect = "I am applying"\n', encoding="utf-8")
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "drive", str(scenario),
+         "--speech-transcript", str(blocker / "speech.txt")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "--speech-transcript: cannot write" in result.stderr
+    assert "Traceback" not in result.stderr
