@@ -477,3 +477,32 @@ def test_an_unwritable_transcript_is_reported_plainly(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "--speech-transcript: cannot write" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_speech_modules_load_only_when_speech_is_turned_on(tmp_path: Path) -> None:
+    """Welcome's hint is the only part loaded before speech is on (its tiny module)."""
+    script = f"""
+import asyncio, sys
+from kiosk.app import KioskApp
+from tests.safety_helpers import demo_config
+
+async def main():
+    KioskApp.BACKEND_START_DELAY = 3600
+    app = KioskApp(demo_config(), database_url="sqlite:///{tmp_path / "db.sqlite3"}")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        print(sorted(m for m in sys.modules if "speech" in m))
+        await pilot.press("f5")  # espeak-ng or not, the speaker is looked for
+        await pilot.pause()
+        print(sorted(m for m in sys.modules if "speech" in m))
+
+asyncio.run(main())
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False,
+        cwd=Path(__file__).resolve().parents[1],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    before, after = result.stdout.splitlines()[-2:]
+    assert before == "['kiosk.speech', 'kiosk.speech.hint', 'kiosk.speech_app']"
+    assert "kiosk.speech.speakers" in after
