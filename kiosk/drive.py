@@ -7,7 +7,7 @@ A scenario is a TOML file of ``[[step]]`` tables, each with exactly one action::
     press = ["tab", "enter"]        # Textual key names
     expect = "Your name"            # text that must appear on screen (waits)
     expect_not = "Traceback"        # text that must not be on screen
-    screenshot = "welcome"          # an SVG of the screen into --screenshots DIR
+    screenshot = "welcome"          # an SVG of the screen into --screenshots DIR (./screenshots)
 
 and optionally ``timeout = 5.0`` (seconds to wait for ``expect``/``expect_not``/``click``).
 ``--speech-transcript FILE`` writes every phrase speech would say (F5 turns it on, or the
@@ -136,7 +136,13 @@ async def _wait_for(pilot: Pilot[object], predicate, seconds: float) -> bool:  #
         await asyncio.sleep(POLL_SECONDS)
 
 
-async def perform(pilot: Pilot[object], step: ScenarioStep, screenshots: Path | None) -> str | None:
+DEFAULT_SCREENSHOTS_DIR = Path("screenshots")
+"""Where ``screenshot`` steps write without ``--screenshots`` (in the working folder)."""
+
+
+async def perform(
+    pilot: Pilot[object], step: ScenarioStep, screenshots: Path = DEFAULT_SCREENSHOTS_DIR
+) -> str | None:
     """Do one step; the reason it failed, or ``None``."""
     app = pilot.app
     if step.click is not None:
@@ -165,8 +171,10 @@ async def perform(pilot: Pilot[object], step: ScenarioStep, screenshots: Path | 
         if not await _wait_for(pilot, lambda: text not in screen_text(app), step.timeout):
             return f"{text!r} is still on screen after {step.timeout:g} s"
     elif step.screenshot is not None:
-        if screenshots is None:
-            return "screenshot needs --screenshots DIR"
+        try:
+            await asyncio.to_thread(screenshots.mkdir, parents=True, exist_ok=True)
+        except OSError as exc:
+            return f"cannot write screenshots into {screenshots}: {exc.strerror or exc}"
         app.save_screenshot(filename=f"{step.screenshot}.svg", path=str(screenshots))
     await pilot.pause()
     return None
@@ -177,7 +185,7 @@ async def run_scenario(
     scenario: Scenario,
     *,
     size: tuple[int, int] = (100, 36),
-    screenshots: Path | None = None,
+    screenshots: Path = DEFAULT_SCREENSHOTS_DIR,
     failure_screenshot: Path | None = None,
 ) -> StepFailure | None:
     """Perform every step of *scenario* on *app*, headless; the first failure, or ``None``.
@@ -244,8 +252,6 @@ def drive_main(args: argparse.Namespace) -> int:
         scenarios = {}
     from kiosk.app import KioskApp
 
-    if args.screenshots is not None:
-        args.screenshots.mkdir(parents=True, exist_ok=True)
     shots_beside = junit.parent if junit is not None else args.screenshots
     transcript: Path | None = getattr(args, "speech_transcript", None)
     if transcript is not None:
@@ -267,7 +273,11 @@ def drive_main(args: argparse.Namespace) -> int:
         started = time.monotonic()
         failure = asyncio.run(
             run_scenario(
-                app, scenario, size=size, screenshots=args.screenshots, failure_screenshot=shot
+                app,
+                scenario,
+                size=size,
+                screenshots=args.screenshots or DEFAULT_SCREENSHOTS_DIR,
+                failure_screenshot=shot,
             )
         )
         seconds = time.monotonic() - started

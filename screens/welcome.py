@@ -7,8 +7,9 @@ from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
+from kiosk.config import PortalConfig
 from kiosk.i18n import _, current_language
-from kiosk.words import words
+from kiosk.words import replaced, words
 from screens.base import KioskScreen
 from screens.language import language_buttons
 from screens.ticker import Ticker
@@ -22,6 +23,14 @@ def read_logo(portal_logo: object) -> str | None:
         return portal_logo.read_text(encoding="utf-8").rstrip("\n")  # type: ignore[attr-defined]
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def start_label(portal: PortalConfig, said: dict[str, str]) -> str:
+    """The first button: the job applicant's own sentence, or the sign-in named with the
+    portal's word where it calls its visitors something else ("Contractor sign-in")."""
+    if replaced(portal, "applicant"):
+        return _("{Applicant} sign-in").format(**said)
+    return _("I am applying for a job")
 
 
 def speech_hint_line(languages: list[str]) -> str:
@@ -61,7 +70,7 @@ class WelcomeScreen(KioskScreen):
                 yield Static(
                     portal.description_in(language), id="welcome-description", markup=False
                 )
-            yield Button(_("I am applying for a job"), id="start-applicant", variant="primary")
+            yield Button(start_label(portal, said), id="start-applicant", variant="primary")
             yield Button(_("I have a pickup code"), id="start-code")
             yield Static(_("Language"), classes="welcome-section")
             with Horizontal(id="language"):

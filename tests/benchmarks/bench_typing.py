@@ -29,9 +29,9 @@ typed into the Name screen's plain Input, and, for the drop-downs, the same keys
 Textual app holding only the same labels and drop-downs (what Textual's Select costs).
 Scenarios:
 
-* the largest questionnaire in ``../shared/questionnaires`` that the kiosk loads (by file
-  size; PHQ-9, whose answers are drop-downs feeding a calculated total): every drop-down
-  chosen with Enter, Down, Down, Enter, and Tab between them;
+* the largest questionnaire in ``tests/questionnaire/forms`` (first batch) that the
+  kiosk loads (by file size; PHQ-9, whose answers are drop-downs feeding a calculated
+  total): every drop-down chosen with Enter, Down, Down, Enter, and Tab between them;
 * the largest one with typed fields (by item count): every text field typed into.
 
 The time spent in the page's own answer handling (``QuestionnairePageScreen._store``) is
@@ -87,7 +87,7 @@ from tests.questionnaire.screen_driver import (  # noqa: E402
     start,
 )
 
-SHARED = ROOT.parent / "shared" / "questionnaires"
+SHARED = ROOT / "tests" / "questionnaire" / "forms"
 SIZE = (110, 50)
 ROUNDS = 3
 """Times each text field is typed (cleared with Ctrl+U in between)."""
