@@ -167,9 +167,11 @@ def put_portal(session: Session, name: str, portal: PortalIn) -> tuple[PortalOut
     if row is None:
         row = Portal(name=name)
         session.add(row)
+    stored = config.model_dump(mode="json")
+    if created or row.title != config.title or row.config != stored:
+        row.updated_at = utc_now()  # unchanged: the FHIR resources it shapes are unchanged too
     row.title = config.title
-    row.config = config.model_dump(mode="json")
-    row.updated_at = utc_now()
+    row.config = stored
     return PortalOut(name=name, **config.model_dump()), created
 
 

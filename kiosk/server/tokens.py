@@ -1,6 +1,7 @@
 """Bearer tokens: one per terminal (or admin), stored only as hashes.
 
-``kiosk-server token create --terminal NAME [--admin]`` prints a new token once;
+``kiosk-server token create --terminal NAME [--admin]`` prints a new token once
+(``--fhir-read NAME`` instead: a token that may only read the FHIR API);
 ``kiosk-server token revoke NAME`` revokes every token of that terminal. The embedded
 kiosk provisions its own with :func:`ensure_embedded_token`.
 """
