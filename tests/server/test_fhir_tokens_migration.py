@@ -30,6 +30,8 @@ def test_token_create_fhir_read(
 
     assert main(["token", "create", "--fhir-read", "x", "--admin", *database]) == 1
     assert "exclude" in capsys.readouterr().err
+    assert main(["token", "create", "--fhir-read", "x", "--portal", "p", *database]) == 1
+    assert "--portal" in capsys.readouterr().err
     assert main(["token", "create", "--fhir-read", "bad name!", *database]) == 1
     capsys.readouterr()
 
