@@ -113,6 +113,8 @@ def _token_create(args: argparse.Namespace) -> int:
     name = args.fhir_read if fhir_read else args.terminal
     if fhir_read and args.admin:
         raise CommandError("--fhir-read and --admin exclude each other")
+    if fhir_read and args.portals:
+        raise CommandError("--portal limits terminal tokens; a FHIR read token reads every chart")
     try:
         check_terminal_name(name)
     except ValueError as exc:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -11,6 +12,8 @@ import pytest
 
 from kiosk.server.fhir import systems
 from kiosk.server.fhir.registry import KINDS
+from kiosk.server.fhir.search import parse_instant_range
+from kiosk.server.fhir.systems import instant
 from tests.server.fhir_helpers import FHIR, RESOURCE_TYPES, Visits, everything, validate
 from tests.server.payloads import applicant_body
 from tests.server.pickup_helpers import configure_portal, new_chart
@@ -284,3 +287,14 @@ def test_metadata_lists_exactly_what_is_supported(base_url: str, fhir: httpx.Cli
 def test_an_empty_server_answers_empty_bundles(resource_type: str, fhir: httpx.Client) -> None:
     bundle = _search(fhir, resource_type)
     assert (bundle["total"], bundle.get("entry")) == (0, None)
+
+
+def test_an_instant_on_a_whole_second_still_searches_exactly() -> None:
+    """``meta.lastUpdated`` always has six fractional digits: ``gt`` a value that fell on a
+    whole second must not skip the rest of that second."""
+    whole = datetime(2026, 12, 6, 20, 0, 0, tzinfo=UTC)
+    text = instant(whole)
+    assert text == "2026-12-06T20:00:00.000000Z"
+    later_that_second = datetime(2026, 12, 6, 20, 0, 0, 300_000, tzinfo=UTC)
+    assert parse_instant_range(text, "gt").high <= later_that_second
+    assert instant(later_that_second) > text  # instants sort as text

@@ -30,6 +30,8 @@ def test_token_create_fhir_read(
 
     assert main(["token", "create", "--fhir-read", "x", "--admin", *database]) == 1
     assert "exclude" in capsys.readouterr().err
+    assert main(["token", "create", "--fhir-read", "x", "--portal", "p", *database]) == 1
+    assert "--portal" in capsys.readouterr().err
     assert main(["token", "create", "--fhir-read", "bad name!", *database]) == 1
     capsys.readouterr()
 
@@ -73,8 +75,8 @@ def test_the_migration_fills_in_what_the_fhir_api_needs(server_database_url: str
     with live_server(server_database_url, FAST_SETTINGS) as base:
         headers = token_headers(server_database_url, "ehr", admin=False, fhir_read=True)
         patient = httpx.get(f"{base}{FHIR}/Patient/1", headers=headers).json()
-        assert patient["meta"]["lastUpdated"] == "2026-01-02T03:04:05Z"
+        assert patient["meta"]["lastUpdated"] == "2026-01-02T03:04:05.000000Z"
         response = httpx.get(f"{base}{FHIR}/QuestionnaireResponse/1", headers=headers).json()
         validate(response)
-        assert response["meta"]["lastUpdated"] == "2026-01-02T03:04:06Z"
+        assert response["meta"]["lastUpdated"] == "2026-01-02T03:04:06.000000Z"
         assert response["author"]["display"] == "lobby-1"

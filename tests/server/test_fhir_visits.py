@@ -160,7 +160,7 @@ def test_documents_responses_consents_and_tasks_are_what_the_visits_filed(
         ("privacy", version(PRIVACY_TEXT), "active"),
     ]
     first = consents[0]
-    assert first["dateTime"] == "2026-11-23T10:00:00Z"
+    assert first["dateTime"] == "2026-11-23T10:00:00.000000Z"
     assert first["sourceAttachment"]["language"] == "en"
     signed = datetime.fromisoformat(consents[1]["dateTime"])
     due = datetime.fromisoformat(consents[1]["provision"]["period"]["end"])

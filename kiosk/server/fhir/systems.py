@@ -63,8 +63,10 @@ def questionnaire_id(canonical: str) -> str:
 
 
 def instant(value: datetime) -> str:
-    """A FHIR ``instant``: UTC, microseconds kept, so ``_lastUpdated=gt`` it is exact."""
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    """A FHIR ``instant``: UTC, always with six fractional digits, so that ``_lastUpdated=gt``
+    it is exact (a value printed without a fraction would search by the whole second) and
+    instants sort as text."""
+    return value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def reference(resource_type: str, resource_id: str | int, display: str | None = None) -> Any:
