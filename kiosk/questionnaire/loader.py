@@ -23,9 +23,10 @@ from typing import Any
 from kiosk.i18n import _
 from kiosk.questionnaire import extensions as ext
 from kiosk.questionnaire.constraints import check_value
-from kiosk.questionnaire.fhirpath import STANDARD_NAMES, Expression
+from kiosk.questionnaire.fhirpath import STANDARD_NAMES, Expression, _reads_focus
 from kiosk.questionnaire.hints import ITEM_HINT_EXTENSIONS, ROOT_HINT_EXTENSIONS, read_item_hints
 from kiosk.questionnaire.itemext import (
+    QUERY_LANGUAGE,
     ItemSettings,
     constraint_of,
     option_settings,
@@ -146,6 +147,7 @@ class _Loader:
         self.enable_loops = False
         self.root_constraints: list[Constraint] = []
         self.elsewhere: set[str] = set()
+        self.empty_here: set[str] = set()
         self.kept_occurrence: dict[str, int] = {}  # duplicated linkId -> the one kept
         self.seen: dict[str, int] = {}
 
@@ -200,6 +202,7 @@ class _Loader:
         check_extensions(data, report, handled=ext.ROOT_EXTENSIONS | ROOT_HINT_EXTENSIONS)
         self.kept_occurrence = _kept_occurrences(data.get("item"))
         variables, launch_contexts = self.root_extensions(data, report)
+        self.empty_here = _empty_at_a_terminal(data) | set(launch_contexts)
         fields = {key: optional_str(data, key, report) for key in _TOP_LEVEL_STRINGS}
         title_translations = translations_of(data.get("_title"), report)
         self.value_sets = contained_value_sets(data)
@@ -382,6 +385,15 @@ class _Loader:
             unavailable = option_problems[-1] if option_problems else None
             if required and unavailable:
                 refuse(unavailable)
+        computed = settings.answer_expression
+        if item_type is ItemType.CHOICE and not options and computed is not None:
+            empty = computed.constants and computed.constants <= self.empty_here
+            if empty and computed.root is not None and not _reads_focus(computed.root):
+                unavailable = _(
+                    "'answerExpression' gives no options at a lobby terminal: {names} come from "
+                    "a server"
+                ).format(names=", ".join(f"%{name}" for name in sorted(computed.constants)))
+                (refuse if required else report)(unavailable)
         item = Item(
             link_id=link_id,
             type=item_type,
@@ -775,6 +787,27 @@ def _option_name(option: AnswerOption) -> str:
     if isinstance(value, Coding) and value.code and value.code != option.label:
         return f"{option.label} ({value.code})"
     return option.label
+
+
+def _empty_at_a_terminal(data: dict[str, Any]) -> set[str]:
+    """Names whose values come from a server: variables that are FHIR queries and
+    itemPopulationContexts, wherever they are (empty at a lobby terminal)."""
+    names: set[str] = set()
+    stack: list[object] = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        value = node.get("valueExpression")
+        if isinstance(value, dict) and isinstance(value.get("name"), str):
+            query = value.get("language") == QUERY_LANGUAGE
+            if query or node.get("url") == ext.POPULATION_CONTEXT:
+                names.add(value["name"])
+        stack.extend(v for k, v in node.items() if k in ("extension", "item"))
+    return names
 
 
 def _asks_something_required(item: Item) -> bool:

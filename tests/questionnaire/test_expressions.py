@@ -337,3 +337,13 @@ def test_an_expression_on_its_focus_without_linkids_follows_every_change() -> No
     answers["b"] = 5
     apply_calculations(q, answers)
     assert answers["t"] == 7
+
+
+def test_an_answer_expression_over_server_data_makes_the_item_not_available_here() -> None:
+    q = load_questionnaire(SECOND_BATCH / "smart-forms__QDemoAnsExp.json")
+    assert not q.item("lang_vsd.7").available  # %vsListOfLanguages: an x-fhir-query
+    assert not q.item("language_from_patient.8").available  # %LaunchPatient
+    assert (
+        "item 'language_from_patient.8': 'answerExpression' gives no options at a lobby "
+        "terminal: %LaunchPatient come from a server"
+    ) in q.warnings
