@@ -571,8 +571,8 @@ FIELD_FOR_TYPE: dict[ItemType, type[ItemField]] = {
     ItemType.STRING: TypedField,
     ItemType.TEXT: TypedField,
     ItemType.URL: TypedField,
-    ItemType.CHOICE: RadioField,
-    ItemType.OPEN_CHOICE: RadioField,
+    ItemType.CHOICE: TypedField,  # with options (the usual case): see field_class
+    ItemType.OPEN_CHOICE: TypedField,
     ItemType.ATTACHMENT: UnavailableField,
     ItemType.REFERENCE: UnavailableField,
     ItemType.QUANTITY: TypedField,
@@ -592,6 +592,8 @@ def field_class(item: Item) -> type[ItemField]:
         return RepeatingGroupField
     if item.is_question and not item.available:
         return UnavailableField
+    if item.type is ItemType.CHOICE and item.answer_expression is not None and not item.options:
+        return UnavailableField  # its answerExpression gives nothing to choose from here
     if item.is_question and not item.answerable:
         return ReadOnlyField
     if item.type is ItemType.BOOLEAN:

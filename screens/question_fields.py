@@ -21,6 +21,7 @@ A slider (``itemControl`` slider) is the ``<input>`` itself. The fields of each 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Iterator
@@ -100,6 +101,12 @@ def field_for(item: Item, scope: Answers, path: Path, ctx: FieldContext) -> Item
     """The field that shows *item* at *path* (its class from :mod:`screens.field_kinds`)."""
     from screens.field_kinds import field_class  # the kinds build on this module
 
+    if item.answer_expression is not None and item.answerable:
+        # answerExpression: the options the form's answers give now, as if listed
+        from kiosk.questionnaire.calculate import computed_options
+
+        options = computed_options(ctx.questionnaire, item, ctx.answers, path)
+        item = dataclasses.replace(item, options=options)
     return field_class(item)(item, scope, path, ctx)
 
 

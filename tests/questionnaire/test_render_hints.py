@@ -333,3 +333,41 @@ async def test_calculations_wait_for_the_typing_to_pause_and_next_never_sees_a_s
         assert validate_response(questionnaire, response) == []
         [bmi_item] = [i for i in response["item"] if i["linkId"] == "/39156-5"]
         assert bmi_item["answer"] == [{"valueDecimal": 30.1}]
+
+
+async def test_answer_expression_options_are_offered_as_choices(
+    tmp_path: Path, database_url: str
+) -> None:
+    form = {
+        "resourceType": "Questionnaire",
+        "status": "active",
+        "title": "Options from an expression",
+        "item": [
+            {"linkId": "src", "type": "choice", "text": "Source", "answerOption": [
+                {"valueCoding": {"system": "urn:x", "code": "a", "display": "Apple"}},
+                {"valueCoding": {"system": "urn:x", "code": "b", "display": "Banana"}},
+            ]},
+            {"linkId": "pick", "type": "choice", "text": "Pick one", "required": True,
+             "extension": [{"url": SDC + "sdc-questionnaire-answerExpression", "valueExpression": {
+                 "language": "text/fhirpath",
+                 "expression": "%questionnaire.item.where(linkId='src').answerOption.valueCoding",
+             }}]},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "answer-expression.json"
+    path.write_text(json.dumps(form), encoding="utf-8")
+    app = app_for(tmp_path, path, database_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        screen = app.screen
+        assert isinstance(screen, QuestionnairePageScreen)
+        pick = screen.query_one("#q-pick", RadioSet)
+        assert [str(b.label) for b in pick.query(RadioButton)] == ["Apple", "Banana"]
+        await tap(pilot, pick.query(RadioButton)[1])
+        [value] = screen.ctx.fields["pick"].values()
+        assert value.code == "b"  # type: ignore[union-attr]
+        await fill_page(pilot)
+        await wait_for_screen(pilot, ReviewScreen)
+        [document] = applicant_submission(app.visit, "t")["documents"]
+        response = json.loads(json.dumps(document["response"]))
+        assert validate_response(app.visit.questionnaires[0].questionnaire, response) == []
