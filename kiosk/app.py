@@ -150,7 +150,12 @@ class KioskApp(SpeechApp):
         from kiosk.client import connect
 
         try:
-            client = connect(self.config.backend, self._database_url, terminal=self.config.terminal)
+            client = connect(
+                self.config.backend,
+                self._database_url,
+                terminal=self.config.terminal,
+                kiosk_config=self.config,
+            )
         except Exception as exc:  # any failure here must reach the visitor as a message
             log.error("backend client could not be built: %s", type(exc).__name__)
             self.call_from_thread(self._set_backend, None, type(exc).__name__)
@@ -263,8 +268,8 @@ class KioskApp(SpeechApp):
         self.end_visit(show_welcome=False)
         questionnaires = load_portal_questionnaires(self.portal)
         visit = Visit(portal=self.portal, questionnaires=questionnaires, language=self.language)
-        for entry, answers in zip(questionnaires, visit.answers, strict=True):
-            answers.update(fresh_answers(entry.questionnaire))
+        # the engine's answers carry its memo of expression results (wiped with them)
+        visit.answers = [fresh_answers(entry.questionnaire) for entry in questionnaires]
         self.visit = visit
         self.steps = (
             Step("name"),
