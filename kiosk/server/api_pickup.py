@@ -22,6 +22,8 @@ from kiosk.server.passwords import hasher
 from kiosk.server.schemas import ErrorOut
 from kiosk.server.schemas_pickup import (
     CodeIn,
+    Confirmed,
+    ConfirmIn,
     FollowUpConsentsIn,
     FollowUpDocumentsIn,
     PickupStatus,
@@ -71,6 +73,29 @@ async def verify(
     return await _padded(
         settings.invalid_code_floor_seconds,
         lambda: pickup.verify(sessions, settings, caller.terminal, payload.code),
+    )
+
+
+@router.post(
+    "/confirm",
+    summary="Check the date of birth before going on",
+    responses={
+        **CODE_RESPONSES,
+        422: {
+            "model": ErrorOut,
+            "description": "Invalid body, `code_malformed`, `date_of_birth_required` or"
+            " `date_of_birth_mismatch` (counted as a failed attempt)",
+        },
+    },
+)
+async def confirm(
+    payload: ConfirmIn, caller: CallerDep, sessions: Sessions, settings: Settings
+) -> Confirmed:
+    """The identity step: the date of birth is checked (and a wrong one counted) exactly as
+    redeeming checks it, so the visitor hears of a typo before the rest of the visit."""
+    return await _padded(
+        settings.invalid_code_floor_seconds,
+        lambda: pickup.confirm(sessions, settings, caller.terminal, payload),
     )
 
 

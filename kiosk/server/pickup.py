@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -40,6 +40,8 @@ from kiosk.server.models import (
 from kiosk.server.portals import PortalConfig, portal_config
 from kiosk.server.schemas import ConsentIn, DocumentIn
 from kiosk.server.schemas_pickup import (
+    Confirmed,
+    ConfirmIn,
     PickupStatus,
     QuestionnaireDue,
     Redeemed,
@@ -151,8 +153,47 @@ def verify(
             masked_name=mask_name(chart.first_name, chart.last_name),
             date_of_birth_required=chart.date_of_birth is not None,
             portal=chart.portal,
+            language=chart.language,
             **status.model_dump(),
         )
+
+
+def _check_birth_date(
+    session: Session,
+    chart: Chart,
+    given: date | None,
+    terminal: str,
+    now: datetime,
+    settings: ServerSettings,
+) -> None:
+    """Refuse a missing or wrong date of birth; a wrong one counts as a failed attempt."""
+    if chart.date_of_birth is None:
+        return
+    if given is None:
+        raise ApiError(
+            422, "date_of_birth_required", "this chart needs the date of birth confirmed"
+        )
+    if given != chart.date_of_birth:
+        _count_failed_confirmation(session, chart, terminal, now, settings)
+        raise ApiError(
+            422, "date_of_birth_mismatch", "The date of birth does not match the chart's."
+        )
+
+
+def confirm(
+    sessions: sessionmaker[Session], settings: ServerSettings, terminal: str, payload: ConfirmIn
+) -> Confirmed:
+    """Check the date of birth at the identity step, as redeeming will (and counted alike)."""
+    code = _canonical(payload.code)
+    now = utc_now()
+    with sessions() as session:
+        _refuse_if_locked(session, terminal, now)
+        row = _usable_code(session, code, now)
+        if row is None:
+            raise _invalid(session, terminal, now, settings)
+        chart = session.get_one(Chart, row.chart_id)
+        _check_birth_date(session, chart, payload.date_of_birth, terminal, now, settings)
+        return Confirmed(confirmed=True)
 
 
 def _count_failed_confirmation(
@@ -265,16 +306,7 @@ def _check_redeem(
     if row is None:
         raise _invalid(session, terminal, now, settings)
     chart = session.get_one(Chart, row.chart_id)
-    if chart.date_of_birth is not None:
-        if payload.date_of_birth is None:
-            raise ApiError(
-                422, "date_of_birth_required", "this chart needs the date of birth confirmed"
-            )
-        if payload.date_of_birth != chart.date_of_birth:
-            _count_failed_confirmation(session, chart, terminal, now, settings)
-            raise ApiError(
-                422, "date_of_birth_mismatch", "The date of birth does not match the chart's."
-            )
+    _check_birth_date(session, chart, payload.date_of_birth, terminal, now, settings)
     portal = portal_config(session, chart.portal)
     problem = signing_problem(portal, payload.consents)
     if problem is not None:
@@ -322,6 +354,7 @@ def redeem(
         login.username = payload.username
         login.username_key = payload.username.casefold()
         login.password_hash = password_hash
+        login.disabled_at = None
         chart.login_enabled = True
         chart.failed_confirmations = 0
         try:
