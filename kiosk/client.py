@@ -300,7 +300,7 @@ class BackendClient:
                     response.status_code,
                     error or "",
                 )
-                if error in ("terminal_locked", "account_locked"):
+                if error in ("terminal_locked", "account_locked", "date_of_birth_locked"):
                     wait = retry_after or 60
                     raise BackendError(
                         _wait_message(wait),

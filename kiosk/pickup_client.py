@@ -102,6 +102,13 @@ def account_locked_message(seconds: int) -> str:
     ).format(wait=wait_text(seconds))
 
 
+def birth_date_locked_message(seconds: int) -> str:
+    return _(
+        "Too many wrong dates of birth for this code. Please wait {wait} before you try "
+        "again, or ask the front desk."
+    ).format(wait=wait_text(seconds))
+
+
 def login_invalid_message() -> str:
     return _(
         "This username and password do not match. Please check them, or ask the front desk "
@@ -124,6 +131,11 @@ def _pickup_error(exc: BackendError) -> PickupError:
     if error == "terminal_locked":
         seconds = exc.retry_after or 60
         return PickupError(PickupFailure.LOCKED, locked_message(seconds), retry_after=seconds)
+    if error == "date_of_birth_locked":
+        seconds = exc.retry_after or 60
+        return PickupError(
+            PickupFailure.LOCKED, birth_date_locked_message(seconds), retry_after=seconds
+        )
     if error == "account_locked":
         seconds = exc.retry_after or 60
         return PickupError(

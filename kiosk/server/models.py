@@ -199,7 +199,8 @@ class ApiToken(Base):
 
 
 class TerminalThrottle(Base):
-    """Failed pickup-code attempts of one terminal, and its current lock-out."""
+    """Retired (revision 0002's throttle, replaced by :class:`GuessLimit`); kept so that an
+    older server sharing the database during an upgrade still finds its table."""
 
     __tablename__ = "terminal_throttles"
 
@@ -209,6 +210,28 @@ class TerminalThrottle(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     lockouts: Mapped[int] = mapped_column(Integer, default=0)
     """Lock-outs since the last success; each one lasts twice as long as the one before."""
+
+
+GUESS_KIND_MAX = 40
+GUESS_WHO_MAX = 200
+
+
+class GuessLimit(Base):
+    """Failed guesses of one kind of secret by or at one subject, and its lock-out
+    (see :mod:`kiosk.server.throttle`)."""
+
+    __tablename__ = "guess_limits"
+
+    kind: Mapped[str] = mapped_column(String(GUESS_KIND_MAX), primary_key=True)
+    """What is guessed: ``pickup-code``, ``date-of-birth``, ``password``..."""
+    who: Mapped[str] = mapped_column(String(GUESS_WHO_MAX), primary_key=True)
+    """Whose count: ``terminal:NAME``, ``chart:ID``, ``account:ID``..."""
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)
+    """Lock-outs so far; each one lasts twice as long as the one before."""
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class Portal(Base):
@@ -323,22 +346,6 @@ class Merge(Base):
     documents_moved: Mapped[int] = mapped_column(Integer)
     consents_moved: Mapped[int] = mapped_column(Integer)
     tasks_moved: Mapped[int] = mapped_column(Integer)
-
-
-class LoginThrottle(Base):
-    """Failed sign-ins for one username (whether or not a login has it), and its lock-out.
-
-    Keyed by the SHA-256 of the case-folded username, so an unknown username is counted
-    and locked exactly like a real one and the table tells nobody which names exist.
-    """
-
-    __tablename__ = "login_throttles"
-
-    account_key: Mapped[str] = mapped_column(String(HASH_LENGTH), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
-    lockouts: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class VisitSession(Base):

@@ -1,11 +1,13 @@
 """Returning visitors: sign in with the login made from a pickup code, and file what is due.
 
-Signing in checks the password (argon2) with the pickup codes' lock-out design: the
-terminal's and the account's failure counts are taken with row locks *before* the password
-is looked at, so parallel guesses cannot get past the limits, and a success forgives
-nothing. An unknown username costs the same argon2 work as a wrong password (a dummy hash
-of the same parameters) and gets the same answer (:data:`LOGIN_INVALID`); the API pads
-both to the same minimum time.
+Signing in checks the password (argon2) with the pickup codes' lock-out design
+(:mod:`kiosk.server.throttle`, kind ``password``): the terminal's and the account's rows are
+held *before* the password is looked at, so parallel guesses cannot get past the limits,
+and a success forgives nothing. The account is counted by its case-folded username's
+digest, whether or not a login has that name, so an unknown username is counted, locked
+and answered exactly like a real one. It also costs the same argon2 work as a wrong
+password (a dummy hash of the same parameters) and gets the same answer
+(:data:`LOGIN_INVALID`); the API pads both to the same minimum time.
 
 A successful sign-in issues a visit token bound to the terminal, valid for
 ``visit_ttl`` at most: the kiosk submits the visit with it once, and revokes it when the
@@ -14,6 +16,7 @@ visit ends (done, idle wipe, staff's End visit).
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,12 +26,19 @@ from functools import cache
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.server import login_throttle, throttle
+from kiosk.server import throttle
 from kiosk.server.consents import signing_problem
 from kiosk.server.errors import ApiError
 from kiosk.server.models import Chart, Login, VisitSession, utc_now
 from kiosk.server.passwords import hasher, verify_password
-from kiosk.server.pickup import _check_documents, _file, _open_assignments, _status, mask_name
+from kiosk.server.pickup import (
+    _check_documents,
+    _file,
+    _hold,
+    _open_assignments,
+    _status,
+    mask_name,
+)
 from kiosk.server.portals import portal_config
 from kiosk.server.schemas_pickup import PickupStatus
 from kiosk.server.schemas_visit import LoginIn, SignedIn, VisitSubmitIn
@@ -36,6 +46,8 @@ from kiosk.server.secrets_util import digest, new_secret
 from kiosk.server.settings import PasswordHashing, ServerSettings
 
 VISIT_PREFIX = "vst_"
+PASSWORD = "password"
+"""The throttle kind of failed sign-ins (per terminal, and per username)."""
 
 
 class LoginInvalid(Exception):
@@ -53,8 +65,9 @@ def _dummy_hash(params: PasswordHashing) -> str:
     return hasher(params).hash(secrets.token_urlsafe(16))
 
 
-def _locked(error: str, detail: str, seconds: int) -> ApiError:
-    return ApiError(429, error, f"{detail}; try again in {seconds} s.", retry_after=seconds)
+def account_key(username: str) -> str:
+    """Whose count a sign-in is: the hex SHA-256 of the case-folded username."""
+    return hashlib.sha256(username.casefold().encode("utf-8")).hexdigest()
 
 
 def _usable_login(session: Session, username: str) -> tuple[Login, Chart] | None:
@@ -77,20 +90,24 @@ def sign_in(
     """Check the password; a visit token and what is due, or :class:`LoginInvalid`."""
     now = utc_now()
     with sessions() as session:
-        terminal_row = throttle._locked_row(session, terminal)
-        wait = login_throttle.seconds_left(terminal_row.locked_until, now)
-        if wait is not None:
-            raise _locked("terminal_locked", "Too many failed attempts from this terminal", wait)
-        account = login_throttle.locked_row(session, payload.username)
-        wait = login_throttle.seconds_left(account.locked_until, now)
-        if wait is not None:
-            raise _locked("account_locked", "Too many failed sign-ins for this username", wait)
+        attempt = throttle.Attempt(session, settings.guess_limit, now)
+        _hold(
+            attempt,
+            throttle.Subject(PASSWORD, f"terminal:{terminal}"),
+            "terminal_locked",
+            "from this terminal",
+        )
+        _hold(
+            attempt,
+            throttle.Subject(PASSWORD, f"account:{account_key(payload.username)}"),
+            "account_locked",
+            "for this username",
+        )
         found = _usable_login(session, payload.username)
         stored = found[0].password_hash if found else _dummy_hash(settings.password_hashing)
         matches = verify(stored, payload.password)
         if found is None or not matches:
-            login_throttle.count_failure(account, now, settings)
-            throttle.record_failure(session, terminal, now, settings)
+            attempt.failed()
             session.commit()
             raise LoginInvalid
         login, chart = found

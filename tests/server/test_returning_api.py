@@ -150,9 +150,9 @@ def test_wrong_passwords_lock_the_account_and_the_terminal(server_database_url: 
                 assert _login(terminal, name, "wrong-password-3").status_code == 403
             blocked = _login(terminal, "anyone.c")
             assert (blocked.status_code, blocked.json()["error"]) == (429, "terminal_locked")
-            # and it is the same lock-out as for pickup codes
+            # Passwords are counted on their own (throttle kind ``password``): codes still work.
             code = new_chart(admin, first_name="Kim")["pickup_code"]
-            assert terminal.post("/v1/pickup/verify", json={"code": code}).status_code == 429
+            assert terminal.post("/v1/pickup/verify", json={"code": code}).status_code == 200
 
 
 def test_a_success_does_not_forgive_earlier_failures(server_database_url: str) -> None:

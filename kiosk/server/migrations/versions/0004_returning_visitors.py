@@ -1,7 +1,9 @@
-"""Returning visitors: sign-in lock-outs, visit tokens, a disabled login, a chart's phone.
+"""Returning visitors: visit tokens, a disabled login, a chart's phone.
 
-Revision ID: 0003
-Revises: 0002
+(Failed sign-ins are counted in ``guess_limits``, kind ``password``.)
+
+Revision ID: 0004_returning_visitors
+Revises: 0003_guess_limits
 """
 
 from __future__ import annotations
@@ -11,22 +13,13 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | None = "0002"
+revision: str = "0004_returning_visitors"
+down_revision: str | None = "0003_guess_limits"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "login_throttles",
-        sa.Column("account_key", sa.String(length=64), nullable=False),
-        sa.Column("failures", sa.Integer(), nullable=False),
-        sa.Column("window_started_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("lockouts", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("account_key"),
-    )
     op.create_table(
         "visit_sessions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -62,4 +55,3 @@ def downgrade() -> None:
     with op.batch_alter_table("visit_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_visit_sessions_chart_id"))
     op.drop_table("visit_sessions")
-    op.drop_table("login_throttles")
