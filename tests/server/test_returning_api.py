@@ -258,3 +258,38 @@ def test_the_date_of_birth_is_checked_at_the_identity_step(server_database_url: 
             "/v1/pickup/confirm", json={"code": code, "date_of_birth": "1985-04-23"}
         )
         assert locked.status_code == 429
+
+
+def test_an_unknown_username_costs_the_same_argon2_work(sqlite_url: str) -> None:
+    """Timing tells nothing: an unknown username is checked against a dummy hash made with
+    the server's own argon2 parameters, exactly once, like a real login's hash."""
+    from argon2 import extract_parameters
+
+    from kiosk.server.db import create_schema
+    from kiosk.server.passwords import hasher
+    from kiosk.server.returning import LoginInvalid, _dummy_hash, sign_in
+    from kiosk.server.schemas_visit import LoginIn
+
+    params = FAST_SETTINGS.password_hashing
+    real = hasher(params).hash("lantern-octopus-47")
+    assert extract_parameters(_dummy_hash(params)) == extract_parameters(real)
+    checked: list[str] = []
+
+    def verify(stored: str, password: str) -> bool:
+        checked.append(stored)
+        return False
+
+    engine = make_engine(sqlite_url)
+    try:
+        create_schema(engine)
+        sessions = make_sessionmaker(engine, writes=True)
+        payload = LoginIn(username="nobody.here", password="whatever-1")
+        try:
+            sign_in(sessions, FAST_SETTINGS, "lobby-1", payload, verify)
+        except LoginInvalid:
+            pass
+        else:
+            raise AssertionError("an unknown username signed in")
+    finally:
+        engine.dispose()
+    assert checked == [_dummy_hash(params)]
