@@ -181,9 +181,13 @@ class BackendClient:
         response = await self._send("POST", "/v1/pickup/verify", json={"code": _checked(code)})
         return Verification.model_validate(response.json())
 
-    async def username_available(self, username: str) -> bool:
-        """Whether no login has *username* yet (any case); redeeming checks again."""
-        response = await self._send("POST", "/v1/pickup/username", json={"username": username})
+    async def username_available(self, username: str, code: str | None = None) -> bool:
+        """Whether no login has *username* yet (any case); redeeming checks again. With the
+        *code* being redeemed, its chart's own (disabled) login name counts as free."""
+        body = {"username": username}
+        if code is not None:
+            body["code"] = _checked(code)
+        response = await self._send("POST", "/v1/pickup/username", json=body)
         return bool(response.json()["available"])
 
     async def confirm_birth_date(self, code: str, date_of_birth: date) -> None:

@@ -190,11 +190,11 @@ async def confirm_birth_date(backend: BackendClient, code: str, date_of_birth: d
         raise _pickup_error(exc) from None
 
 
-async def username_free(backend: BackendClient, username: str) -> bool | None:
-    """Whether nobody has *username* yet; None when the backend cannot say now (redeeming
-    checks again)."""
+async def username_free(backend: BackendClient, username: str, code: str) -> bool | None:
+    """Whether nobody else has *username* (the chart of *code* may keep its own); None when
+    the backend cannot say now (redeeming checks again)."""
     try:
-        return await backend.username_available(username)
+        return await backend.username_available(username, code)
     except BackendError:
         return None
 

@@ -144,7 +144,7 @@ class LoginScreen(VisitScreen):
         backend cannot say now, the visit goes on.)"""
         try:
             backend = await self.kiosk.backend()
-            free = await username_free(backend, username)
+            free = await username_free(backend, username, self.pickup.code)
         except Exception as exc:  # never a traceback; redeeming checks the username again
             self.log.warning(f"username check failed: {type(exc).__name__}")
             free = None

@@ -148,9 +148,25 @@ def redemption_status(payload: RedemptionIn, caller: CallerDep, sessions: Sessio
     return pickup.follow_up(sessions, caller.terminal, payload.redemption)
 
 
-@router.post("/username", summary="Is a username free?", responses=AUTH_RESPONSES)
-def username_available(
-    payload: UsernameIn, _caller: CallerDep, sessions: ReadSessions
+@router.post("/username", summary="Is a username free?", responses=CODE_RESPONSES)
+async def username_available(
+    payload: UsernameIn,
+    caller: CallerDep,
+    sessions: Sessions,
+    read_sessions: ReadSessions,
+    settings: Settings,
 ) -> UsernameAvailability:
-    """Usernames are unique regardless of case; redeem checks again."""
-    return UsernameAvailability(available=pickup.username_available(sessions, payload.username))
+    """Usernames are unique regardless of case; redeem checks again. With the ``code`` being
+    redeemed, the name of that chart's own login (disabled by ``reset-login``) counts as
+    free, and the code is checked as by verify."""
+    code = payload.code
+    if code is None:
+        free = await run_in_threadpool(pickup.username_available, read_sessions, payload.username)
+    else:
+        free = await _padded(
+            settings.invalid_code_floor_seconds,
+            lambda: pickup.username_available_for_code(
+                sessions, settings, caller.terminal, payload.username, code
+            ),
+        )
+    return UsernameAvailability(available=free)

@@ -476,3 +476,24 @@ def follow_up(
 def username_available(sessions: sessionmaker[Session], username: str) -> bool:
     with sessions() as session:
         return not username_taken(session, username)
+
+
+def username_available_for_code(
+    sessions: sessionmaker[Session],
+    settings: ServerSettings,
+    terminal: str,
+    username: str,
+    code_text: str,
+) -> bool:
+    """Whether *username* is free for the chart of *code*: its own (disabled) login's name
+    is, as redeeming allows it. The code is checked, and counted when unusable, as by verify."""
+    code = _canonical(code_text)
+    now = utc_now()
+    with sessions() as session:
+        attempt = _hold_terminal(session, terminal, now, settings)
+        row = _usable_code(session, code, now)
+        if row is None:
+            raise _invalid(session, attempt)
+        taken = username_taken(session, username, row.chart_id)
+        session.commit()
+        return not taken

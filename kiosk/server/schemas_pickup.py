@@ -111,6 +111,10 @@ class RedemptionIn(_Request):
 
 class UsernameIn(_Request):
     username: Username
+    code: CodeText | None = Field(
+        default=None,
+        description="The pickup code being redeemed: its chart's own login name counts as free.",
+    )
 
 
 class UsernameAvailability(BaseModel):

@@ -211,7 +211,15 @@ def test_visit_tokens_are_the_terminals_and_end_with_a_reset(server_database_url
         assert reset.status_code == 201
         assert terminal.post("/v1/visit/status", json={"visit_token": token}).status_code == 404
         assert _login(terminal, "jane.doe").status_code == 403  # the password is disabled
-        # the new code makes a new login (the username may stay)
+        # the new code makes a new login: the username may stay (the terminal asks first)
+        new_code = reset.json()["pickup_code"]
+        ask = {"username": "JANE.DOE"}
+        assert terminal.post("/v1/pickup/username", json=ask).json() == {"available": False}
+        mine = terminal.post("/v1/pickup/username", json={**ask, "code": new_code})
+        assert mine.json() == {"available": True}
+        other_code = new_chart(admin, first_name="Joe")["pickup_code"]
+        theirs = terminal.post("/v1/pickup/username", json={**ask, "code": other_code})
+        assert theirs.json() == {"available": False}
         redeemed = terminal.post(
             "/v1/pickup/redeem",
             json=redeem_body(reset.json()["pickup_code"], password="harbor-lantern-58"),
