@@ -1,7 +1,9 @@
 """Languages by name, and the dates and numbers of the visitor's locale (babel).
 
-A date is entered in the locale's own order (day/month/year in Spanish, year/month/day in
-Chinese), with four-digit years; ISO ``YYYY-MM-DD`` is always accepted as well.
+A date is entered in one way per language, the same in every field: the locale's own order
+(month/day/year in English, day/month/year in Spanish, year/month/day in Chinese) with
+four-digit years, or the order of a form's ``entryFormat`` (``yyyy/MM/dd``) where it gives
+one. ISO ``YYYY-MM-DD`` is read as well.
 """
 
 from __future__ import annotations
@@ -17,8 +19,6 @@ from babel.dates import format_date, get_date_format
 from babel.numbers import format_decimal
 
 from kiosk.i18n import _, current_language
-
-_ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
 
 def babel_locale(language: str | None = None) -> Locale:
@@ -36,6 +36,24 @@ class DateOrder:
     fields: tuple[str, str, str]
     separator: str
 
+    def write(self, value: datetime.date) -> str:
+        """*value* written in this order (two-digit day and month, four-digit year)."""
+        parts = {"d": f"{value.day:02d}", "M": f"{value.month:02d}", "y": f"{value.year:04d}"}
+        return self.separator.join(parts[f] for f in self.fields)
+
+    def read(self, text: str) -> tuple[int, int, int] | None:
+        """``(year, month, day)`` of *text* written in this order, or year first (ISO
+        ``1990-07-31``, ``1990/7/31``: a four-digit first number can only be a year);
+        ``None`` otherwise (the numbers are not checked for a real day)."""
+        parts = re.split(r"[./\-\s]+", text.strip())
+        if len(parts) != 3 or not all(p.isdigit() and p.isascii() for p in parts):
+            return None
+        fields = ("y", "M", "d") if len(parts[0]) == 4 else self.fields
+        found = dict(zip(fields, parts, strict=True))
+        if len(found["y"]) != 4 or len(found["M"]) > 2 or len(found["d"]) > 2:
+            return None
+        return int(found["y"]), int(found["M"]), int(found["d"])
+
 
 @cache
 def date_order(language: str) -> DateOrder:
@@ -50,45 +68,67 @@ def date_order(language: str) -> DateOrder:
     return DateOrder(fields=fields, separator=separator)  # type: ignore[arg-type]
 
 
-def format_date_entry(value: datetime.date, language: str | None = None) -> str:
-    """*value* written the way the visitor types a date in *language*."""
-    order = date_order(language or current_language())
-    parts = {"d": f"{value.day:02d}", "M": f"{value.month:02d}", "y": f"{value.year:04d}"}
-    return order.separator.join(parts[f] for f in order.fields)
+_ENTRY_FORMAT = re.compile(r"\s*([A-Za-z]+)([-/. ])([A-Za-z]+)\2([A-Za-z]+)\s*")
 
 
-def date_hint(language: str | None = None) -> str:
+@cache
+def entry_format_order(entry_format: str | None) -> DateOrder | None:
+    """The order an ``entryFormat`` such as ``yyyy/MM/dd``, ``DD.MM.YYYY`` or ``mm-dd-yyyy``
+    writes a date in; ``None`` when it is not a day-month-year pattern."""
+    match = _ENTRY_FORMAT.fullmatch(entry_format or "")
+    if match is None:
+        return None
+    first, separator, second, third = match.groups()
+    fields = []
+    for token in (first, second, third):
+        letter = token[0].lower()
+        if len(set(token.lower())) != 1 or letter not in "ymd":
+            return None
+        if letter == "y" and len(token) != 4:
+            return None
+        fields.append({"y": "y", "m": "M", "d": "d"}[letter])
+    if sorted(fields) != ["M", "d", "y"]:
+        return None
+    return DateOrder(fields=tuple(fields), separator=separator)  # type: ignore[arg-type]
+
+
+def visitor_date_order(entry_format: str | None = None, language: str | None = None) -> DateOrder:
+    """The one way a date is typed: the form's entryFormat where it gives a date pattern,
+    else the order of *language* (default: the visitor's)."""
+    return entry_format_order(entry_format) or date_order(language or current_language())
+
+
+def format_date_entry(
+    value: datetime.date, language: str | None = None, order: DateOrder | None = None
+) -> str:
+    """*value* written the way the visitor types a date in *language* (or in *order*)."""
+    return (order or date_order(language or current_language())).write(value)
+
+
+def date_hint(language: str | None = None, order: DateOrder | None = None) -> str:
     """The placeholder of a date field: the order in words and an example."""
-    order = date_order(language or current_language())
+    order = order or date_order(language or current_language())
     names = {"d": _("day"), "M": _("month"), "y": _("year")}
-    example = format_date_entry(datetime.date(1990, 7, 31), language)
     return _("{order}, for example {example}").format(
-        order=order.separator.join(names[f] for f in order.fields), example=example
+        order=order.separator.join(names[f] for f in order.fields),
+        example=order.write(datetime.date(1990, 7, 31)),
     )
 
 
-def date_entry_to_iso(text: str, language: str | None = None) -> str | None:
-    """The ISO form of a date typed in the locale's order, or None if it is not one.
-
-    Text already in ISO order, or not made of three numbers, gives None (the caller passes the
-    text on unchanged).
-    """
-    text = text.strip()
-    if _ISO.fullmatch(text):
+def date_entry_to_iso(
+    text: str, language: str | None = None, order: DateOrder | None = None
+) -> str | None:
+    """The ISO form of a date typed in the visitor's order (or ISO), or ``None``."""
+    found = (order or date_order(language or current_language())).read(text)
+    if found is None:
         return None
-    order = date_order(language or current_language())
-    parts = re.split(r"[./\-\s]+", text)
-    if len(parts) != 3 or not all(p.isdigit() and p.isascii() for p in parts):
-        return None
-    found = dict(zip(order.fields, parts, strict=True))
-    if len(found["y"]) != 4:
-        return None
-    return f"{found['y']}-{int(found['M']):02d}-{int(found['d']):02d}"
+    year, month, day = found
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def date_problem(language: str | None = None) -> str:
+def date_problem(language: str | None = None, order: DateOrder | None = None) -> str:
     """What to tell a visitor whose date could not be read."""
-    return _("Enter the date as {hint}.").format(hint=date_hint(language))
+    return _("Enter the date as {hint}.").format(hint=date_hint(language, order))
 
 
 def show_date(value: datetime.date, language: str | None = None) -> str:
@@ -97,5 +137,8 @@ def show_date(value: datetime.date, language: str | None = None) -> str:
 
 
 def show_number(value: Decimal | int, language: str | None = None) -> str:
-    """A number for reading, with the locale's decimal mark."""
-    return format_decimal(value, locale=babel_locale(language), decimal_quantization=False)
+    """A number for reading, with the locale's decimal mark and no thousands separator: an
+    answer is read back as it was typed, and a year (2019) must not read "2,019"."""
+    return format_decimal(
+        value, locale=babel_locale(language), decimal_quantization=False, group_separator=False
+    )

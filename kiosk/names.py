@@ -15,6 +15,25 @@ def normalize_name(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+_PLAIN_LETTERS = str.maketrans(
+    {"ø": "o", "đ": "d", "ł": "l", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th", "ð": "d",
+     "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"}
+)  # fmt: skip
+"""Letters a plain keyboard has no key for that do not come apart under NFKD (Søren, Đặng,
+Łukasz), and apostrophes and hyphens as a plain keyboard types them."""
+
+
+def name_key(text: str) -> str:
+    """*text* as a signature is compared: spaces folded, case and accents ignored.
+
+    ``name_key("María José O'Brien-Núñez") == name_key("maria jose o'brien-nunez")``: a
+    visitor signs on a plain keyboard without the accents of their name.
+    """
+    decomposed = unicodedata.normalize("NFKD", normalize_name(text).casefold())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", bare.translate(_PLAIN_LETTERS))
+
+
 def name_problem(text: str) -> str | None:
     """Why *text* is not an acceptable name (localized), or ``None`` when it is.
 

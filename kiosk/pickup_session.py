@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kiosk.i18n import _
-from kiosk.names import normalize_name
+from kiosk.names import name_key, normalize_name
 from kiosk.pickup_client import ConsentDue, QuestionnaireDue, Verification
 from kiosk.pickup_models import SignedIn
 from kiosk.session import Visit
@@ -37,7 +37,7 @@ class MaskedVisit(Visit):
     @property
     def initials(self) -> tuple[str, ...]:
         """The first letters of the masked name's parts."""
-        return tuple(part[0].casefold() for part in self.masked_name.split() if part)
+        return tuple(name_key(part[0]) for part in self.masked_name.split() if part)
 
     def signature_label(self) -> str:
         return _("Type your full name to sign ({masked}):").format(masked=self.masked_name)
@@ -50,7 +50,8 @@ class MaskedVisit(Visit):
         initials = self.initials
         if len(parts) < 2 or len(initials) < 2:
             return _("Type your first and last name.")
-        if (parts[0][0].casefold(), parts[-1][0].casefold()) != (initials[0], initials[-1]):
+        first, last = name_key(parts[0]), name_key(parts[-1])
+        if not (first.startswith(initials[0]) and last.startswith(initials[-1])):
             return _("Type your name as it is on your record: {masked}").format(
                 masked=self.masked_name
             )

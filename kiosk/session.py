@@ -8,7 +8,7 @@ from datetime import datetime
 
 from kiosk.config import PortalConfig
 from kiosk.i18n import _
-from kiosk.names import normalize_name
+from kiosk.names import name_key, normalize_name
 from kiosk.questionnaire import Answers, Questionnaire
 
 
@@ -66,7 +66,7 @@ class Visit:
         name = normalize_name(typed)
         if not name:
             return _("Type your full name to sign.")
-        if name.casefold() != self.full_name.casefold():
+        if name_key(name) != name_key(self.full_name):
             return _("Type your name exactly as you entered it: {name}").format(name=self.full_name)
         return None
 

@@ -31,6 +31,12 @@ def word(portal: PortalConfig, key: str, language: str | None = None) -> str:
     return replaced or _(_DEFAULTS[key])
 
 
+def replaced(portal: PortalConfig, key: str, language: str | None = None) -> bool:
+    """Whether the portal has its own word for *key* in *language* (default: the current one)."""
+    chosen = portal.words.get(language or current_language())
+    return bool(getattr(chosen, key, None)) if chosen is not None else False
+
+
 def capitalized(text: str) -> str:
     """*text* with its first letter in upper case (for a word that starts a sentence)."""
     return text[:1].upper() + text[1:]

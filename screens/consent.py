@@ -64,6 +64,15 @@ class ConsentScreen(VisitScreen):
 
     @on(Button.Pressed, "#consent-decline")
     def decline(self) -> None:
+        """Ask once; end the visit only when the visitor confirms."""
+        from screens.confirm_decline import ConfirmDeclineScreen
+
+        self.app.push_screen(ConfirmDeclineScreen(), self._declined)
+
+    def _declined(self, confirmed: bool | None) -> None:
+        if not confirmed or self.kiosk.visit is None:
+            self.query_one("#consent-decline", Button).focus()
+            return
         self.kiosk.show_farewell(
             N_(
                 "You chose not to sign the consent, so we cannot continue today. "

@@ -9,24 +9,49 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from kiosk.languages import date_entry_to_iso, date_problem, show_date, show_number
+from kiosk.languages import (
+    DateOrder,
+    date_entry_to_iso,
+    date_problem,
+    show_date,
+    show_number,
+    visitor_date_order,
+)
 from kiosk.questionnaire import AnswerError, AnswerValue, Item, ItemType
 from kiosk.questionnaire import parse_text_answer as parse_iso_answer
 from kiosk.questionnaire.answers import format_answer
+from kiosk.questionnaire.constraints import check_value, range_message
 from kiosk.questionnaire.model import Quantity
 
 
 def parse_localized(item: Item, text: str) -> AnswerValue | None:
-    """Parse *text* for *item*; a date may be in the locale's order or ISO."""
-    if item.type is ItemType.DATE and text.strip():
-        iso = date_entry_to_iso(text)
-        try:
-            return parse_iso_answer(item, iso or text)
-        except AnswerError as exc:
-            if iso is None and not text.strip()[:4].isdigit():
-                raise AnswerError(date_problem()) from exc
-            raise
-    return parse_iso_answer(item, text)
+    """Parse *text* for *item*; a date is typed the visitor's one way (see
+    :func:`kiosk.languages.visitor_date_order`), or ISO, and every message about it shows
+    dates written that way."""
+    if item.type is not ItemType.DATE or not text.strip():
+        return parse_iso_answer(item, text)
+    order = visitor_date_order(item.entry_format)
+    iso = date_entry_to_iso(text, order=order)
+    if iso is None:
+        raise AnswerError(date_problem(order=order), kind="date-form")
+    try:
+        value = parse_iso_answer(item, iso)
+        if value is not None:
+            check_value(item, value)  # here, so that a range is said in the visitor's way
+        return value
+    except AnswerError as exc:
+        if exc.kind in ("date-form", "month"):
+            raise AnswerError(date_problem(order=order), kind=exc.kind) from exc
+        if exc.kind == "range":
+            message = range_message(item, show=lambda bound: _show_bound(bound, order))
+            raise AnswerError(message, kind="range") from exc
+        raise
+
+
+def _show_bound(bound: AnswerValue, order: DateOrder) -> str:
+    if type(bound) is datetime.date:
+        return order.write(bound)
+    return str(bound)
 
 
 def show_answer(item: Item, value: AnswerValue, language: str | None = None) -> str:

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.dates import parse_birth_date
+from kiosk.dates import birth_date_label, parse_birth_date
 from kiosk.i18n import _
 from kiosk.pickup_client import (
     PickupError,
@@ -46,7 +46,7 @@ class IdentityScreen(VisitScreen):
             yield Static(visit.masked_name, id="masked-name", markup=False)
             if visit.date_of_birth_required:
                 yield Label(
-                    _("To confirm, your date of birth (year-month-day, e.g. 1985-04-23)"),
+                    birth_date_label(),
                     classes="field-label",
                 )
                 yield Input(value=visit.dob_text, id="dob", max_length=20)

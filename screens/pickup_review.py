@@ -10,7 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from kiosk.client import BackendError
-from kiosk.i18n import _
+from kiosk.i18n import _, current_language
+from kiosk.languages import show_date
 from kiosk.pickup_client import PickupError, PickupFailure, redeem, unreachable_message
 from kiosk.pickup_flow import redeem_arguments, show_pickup_done
 from kiosk.pickup_session import PickupVisit
@@ -38,7 +39,7 @@ class PickupReviewScreen(ReviewScreen):
             yield Static(_("Name: {name}").format(name=visit.masked_name), markup=False)
             if visit.date_of_birth is not None:
                 yield Static(
-                    _("Date of birth: {date}").format(date=visit.date_of_birth.isoformat()),
+                    _("Date of birth: {date}").format(date=show_date(visit.date_of_birth)),
                     markup=False,
                 )
         with Vertical(classes="review-page"):
@@ -50,12 +51,37 @@ class PickupReviewScreen(ReviewScreen):
                 id="review-username",
                 markup=False,
             )
+        yield from self._compose_consents()
         for due in visit.not_here:
             yield Static(
                 _("To do later in the portal: {title}").format(title=due.title),
                 markup=False,
                 classes="later-item",
             )
+
+    def _compose_consents(self) -> ComposeResult:
+        """Each consent this Submit signs, as whom, with a way back to it."""
+        visit = self.pickup
+        language = current_language()
+        for step_index, step in enumerate(self.kiosk.steps):
+            if step.kind != "consent":
+                continue
+            consent = self.kiosk.portal.consents[step.index]
+            signature = visit.signatures.get(consent.id)
+            with Vertical(classes="review-page review-consent"):
+                with Horizontal(classes="review-page-head"):
+                    yield Static(
+                        _("You sign: {title}").format(title=consent.title_in(language)),
+                        classes="review-page-title",
+                        markup=False,
+                    )
+                    yield Button(_("Change"), id=f"change-{step_index}", classes="change")
+                if signature is not None:
+                    yield Static(
+                        _("Signed as: {name}").format(name=signature.typed_name),
+                        classes="review-answer",
+                        markup=False,
+                    )
 
     @work(exclusive=True, group="submit", exit_on_error=False)
     async def send(self) -> None:

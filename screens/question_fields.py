@@ -39,7 +39,7 @@ from textual.widgets import (
 )
 
 from kiosk.i18n import _
-from kiosk.languages import date_hint, format_date_entry
+from kiosk.languages import date_hint, format_date_entry, visitor_date_order
 from kiosk.questionnaire import (
     AnswerError,
     Answers,
@@ -89,7 +89,7 @@ def placeholder(item: Item) -> str:
         ItemType.INTEGER: _("A whole number, for example 42"),
         ItemType.DECIMAL: _("A number, for example 72.5"),
         ItemType.QUANTITY: _("A number, for example 72.5"),
-        ItemType.DATE: date_hint(),
+        ItemType.DATE: date_hint(order=visitor_date_order()),
         ItemType.DATETIME: _("Year-month-day hour:minute, for example 2024-07-31 14:30"),
         ItemType.TIME: _("Hour:minute, for example 14:30"),
         ItemType.URL: _("A web address, for example https://example.org"),
@@ -123,7 +123,7 @@ def kind_of(item: Item) -> str:
 def typed_text(item: Item, value: AnswerValue) -> str:
     """*value* as typed: a date in the locale's order, anything else as the engine reads it."""
     if item.type is ItemType.DATE and type(value) is datetime.date:
-        return format_date_entry(value)
+        return format_date_entry(value, order=visitor_date_order(item.entry_format))
     return input_text(item, value)
 
 
@@ -706,7 +706,12 @@ def _review(
         if item.is_question and item.available:
             found = state.values(item.link_id, path)
             shown = ", ".join(show_answer(item, v, language) for v in found) or _("(no answer)")
-            lines.append(f"{indent}{item.label_in(language)}: {shown}")
+            lines.append(review_line(indent, item.label_in(language), shown))
+        elif item.type is ItemType.GROUP and (item.prefix or item.text) and item.items:
+            # The group's own question ("7. Do you take medication for ...?") heads its
+            # sub-questions, so that "Blood pressure: Yes" says what it answers.
+            lines.append(indent + item.label_in(language))
+        inner_indent = indent + "  " if item.items and (item.prefix or item.text) else indent
         if item.is_container:
             raw = scope.get(item.link_id)
             for index, entry in enumerate(raw if isinstance(raw, list) else []):
@@ -718,7 +723,17 @@ def _review(
                         state,
                         language,
                         lines,
-                        indent + "  ",
+                        inner_indent,
                     )
         elif item.type is not ItemType.DISPLAY:
-            _review(item.items, scope, path, state, language, lines, indent)
+            _review(item.items, scope, path, state, language, lines, inner_indent)
+
+
+def review_line(indent: str, label: str, shown: str) -> str:
+    """``label: answer`` at *indent*: no second colon after a label that ends with one, and
+    the further lines of a multi-line answer indented under the label."""
+    label = label.rstrip()
+    if not label.endswith((":", "：")):
+        label += ":"
+    continuation = "\n" + indent + "    "
+    return f"{indent}{label} " + continuation.join(shown.splitlines() or [""])

@@ -54,7 +54,8 @@ class ReviewScreen(VisitScreen):
         yield Static(_("Name: {name}").format(name=visit.full_name), markup=False)
         for consent in self.kiosk.portal.consents:
             if consent.id in visit.signatures:
-                yield Static(_("Signed: {title}").format(title=consent.title), markup=False)
+                title = consent.title_in(current_language())
+                yield Static(_("Signed: {title}").format(title=title), markup=False)
 
     def _answered_count(self) -> int:
         """Answered questions over every questionnaire the visitor was shown."""

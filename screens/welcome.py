@@ -7,8 +7,9 @@ from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
+from kiosk.config import PortalConfig
 from kiosk.i18n import _, current_language
-from kiosk.words import words
+from kiosk.words import replaced, words
 from screens.base import KioskScreen
 from screens.language import language_buttons
 from screens.ticker import Ticker
@@ -24,6 +25,21 @@ def read_logo(portal_logo: object) -> str | None:
         return None
 
 
+def start_label(portal: PortalConfig, said: dict[str, str]) -> str:
+    """The first button: the job applicant's own sentence, or the sign-in named with the
+    portal's word where it calls its visitors something else ("Contractor sign-in")."""
+    if replaced(portal, "applicant"):
+        return _("{Applicant} sign-in").format(**said)
+    return _("I am applying for a job")
+
+
+def speech_hint_line(languages: list[str]) -> str:
+    """ "Press F5 to hear the screen read aloud" in each of *languages*, on one line."""
+    from kiosk.speech.hint import hint_in_languages
+
+    return "  ·  ".join(hint for _language, hint in hint_in_languages(languages))
+
+
 class WelcomeScreen(KioskScreen):
     """The first screen, and the one every visit returns to."""
 
@@ -33,6 +49,7 @@ class WelcomeScreen(KioskScreen):
         portal = self.kiosk.portal
         said = words(portal)
         yield from self.compose_header()
+        yield Static(speech_hint_line(self.kiosk.hint_languages()), id="speech-hint", markup=False)
         if portal.ticker:
             yield Ticker(portal.ticker, id="ticker")
         with VerticalScroll(id="welcome-scroll"), Center(), Vertical(id="welcome-box"):
@@ -53,7 +70,7 @@ class WelcomeScreen(KioskScreen):
                 yield Static(
                     portal.description_in(language), id="welcome-description", markup=False
                 )
-            yield Button(_("I am applying for a job"), id="start-applicant", variant="primary")
+            yield Button(start_label(portal, said), id="start-applicant", variant="primary")
             yield Button(_("I have a pickup code"), id="start-code")
             yield Button(_("I have a login"), id="start-login")
             yield Static(_("Language"), classes="welcome-section")

@@ -166,8 +166,8 @@ def test_date_entry_follows_the_locale(language: str, typed: str, hint: str) -> 
     assert format_date_entry(day) == typed
     assert date_entry_to_iso(typed) == "1990-07-31"
     assert date_hint() == hint
-    # ISO is always accepted as it is; two-digit years are not guessed.
-    assert date_entry_to_iso("1990-07-31") is None
+    # ISO is always read as well; two-digit years are not guessed.
+    assert date_entry_to_iso("1990-07-31") == "1990-07-31"
     short_year = "90/07/31" if typed.startswith("1990") else typed[:-4] + "90"
     assert date_entry_to_iso(short_year) is None
 
@@ -177,6 +177,7 @@ def test_dates_and_numbers_are_shown_in_the_locale() -> None:
     assert show_date(day, "en") == "July 31, 1990"
     assert show_date(day, "es") == "31 de julio de 1990"
     assert show_date(day, "zh_Hans") == "1990年7月31日"
-    assert show_number(Decimal("1234.5"), "en") == "1,234.5"
+    assert show_number(Decimal("1234.5"), "en") == "1234.5"  # as typed: no thousands mark
+    assert show_number(2019, "en") == "2019"  # a year
     assert show_number(Decimal("72.5"), "fr") == "72,5"
     assert show_number(Decimal("72.5"), "pt_BR") == "72,5"

@@ -193,6 +193,7 @@ async def test_declining_the_consent_ends_the_visit_politely(app: KioskApp) -> N
         await pilot.press(*"Ana", "enter", *"Lee", "enter")
         await wait_for_screen(pilot, ConsentScreen)
         await tap(pilot, "#consent-decline")
+        await tap(pilot, "#decline-end")  # asked once (tests/test_visit_prompts.py)
         await wait_for_screen(pilot, FarewellScreen)
         assert app.visit is None
         message = str(app.screen.query_one("#farewell-message", Static).render())

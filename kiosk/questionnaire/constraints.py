@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 
 from kiosk.i18n import _
+from kiosk.questionnaire.bounds import CalendarBound
 from kiosk.questionnaire.itemtypes import spec_for
 from kiosk.questionnaire.model import AnswerValue, Item, ItemType, PartialDate, Quantity
 from kiosk.questionnaire.textentry import AnswerError
@@ -61,15 +63,24 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _check_range(item: Item, value: object) -> None:
+def bounds(item: Item) -> tuple[AnswerValue | None, AnswerValue | None]:
+    """*item*'s minValue and maxValue now (a bound relative to today resolved to a date)."""
     low, high = item.min_value, item.max_value
+    return (
+        low.resolve() if isinstance(low, CalendarBound) else low,
+        high.resolve() if isinstance(high, CalendarBound) else high,
+    )
+
+
+def _check_range(item: Item, value: object) -> None:
+    low, high = bounds(item)
     if low is None and high is None:
         return
     if (low is None or _order(value, low) in (0, 1)) and (
         high is None or _order(value, high) in (-1, 0)
     ):
         return
-    raise AnswerError(range_message(item))
+    raise AnswerError(range_message(item), kind="range")
 
 
 def _order(value: object, bound: AnswerValue) -> int | None:
@@ -79,10 +90,13 @@ def _order(value: object, bound: AnswerValue) -> int | None:
     return compare(value, bound)
 
 
-def range_message(item: Item) -> str:
-    """Tell the visitor the allowed range of *item*'s answers."""
-    low = None if item.min_value is None else show_bound(item.min_value)
-    high = None if item.max_value is None else show_bound(item.max_value)
+def range_message(item: Item, show: Callable[[AnswerValue], str] | None = None) -> str:
+    """Tell the visitor the allowed range of *item*'s answers, each bound written by *show*
+    (default :func:`show_bound`; a screen passes its own to write dates as it reads them)."""
+    show = show or show_bound
+    minimum, maximum = bounds(item)
+    low = None if minimum is None else show(minimum)
+    high = None if maximum is None else show(maximum)
     temporal = item.type in (ItemType.DATE, ItemType.DATETIME, ItemType.TIME)
     if temporal:
         if low is not None and high is not None:

@@ -13,12 +13,14 @@ from typing import Any
 
 from kiosk.i18n import _
 from kiosk.questionnaire import extensions as ext
+from kiosk.questionnaire.bounds import CALCULATED_VALUE, CalendarBound, parse_calendar_bound
 from kiosk.questionnaire.fhirpath import Expression, FhirPathError, parse
 from kiosk.questionnaire.itemtypes import spec_for
-from kiosk.questionnaire.jsonshape import Report, extensions, one_value
+from kiosk.questionnaire.jsonshape import Report, extensions, one_value, translations_of
 from kiosk.questionnaire.model import (
     AnswerValue,
     Coding,
+    Constraint,
     ItemControl,
     ItemType,
     Variable,
@@ -43,12 +45,17 @@ class ItemSettings:
     min_length: int | None = None
     regex: str | None = None
     regex_message: str | None = None
-    min_value: AnswerValue | None = None
-    max_value: AnswerValue | None = None
+    min_value: AnswerValue | CalendarBound | None = None
+    max_value: AnswerValue | CalendarBound | None = None
     max_decimal_places: int | None = None
     calculated: Expression | None = None
     initial_expression: Expression | None = None
     variables: list[Variable] = field(default_factory=list)
+    enable_expression: Expression | None = None
+    enable_expression_problem: str | None = None
+    """Why the enableWhenExpression cannot be evaluated (the loader decides if it refuses)."""
+    answer_expression: Expression | None = None
+    constraints: list[Constraint] = field(default_factory=list)
 
 
 def _value(extension: dict[str, Any], kind: str, report: Report) -> Any:
@@ -93,11 +100,62 @@ def _is_identifier(name: object) -> bool:
     return isinstance(name, str) and re.fullmatch(_IDENTIFIER, name) is not None
 
 
+QUERY_LANGUAGE = "application/x-fhir-query"
+
+
 def variable_of(extension: dict[str, Any], report: Report) -> Variable | None:
+    """A ``variable``; one that is a FHIR query (it needs a FHIR server) is empty here."""
+    value = extension.get("valueExpression")
+    if isinstance(value, dict) and value.get("language") == QUERY_LANGUAGE:
+        report(
+            _("'{feature}' in language '{language}' is not supported").format(
+                feature="variable", language=QUERY_LANGUAGE
+            )
+        )
+        if _is_identifier(value.get("name")):
+            return Variable(value["name"], parse("{}"))
+        return None
     expression = expression_of(extension, report, named=True)
     if expression is None:
         return None
     return Variable(extension["valueExpression"]["name"], expression)
+
+
+def constraint_of(extension: dict[str, Any], report: Report) -> Constraint | None:
+    """A ``targetConstraint`` (or R4 ``questionnaire-constraint``): key, expression, human."""
+    parts: dict[str, dict[str, Any]] = {
+        part["url"]: part
+        for part in extension.get("extension") or []
+        if isinstance(part, dict) and isinstance(part.get("url"), str)
+    }
+    raw = parts.get("expression", {})
+    value = raw.get("valueExpression")
+    if isinstance(value, dict):
+        language, source = value.get("language"), value.get("expression")
+    else:
+        language, source = "text/fhirpath", raw.get("valueString")
+    human = parts.get("human", {}).get("valueString")
+    if not isinstance(source, str) or not isinstance(human, str):
+        report(
+            _("'{feature}' needs an expression and a human text").format(feature="targetConstraint")
+        )
+        return None
+    if language != "text/fhirpath":
+        report(
+            _("'{feature}' in language '{language}' is not supported").format(
+                feature="targetConstraint", language=language
+            )
+        )
+        return None
+    try:
+        expression = parse(source)
+    except FhirPathError as error:
+        report(_("'{feature}': {error}").format(feature="targetConstraint", error=error))
+        return None
+    key = parts.get("key", {}).get("valueId") or parts.get("key", {}).get("valueString") or ""
+    severity = parts.get("severity", {}).get("valueCode") or "error"
+    human_translations = translations_of(parts.get("human", {}).get("_valueString"), report)
+    return Constraint(str(key), expression, human, str(severity), human_translations)
 
 
 def read_item_settings(
@@ -158,12 +216,30 @@ def _read_one(
         settings.max_decimal_places = _count(extension, report)
     elif url == ext.CALCULATED:
         settings.calculated = expression_of(extension, report)
-    elif url == ext.INITIAL_EXPRESSION:
+    elif url in (ext.INITIAL_EXPRESSION, ext.OLD_INITIAL_EXPRESSION):
         settings.initial_expression = expression_of(extension, report)
     elif url == ext.VARIABLE:
         variable = variable_of(extension, report)
         if variable is not None:
             settings.variables.append(variable)
+    elif url == ext.POPULATION_CONTEXT:
+        value = extension.get("valueExpression")
+        name = value.get("name") if isinstance(value, dict) else None
+        if _is_identifier(name):  # the data to fill from: none at a lobby terminal
+            settings.variables.append(Variable(name, parse("{}")))
+    elif url == ext.ENABLE_WHEN_EXPRESSION:
+        problems: list[str] = []
+        settings.enable_expression = expression_of(extension, problems.append)
+        if problems:
+            settings.enable_expression_problem = problems[0]
+            for problem in problems:
+                report(problem)
+    elif url == ext.ANSWER_EXPRESSION:
+        settings.answer_expression = expression_of(extension, report)
+    elif url in (ext.TARGET_CONSTRAINT, ext.OLD_CONSTRAINT):
+        constraint = constraint_of(extension, report)
+        if constraint is not None:
+            settings.constraints.append(constraint)
 
 
 def _item_control(extension: dict[str, Any]) -> ItemControl | None:
@@ -219,7 +295,7 @@ def _regex(extension: dict[str, Any], report: Report) -> str | None:
 
 def _bound(
     extension: dict[str, Any], item_type: ItemType | None, report: Report
-) -> AnswerValue | None:
+) -> AnswerValue | CalendarBound | None:
     name = _short_name(extension["url"])
     kinds = spec_for(item_type).range_kinds if item_type is not None else frozenset()
     if item_type is not None and not kinds:
@@ -227,8 +303,34 @@ def _bound(
             _("'{feature}' is not supported on {type} items").format(feature=name, type=item_type)
         )
         return None
+    calculated = _calendar_bound(extension, name, report)
+    if calculated is not None:
+        return None if calculated is False else calculated
     found = one_value(extension, "value", name, _EXTENSION_KEYS, kinds or frozenset(), report)
     return None if found is None else found[1]
+
+
+def _calendar_bound(
+    extension: dict[str, Any], name: str, report: Report
+) -> CalendarBound | bool | None:
+    """A bound given by ``cqf-calculatedValue`` on ``_valueDate``: the bound, ``False`` after
+    reporting why it cannot be used, or ``None`` when the bound is a plain value."""
+    primitive = extension.get("_valueDate")
+    if not isinstance(primitive, dict):
+        return None
+    for inner in primitive.get("extension") or []:
+        if isinstance(inner, dict) and inner.get("url") == CALCULATED_VALUE:
+            expression = inner.get("valueString")
+            bound = parse_calendar_bound(expression) if isinstance(expression, str) else None
+            if bound is None:
+                report(
+                    _("'{feature}' expression '{expression}' is not supported").format(
+                        feature=name, expression=expression
+                    )
+                )
+                return False
+            return bound
+    return None
 
 
 def _check_fit(settings: ItemSettings, item_type: ItemType | None, report: Report) -> None:

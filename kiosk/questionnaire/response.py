@@ -28,7 +28,9 @@ def build_response(
     Items nest as in the questionnaire (answers to items under a question go into that
     question's ``answer.item``; each instance of a repeating group is its own item);
     disabled, unanswered, display, attachment and reference items, and groups without
-    answers, are left out. Raises ``ValueError`` if the answers have problems (see
+    answers, are left out. Each ``item.text`` is the text in *language* (the form's
+    ``translation`` of it, else its own text): the text the visitor was shown. Raises
+    ``ValueError`` if the answers have problems (see
     :func:`~kiosk.questionnaire.validate.problems`) or *authored* has no timezone.
     """
     state = EnableState(questionnaire, answers)
@@ -40,13 +42,13 @@ def build_response(
 
     response: dict[str, Any] = {"resourceType": "QuestionnaireResponse"}
     if language:
-        response["language"] = language
+        response["language"] = language.replace("_", "-")  # BCP 47: pt-BR, zh-Hans
     if identifier:
         response["identifier"] = {"value": identifier}
     response["questionnaire"] = questionnaire.canonical()
     response["status"] = "completed"
     response["authored"] = authored.isoformat(timespec="seconds")
-    items = response_items(questionnaire, answers, state)
+    items = response_items(questionnaire, answers, state, language=language)
     if items:
         response["item"] = items
     return response
@@ -58,20 +60,28 @@ def response_items(
     state: EnableState | None = None,
     *,
     lenient: bool = False,
+    language: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The ``item`` list of the response for *answers*.
+    """The ``item`` list of the response for *answers*, item texts in *language* (default:
+    the questionnaire's own texts).
 
     With *lenient*, answers that cannot be written (a value of the wrong type) are left
     out instead of raising: for computing expressions over answers not yet checked.
     """
     state = state or EnableState(questionnaire, answers)
-    return _Builder(state, lenient).items(questionnaire.items, answers, ())
+    return _Builder(state, lenient, language).items(questionnaire.items, answers, ())
 
 
 class _Builder:
-    def __init__(self, state: EnableState, lenient: bool = False) -> None:
+    def __init__(
+        self, state: EnableState, lenient: bool = False, language: str | None = None
+    ) -> None:
         self.state = state
         self.lenient = lenient
+        self.language = language
+
+    def header(self, item: Item) -> dict[str, Any]:
+        return header(item, self.language)
 
     def encode(self, item: Item, value: AnswerValue) -> dict[str, Any] | None:
         if not self.lenient:
@@ -110,19 +120,19 @@ class _Builder:
                 if children:
                     answer["item"] = children
                 answers.append(answer)
-            return [{**header(item), "answer": answers}] if answers else []
+            return [{**self.header(item), "answer": answers}] if answers else []
         answers = [a for value in found if (a := self.encode(item, value)) is not None]
         if not answers:
             return []
         children = self.items(item.items, scope, path)
         if children:
             answers[0]["item"] = children
-        return [{**header(item), "answer": answers}]
+        return [{**self.header(item), "answer": answers}]
 
     def group(self, group: Item, scope: Answers, path: Path) -> list[dict[str, Any]]:
         if not group.repeats:
             children = self.items(group.items, scope, path)
-            return [{**header(group), "item": children}] if children else []
+            return [{**self.header(group), "item": children}] if children else []
         raw = scope.get(group.link_id)
         out = []
         for index, inner in enumerate(raw if isinstance(raw, list) else []):
@@ -130,7 +140,7 @@ class _Builder:
                 continue
             children = self.items(group.items, inner, (*path, index))
             if children:
-                out.append({**header(group), "item": children})
+                out.append({**self.header(group), "item": children})
         return out
 
 
@@ -143,13 +153,14 @@ def encode_answer(item: Item, value: AnswerValue) -> dict[str, Any]:
     return {key: encoded}
 
 
-def header(item: Item) -> dict[str, Any]:
-    """``linkId``, ``definition`` and ``text`` of a response item for *item*."""
+def header(item: Item, language: str | None = None) -> dict[str, Any]:
+    """``linkId``, ``definition`` and ``text`` (in *language*, if given) of a response item
+    for *item*."""
     out: dict[str, Any] = {"linkId": item.link_id}
     if item.definition:
         out["definition"] = item.definition
     if item.text:
-        out["text"] = item.text
+        out["text"] = item.text_in(language) if language else item.text
     return out
 
 

@@ -37,11 +37,17 @@ _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
 
 
 class AnswerError(ValueError):
-    """An answer cannot be accepted; ``message`` is localized and tells the visitor what to do."""
+    """An answer cannot be accepted; ``message`` is localized and tells the visitor what to do.
 
-    def __init__(self, message: str) -> None:
+    ``kind`` names the rule for a screen that words it its own way: ``"date-form"`` (a date
+    not written as the engine reads it), ``"month"`` (a month outside 1-12) and ``"range"``
+    (outside minValue/maxValue); empty for the rest.
+    """
+
+    def __init__(self, message: str, kind: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.kind = kind
 
 
 def wrong_type() -> AnswerError:
@@ -154,14 +160,18 @@ def parse_date(item: Item, text: str) -> datetime.date:
     """``YYYY-MM-DD`` (month and day may have one digit) of a real day in 1900-2100."""
     match = _DATE.fullmatch(text.strip())
     if match is None:
-        raise AnswerError(_("Enter the date as year-month-day, for example 1990-07-31."))
+        raise AnswerError(
+            _("Enter the date as year-month-day, for example 1990-07-31."), kind="date-form"
+        )
     return _real_day(*(int(part) for part in match.groups()))
 
 
 def _real_day(year: int, month: int, day: int) -> datetime.date:
     _check_year(year)
     if not 1 <= month <= 12:
-        raise AnswerError(_("The month must be between 1 and 12, for example 1990-07-31."))
+        raise AnswerError(
+            _("The month must be between 1 and 12, for example 1990-07-31."), kind="month"
+        )
     last_day = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last_day:
         raise AnswerError(

@@ -315,6 +315,7 @@ def _file(
             chart_tab=doc.chart_tab,
             response=doc.response,
             filed_at=now,
+            terminal=terminal,
         )
         session.add(row)
         session.flush()

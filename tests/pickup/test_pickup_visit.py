@@ -157,7 +157,7 @@ async def test_date_of_birth_mismatch_counts_and_can_be_corrected(pickup_env: Pi
     async with app.run_test(size=SIZE) as pilot:
         await enter_code(pilot, code)
         await confirm_identity(pilot, "31.12.1990")
-        await wait_for_text(pilot, "year-month-day")  # not a date this field reads
+        await wait_for_text(pilot, "month/day/year")  # not a date this field reads
         await confirm_identity(pilot, "1990-12-30")
         # Said at the identity step, before the rest of the visit, and counted as a failure.
         await wait_until(pilot, lambda: "does not match" in shown(pilot, "#dob-error"))

@@ -61,12 +61,15 @@ async def pickup(pilot, app: KioskApp, code: str, username: str, name: str) -> N
     await tap(pilot, "#done")
 
 
-async def sign_in(pilot, username: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+async def sign_in(pilot, username: str, password: str = PASSWORD, *, fails: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Sign in from Welcome (or the sign-in screen); unless it *fails*, wait until signed in."""
     if not isinstance(pilot.app.screen, ReturningLoginScreen):
         await tap(pilot, "#start-login")
     await fill(pilot, "#login-username", username)
     await fill(pilot, "#login-password", password)
     await pilot.press("enter")
+    if not fails:
+        await wait_until(pilot, lambda: not isinstance(pilot.app.screen, ReturningLoginScreen))
 
 
 def assign(env: PickupEnv, chart_id: int, questionnaire: str) -> None:
@@ -169,19 +172,19 @@ async def test_wrong_passwords_are_one_message_then_a_wait(pickup_env: PickupEnv
     app = KioskApp(pickup_env.config("lobby-login-lock"))
     async with app.run_test(size=SIZE) as pilot:
         await pickup(pilot, app, code, "walt.wrong", "Walt Wrong")
-        await sign_in(pilot, "walt.wrong", "not-my-password")
+        await sign_in(pilot, "walt.wrong", "not-my-password", fails=True)
         await wait_for_text(pilot, "This username and password do not match.")
         wrong = shown(pilot, "#login-status")
         assert app.screen.query_one("#login-password", Input).value == ""
         assert app.screen.query_one("#login-username", Input).value == "walt.wrong"
-        await sign_in(pilot, "no.such.user", PASSWORD)
+        await sign_in(pilot, "no.such.user", PASSWORD, fails=True)
         await wait_until(pilot, lambda: not app.screen.query_one("#login-password", Input).value)
         assert shown(pilot, "#login-status") == wrong  # the very same answer
         password = app.screen.query_one("#login-password", Input)
         for attempt in range(3):
-            await sign_in(pilot, "walt.wrong", f"still-wrong-{attempt}")
+            await sign_in(pilot, "walt.wrong", f"still-wrong-{attempt}", fails=True)
             await wait_until(pilot, lambda: password.value == "")  # answered: cleared
-        await sign_in(pilot, "walt.wrong")  # the right password, after five failures
+        await sign_in(pilot, "walt.wrong", fails=True)  # the right password, after 5 failures
         await wait_for_text(pilot, "Too many attempts at this terminal. Please wait")
         waiting = re.search(r"wait (\d+) (seconds?|minutes?)", shown(pilot, "#login-status"))
         assert waiting is not None
@@ -199,7 +202,7 @@ async def test_a_locked_username_is_said_as_a_wait_at_any_terminal(pickup_env: P
     guess_elsewhere(pickup_env, "lena.locked", 5)  # someone, at another terminal
     app = KioskApp(pickup_env.config())
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "lena.locked")
+        await sign_in(pilot, "lena.locked", fails=True)
         await wait_for_text(pilot, "Too many attempts with this username. Please wait")
         waiting = re.search(r"wait (\d+) seconds?", shown(pilot, "#login-status"))
         assert waiting is not None

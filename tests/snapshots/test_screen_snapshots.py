@@ -128,6 +128,8 @@ def test_farewell_after_a_declined_consent(snap: Snap, kiosk_app: SnapshotKiosk)
         app.screen.scroll_to_widget(decline, animate=False)
         await pilot.pause()
         await pilot.click("#consent-decline")
+        await pilot.pause()
+        await pilot.click("#decline-end")
         await pilot.pause(ACTIVE_EFFECT_OVER)
 
     assert snap(kiosk_app, run_before)

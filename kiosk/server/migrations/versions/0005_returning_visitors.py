@@ -2,8 +2,8 @@
 
 (Failed sign-ins are counted in ``guess_limits``, kind ``password``.)
 
-Revision ID: 0004_returning_visitors
-Revises: 0003_guess_limits
+Revision ID: 0005_returning_visitors
+Revises: 0004_fhir
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_returning_visitors"
-down_revision: str | None = "0003_guess_limits"
+revision: str = "0005_returning_visitors"
+down_revision: str | None = "0004_fhir"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
