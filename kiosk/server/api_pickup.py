@@ -16,7 +16,7 @@ from fastapi import APIRouter, status
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.server import pickup
-from kiosk.server.api import AUTH_RESPONSES, ReadSessions, Sessions, Settings
+from kiosk.server.api import AUTH_RESPONSES, Sessions, Settings
 from kiosk.server.auth import CallerDep
 from kiosk.server.passwords import hasher
 from kiosk.server.schemas import ErrorOut
@@ -72,7 +72,7 @@ async def verify(
     confirmed, the consents due and the questionnaires assigned. Nothing is consumed."""
     return await _padded(
         settings.invalid_code_floor_seconds,
-        lambda: pickup.verify(sessions, settings, caller.terminal, payload.code),
+        lambda: pickup.verify(sessions, settings, caller.terminal, payload.code, caller.portals),
     )
 
 
@@ -95,7 +95,7 @@ async def confirm(
     redeeming checks it, so the visitor hears of a typo before the rest of the visit."""
     return await _padded(
         settings.invalid_code_floor_seconds,
-        lambda: pickup.confirm(sessions, settings, caller.terminal, payload),
+        lambda: pickup.confirm(sessions, settings, caller.terminal, payload, caller.portals),
     )
 
 
@@ -117,7 +117,9 @@ async def redeem(
     password_hasher = hasher(settings.password_hashing)
     return await _padded(
         settings.invalid_code_floor_seconds,
-        lambda: pickup.redeem(sessions, settings, caller.terminal, payload, password_hasher.hash),
+        lambda: pickup.redeem(
+            sessions, settings, caller.terminal, payload, password_hasher.hash, caller.portals
+        ),
     )
 
 
@@ -148,25 +150,25 @@ def redemption_status(payload: RedemptionIn, caller: CallerDep, sessions: Sessio
     return pickup.follow_up(sessions, caller.terminal, payload.redemption)
 
 
-@router.post("/username", summary="Is a username free?", responses=CODE_RESPONSES)
+@router.post(
+    "/username",
+    summary="Is a username free?",
+    responses={
+        **CODE_RESPONSES,
+        429: {"model": ErrorOut, "description": "`terminal_locked`: wait `retry_after` seconds"},
+    },
+)
 async def username_available(
-    payload: UsernameIn,
-    caller: CallerDep,
-    sessions: Sessions,
-    read_sessions: ReadSessions,
-    settings: Settings,
+    payload: UsernameIn, caller: CallerDep, sessions: Sessions, settings: Settings
 ) -> UsernameAvailability:
-    """Usernames are unique regardless of case; redeem checks again. With the ``code`` being
-    redeemed, the name of that chart's own login (disabled by ``reset-login``) counts as
-    free, and the code is checked as by verify."""
-    code = payload.code
-    if code is None:
-        free = await run_in_threadpool(pickup.username_available, read_sessions, payload.username)
-    else:
-        free = await _padded(
-            settings.invalid_code_floor_seconds,
-            lambda: pickup.username_available_for_code(
-                sessions, settings, caller.terminal, payload.username, code
-            ),
-        )
-    return UsernameAvailability(available=free)
+    """Usernames are unique regardless of case; redeem checks again. A terminal may look up
+    30 usernames in 5 minutes; then it waits (429), 5 minutes at first, longer each time.
+    With the ``code`` being redeemed, the name of that chart's own login (disabled by
+    ``reset-login``) counts as free, and the code is checked as by verify."""
+    available = await _padded(
+        settings.invalid_code_floor_seconds,
+        lambda: pickup.username_available(
+            sessions, settings, caller.terminal, payload.username, payload.code, caller.portals
+        ),
+    )
+    return UsernameAvailability(available=available)

@@ -52,7 +52,9 @@ async def login(
     started = time.monotonic()
     try:
         return await run_in_threadpool(
-            returning.sign_in, sessions, settings, caller.terminal, payload
+            lambda: returning.sign_in(
+                sessions, settings, caller.terminal, payload, portals=caller.portals
+            )
         )
     except returning.LoginInvalid:
         remaining = settings.invalid_code_floor_seconds - (time.monotonic() - started)

@@ -86,8 +86,12 @@ def sign_in(
     terminal: str,
     payload: LoginIn,
     verify: Callable[[str, str], bool] = verify_password,
+    portals: frozenset[str] | None = None,
 ) -> SignedIn:
-    """Check the password; a visit token and what is due, or :class:`LoginInvalid`."""
+    """Check the password; a visit token and what is due, or :class:`LoginInvalid`.
+
+    A terminal whose token is limited to some *portals* cannot sign in a chart of another
+    portal: the one answer of a wrong password, after the same work."""
     now = utc_now()
     with sessions() as session:
         attempt = throttle.Attempt(session, settings.guess_limit, now)
@@ -104,6 +108,8 @@ def sign_in(
             "for this username",
         )
         found = _usable_login(session, payload.username)
+        if found is not None and portals is not None and found[1].portal not in portals:
+            found = None
         stored = found[0].password_hash if found else _dummy_hash(settings.password_hashing)
         matches = verify(stored, payload.password)
         if found is None or not matches:

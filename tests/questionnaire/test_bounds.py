@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from kiosk.questionnaire import AnswerError, QuestionnaireRefused
+from kiosk.questionnaire import AnswerError
 from kiosk.questionnaire.bounds import parse_calendar_bound
 from kiosk.questionnaire.constraints import check_value
 from kiosk.questionnaire.loader import parse
@@ -56,6 +56,10 @@ def test_no_later_than_today_is_checked_on_the_day_of_the_answer() -> None:
     assert today.isoformat() in raised.value.message
 
 
-def test_an_expression_that_is_not_read_refuses_the_form_with_its_reason() -> None:
-    with pytest.raises(QuestionnaireRefused, match="now"):
-        parse(form("now() - 1 'h'"))
+def test_an_expression_that_is_not_read_is_a_warning_naming_it() -> None:
+    """Issue 15's loading policy: the form loads, without that bound, and check says why."""
+    q = parse(form("now() - 1 'h'"))
+    assert [w for w in q.warnings if "now() - 1 'h'" in w] == [
+        "item 'd': 'maxValue' expression 'now() - 1 'h'' is not supported"
+    ]
+    assert q.item("d").max_value is None

@@ -301,3 +301,17 @@ def test_an_unknown_username_costs_the_same_argon2_work(sqlite_url: str) -> None
     finally:
         engine.dispose()
     assert checked == [_dummy_hash(params)]
+
+
+def test_a_token_limited_to_other_portals_cannot_sign_in_here(server_database_url: str) -> None:
+    from kiosk.server.tokens import provision_terminal_token
+
+    with serving(server_database_url) as (admin, terminal):
+        _account(admin, terminal, "jane.doe")
+        elsewhere = provision_terminal_token(server_database_url, "lobby-7", portals=["other"])
+        answer = admin.post(
+            "/v1/login",
+            json={"username": "jane.doe", "password": PASSWORD},
+            headers={"Authorization": f"Bearer {elsewhere}"},
+        )
+        assert (answer.status_code, answer.json()["error"]) == (403, "login_invalid")

@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from tests.server.test_guess_races import bearer, fire_at_once, two_servers
+from tests.server.test_server_processes import bearer, fire_at_once, two_servers
 
 __all__ = ["two_servers"]  # the module's servers, shared with the code-guess races
 

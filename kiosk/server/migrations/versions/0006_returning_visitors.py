@@ -2,8 +2,8 @@
 
 (Failed sign-ins are counted in ``guess_limits``, kind ``password``.)
 
-Revision ID: 0005_returning_visitors
-Revises: 0004_fhir
+Revision ID: 0006_returning_visitors
+Revises: 0005_backend_trust
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_returning_visitors"
-down_revision: str | None = "0004_fhir"
+revision: str = "0006_returning_visitors"
+down_revision: str | None = "0005_backend_trust"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
