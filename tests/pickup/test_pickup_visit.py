@@ -245,7 +245,10 @@ async def test_server_unreachable_keeps_what_was_typed(pickup_env: PickupEnv) ->
             await sign_consents(pilot, "Una Reach")
             cable.unplug()
             await tap(pilot, "#submit")
-            await wait_for_text(pilot, "Your answers are still here")
+            # said in the status line under the answers (it may be scrolled below the fold)
+            await wait_until(
+                pilot, lambda: "Your answers are still here" in shown(pilot, "#submit-status")
+            )
             assert on(app, PickupReviewScreen)
             assert pickup_env.login(chart_id) is None
             cable.plug()
