@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -28,6 +27,7 @@ from kiosk.outbox import Outbox, open_outbox
 from kiosk.paths import SCREENS_DIR
 from kiosk.speech_app import SpeechApp
 from kiosk.staff_pin import PinGuard
+from kiosk.visit_flow import Step, applicant_steps
 
 if TYPE_CHECKING:  # these load once a visit starts, or in a worker once Welcome is up
     from kiosk.client import BackendClient
@@ -37,13 +37,7 @@ if TYPE_CHECKING:  # these load once a visit starts, or in a worker once Welcome
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Step:
-    """One step of a visit: ``name``, ``consent`` (index), ``page`` (q, page) or ``review``."""
-
-    kind: str
-    index: int = 0
-    page: int = 0
+__all__ = ["KioskApp", "Step", "load_portal_questionnaires", "portal_theme"]
 
 
 def load_portal_questionnaires(portal: PortalConfig) -> tuple[PortalQuestionnaire, ...]:
@@ -271,15 +265,9 @@ class KioskApp(SpeechApp):
         # the engine's answers carry its memo of expression results (wiped with them)
         visit.answers = [fresh_answers(entry.questionnaire) for entry in questionnaires]
         self.visit = visit
-        self.steps = (
-            Step("name"),
-            *(Step("consent", i) for i in range(len(self.portal.consents))),
-            *(
-                Step("page", q, p)
-                for q, entry in enumerate(questionnaires)
-                for p in range(len(entry.questionnaire.pages()))
-            ),
-            Step("review"),
+        self.steps = applicant_steps(
+            len(self.portal.consents),
+            [len(entry.questionnaire.pages()) for entry in questionnaires],
         )
         log.info("applicant visit started")
         self._push_step(0)
@@ -365,11 +353,27 @@ class KioskApp(SpeechApp):
         visit, self.visit = self.visit, None
         self.steps = ()
         if visit is not None:
+            token = getattr(visit, "visit_token", "")  # a returning visitor's sign-in
             visit.wipe()
+            if token:
+                self.revoke_visit_token(token)
         while len(self.screen_stack) > 2:
             self.pop_screen()
         if show_welcome:
             self.reset_preferences()
+
+    @work(group="visit-end", exit_on_error=False)
+    async def revoke_visit_token(self, token: str) -> None:
+        """The visit is over (done, idle wipe, staff's End visit): its sign-in stops working.
+
+        Should the backend not hear of it, the token still expires by itself."""
+        try:
+            backend = await self.backend()
+            await backend.end_visit(token)
+        except Exception as exc:  # never in front of the visitor; the token expires anyway
+            log.warning("visit token not revoked: %s", type(exc).__name__)
+        else:
+            log.info("visit token revoked", extra={"event": "visit_token_revoked"})
 
     def use_portal(self, name: str) -> None:
         """On Welcome, the visitor chose the portal *name*: its brand, words and forms."""

@@ -31,7 +31,7 @@ import httpx
 from kiosk import __version__
 from kiosk.config import BackendConfig, KioskConfig
 from kiosk.i18n import _, ngettext
-from kiosk.pickup_models import PickupStatus, Redemption, Verification
+from kiosk.pickup_models import PickupStatus, Redemption, SignedIn, Verification
 from kiosk.session import ConsentSignature
 
 log = logging.getLogger(__name__)
@@ -105,6 +105,9 @@ def _refusal_message(error: str | None) -> str:
             " not a common password."
         ),
         "redemption_invalid": _("This visit has timed out. Please ask the front desk for help."),
+        "login_invalid": _("This username and password do not match. Please check them."),
+        "visit_invalid": _("Your sign-in has ended. Please sign in again."),
+        "visit_submitted": _("Your answers have been received already."),
         "token_missing": _("This terminal is not registered with the clinic's system."),
         "token_invalid": _("This terminal is not registered with the clinic's system."),
     }
@@ -178,10 +181,20 @@ class BackendClient:
         response = await self._send("POST", "/v1/pickup/verify", json={"code": _checked(code)})
         return Verification.model_validate(response.json())
 
-    async def username_available(self, username: str) -> bool:
-        """Whether no login has *username* yet (any case); redeeming checks again."""
-        response = await self._send("POST", "/v1/pickup/username", json={"username": username})
+    async def username_available(self, username: str, code: str | None = None) -> bool:
+        """Whether no login has *username* yet (any case); redeeming checks again. With the
+        *code* being redeemed, its chart's own (disabled) login name counts as free."""
+        body = {"username": username}
+        if code is not None:
+            body["code"] = _checked(code)
+        response = await self._send("POST", "/v1/pickup/username", json=body)
         return bool(response.json()["available"])
+
+    async def confirm_birth_date(self, code: str, date_of_birth: date) -> None:
+        """Check the date of birth of *code*'s chart; a mismatch is ``date_of_birth_mismatch``
+        (and counts as a failed attempt, as at redemption)."""
+        body = {"code": _checked(code), "date_of_birth": date_of_birth.isoformat()}
+        await self._send("POST", "/v1/pickup/confirm", json=body, retry=False)
 
     async def redeem(
         self,
@@ -232,6 +245,34 @@ class BackendClient:
         response = await self._send("POST", "/v1/pickup/status", json={"redemption": redemption})
         return PickupStatus.model_validate(response.json())
 
+    # -- returning visitors -----------------------------------------------------------
+
+    async def sign_in(self, username: str, password: str) -> SignedIn:
+        """A returning visitor's login: ``login_invalid`` (unknown username or wrong password,
+        one answer), ``terminal_locked`` or ``account_locked`` (with ``retry_after``)."""
+        body = {"username": username, "password": password}
+        response = await self._send("POST", "/v1/login", json=body, retry=False)
+        return SignedIn.model_validate(response.json())
+
+    async def submit_visit(
+        self,
+        visit_token: str,
+        consents: Sequence[ConsentSignature] = (),
+        documents: Sequence[Mapping[str, Any]] = (),
+    ) -> PickupStatus:
+        """File a signed-in visit's consents and documents (once); what is still due."""
+        body = {
+            "visit_token": visit_token,
+            "consents": [_consent_body(c) for c in consents],
+            "documents": [dict(d) for d in documents],
+        }
+        response = await self._send("POST", "/v1/visit/submit", json=body, retry=False)
+        return PickupStatus.model_validate(response.json())
+
+    async def end_visit(self, visit_token: str) -> None:
+        """Revoke the visit's token."""
+        await self._send("POST", "/v1/visit/end", json={"visit_token": visit_token})
+
     async def _send(
         self, method: str, path: str, *, retry: bool = True, **kwargs: Any
     ) -> httpx.Response:
@@ -263,7 +304,7 @@ class BackendClient:
                     response.status_code,
                     error or "",
                 )
-                if error == "terminal_locked":
+                if error in ("terminal_locked", "account_locked", "date_of_birth_locked"):
                     wait = retry_after or 60
                     raise BackendError(
                         _wait_message(wait),

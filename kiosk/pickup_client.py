@@ -28,7 +28,9 @@ __all__ = [
     "QuestionnaireDue",
     "Redemption",
     "Verification",
+    "confirm_birth_date",
     "redeem",
+    "username_free",
     "verify",
 ]
 
@@ -39,11 +41,17 @@ class PickupFailure(StrEnum):
     INVALID = "invalid"
     """Wrong, expired or used (the backend does not say which)."""
     LOCKED = "locked"
+    ACCOUNT_LOCKED = "account_locked"
+    """Too many failed sign-ins with this username (wherever they were tried)."""
     UNREACHABLE = "unreachable"
     DOB_MISMATCH = "dob_mismatch"
     USERNAME = "username"
     PASSWORD = "password"
     REFUSED = "refused"
+    ENDED = "ended"
+    """A returning visitor's sign-in is no longer valid (expired, or ended by staff)."""
+    SUBMITTED = "submitted"
+    """The visit was submitted already (an earlier answer was lost on the way)."""
 
 
 class PickupError(Exception):
@@ -87,6 +95,27 @@ def locked_message(seconds: int) -> str:
     ).format(wait=wait_text(seconds))
 
 
+def account_locked_message(seconds: int) -> str:
+    return _(
+        "Too many attempts with this username. Please wait {wait} before you try again, "
+        "or ask the front desk."
+    ).format(wait=wait_text(seconds))
+
+
+def birth_date_locked_message(seconds: int) -> str:
+    return _(
+        "Too many wrong dates of birth for this code. Please wait {wait} before you try "
+        "again, or ask the front desk."
+    ).format(wait=wait_text(seconds))
+
+
+def login_invalid_message() -> str:
+    return _(
+        "This username and password do not match. Please check them, or ask the front desk "
+        "for a new pickup code."
+    )
+
+
 def unreachable_message() -> str:
     return _(
         "The clinic's system cannot be reached right now, and a pickup code needs it. "
@@ -102,6 +131,25 @@ def _pickup_error(exc: BackendError) -> PickupError:
     if error == "terminal_locked":
         seconds = exc.retry_after or 60
         return PickupError(PickupFailure.LOCKED, locked_message(seconds), retry_after=seconds)
+    if error == "date_of_birth_locked":
+        seconds = exc.retry_after or 60
+        return PickupError(
+            PickupFailure.LOCKED, birth_date_locked_message(seconds), retry_after=seconds
+        )
+    if error == "account_locked":
+        seconds = exc.retry_after or 60
+        return PickupError(
+            PickupFailure.ACCOUNT_LOCKED, account_locked_message(seconds), retry_after=seconds
+        )
+    if error == "login_invalid":
+        return PickupError(PickupFailure.INVALID, login_invalid_message())
+    if error == "visit_invalid":
+        return PickupError(
+            PickupFailure.ENDED,
+            _("Your sign-in has ended, so this visit cannot be sent. Please sign in again."),
+        )
+    if error == "visit_submitted":
+        return PickupError(PickupFailure.SUBMITTED, exc.message)
     if error == "date_of_birth_mismatch":
         return PickupError(
             PickupFailure.DOB_MISMATCH,
@@ -132,6 +180,23 @@ async def verify(backend: BackendClient, code: str) -> Verification:
         return await backend.verify_code(code)
     except BackendError as exc:
         raise _pickup_error(exc) from None
+
+
+async def confirm_birth_date(backend: BackendClient, code: str, date_of_birth: date) -> None:
+    """Check the date of birth at the identity step (a mismatch counts as a failed attempt)."""
+    try:
+        await backend.confirm_birth_date(code, date_of_birth)
+    except BackendError as exc:
+        raise _pickup_error(exc) from None
+
+
+async def username_free(backend: BackendClient, username: str, code: str) -> bool | None:
+    """Whether nobody else has *username* (the chart of *code* may keep its own); None when
+    the backend cannot say now (redeeming checks again)."""
+    try:
+        return await backend.username_available(username, code)
+    except BackendError:
+        return None
 
 
 async def redeem(

@@ -12,16 +12,19 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from kiosk.i18n import _
-from kiosk.pickup_client import QuestionnaireDue, Redemption, Verification
+from kiosk.pickup_client import ConsentDue, QuestionnaireDue, Redemption, Verification
 from kiosk.pickup_session import PickupVisit
-from kiosk.session import PortalQuestionnaire
+from kiosk.session import PortalQuestionnaire, Visit
+from kiosk.visit_flow import StepKind, pickup_steps
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
 
 log = logging.getLogger(__name__)
 
-PICKUP_STEP_KINDS = frozenset({"identity", "login", "pickup-review"})
+PICKUP_STEP_KINDS = frozenset(
+    {StepKind.IDENTITY, StepKind.LOGIN, StepKind.PICKUP_REVIEW, StepKind.RETURNING_REVIEW}
+)
 
 
 def start_pickup_visit(app: KioskApp) -> None:
@@ -35,7 +38,21 @@ def start_pickup_visit(app: KioskApp) -> None:
     app.push_screen(PickupCodeScreen())
 
 
-def _match_questionnaires(
+def chart_language(app: KioskApp, language: str) -> None:
+    """Start the visit in the chart's preferred *language* when this terminal has it and the
+    visitor has not chosen another one on Welcome (``pt-BR`` finds ``pt_BR``, ``es-MX`` ``es``)."""
+    from kiosk.i18n import available_languages
+
+    if app.language != app.config.language or not language:
+        return
+    have = {lang.casefold(): lang for lang in available_languages()}
+    wanted = language.replace("-", "_").casefold()
+    found = have.get(wanted) or have.get(wanted.split("_", 1)[0])
+    if found is not None and found != app.language:
+        app.set_visitor_language(found)
+
+
+def match_questionnaires(
     app: KioskApp, assigned: tuple[QuestionnaireDue, ...]
 ) -> tuple[list[tuple[PortalQuestionnaire, QuestionnaireDue]], list[QuestionnaireDue]]:
     """The assigned questionnaires this terminal has (by canonical URL), and the others."""
@@ -65,37 +82,41 @@ def _match_questionnaires(
     return found, missing
 
 
-def begin_pickup_steps(app: KioskApp, code: str, verification: Verification) -> None:
-    """After a successful verify: lay out the visit's steps and show the first."""
-    from kiosk.app import Step
-
-    visit = app.visit
-    assert isinstance(visit, PickupVisit)
-    visit.accept(code, verification)
-    found, missing = _match_questionnaires(app, verification.questionnaires)
-    visit.questionnaires = tuple(entry for entry, _due in found)
-    visit.assigned = tuple(due for _entry, due in found)
-    visit.not_here = tuple(missing)
+def start_answers(visit: Visit) -> None:
+    """Empty answers for the visit's questionnaires, with their items' initial values."""
     visit.answers = [{} for _ in visit.questionnaires]
     for entry, answers in zip(visit.questionnaires, visit.answers, strict=True):
         for item in entry.questionnaire.questions():
             if item.initial is not None:
                 answers[item.link_id] = item.initial
-    due_ids = {c.form_id for c in verification.consents_due}
-    consents = [i for i, c in enumerate(app.portal.consents) if c.id in due_ids]
+
+
+def page_counts(visit: Visit) -> list[int]:
+    return [len(entry.questionnaire.pages()) for entry in visit.questionnaires]
+
+
+def due_consent_indexes(app: KioskApp, due: tuple[ConsentDue, ...]) -> list[int]:
+    """Indexes of the portal's consent forms among *due* (the backend's), in portal order."""
+    due_ids = {c.form_id for c in due}
     unknown = due_ids - {c.id for c in app.portal.consents}
     if unknown:
         log.warning("%d due consent form(s) are not configured on this terminal", len(unknown))
-    app.steps = (
-        Step("identity"),
-        Step("login"),
-        *(Step("consent", i) for i in consents),
-        *(
-            Step("page", q, p)
-            for q, entry in enumerate(visit.questionnaires)
-            for p in range(len(entry.questionnaire.pages()))
-        ),
-        Step("pickup-review"),
+    return [i for i, c in enumerate(app.portal.consents) if c.id in due_ids]
+
+
+def begin_pickup_steps(app: KioskApp, code: str, verification: Verification) -> None:
+    """After a successful verify: lay out the visit's steps and show the first."""
+    visit = app.visit
+    assert isinstance(visit, PickupVisit)
+    visit.accept(code, verification)
+    chart_language(app, verification.language)
+    found, missing = match_questionnaires(app, verification.questionnaires)
+    visit.questionnaires = tuple(entry for entry, _due in found)
+    visit.assigned = tuple(due for _entry, due in found)
+    visit.not_here = tuple(missing)
+    start_answers(visit)
+    app.steps = pickup_steps(
+        due_consent_indexes(app, verification.consents_due), page_counts(visit)
     )
     while len(app.screen_stack) > 2:  # the code entry screen: its work is done
         app.pop_screen()

@@ -56,6 +56,8 @@ class Verification(PickupStatus):
     masked_name: str
     date_of_birth_required: bool
     portal: str
+    language: str = ""
+    """The chart's preferred language (the visit starts in it when the terminal has it)."""
 
 
 class Redemption(PickupStatus):
@@ -65,3 +67,14 @@ class Redemption(PickupStatus):
     redemption: str
     """The secret for :meth:`kiosk.client.BackendClient.sign_consents` and friends."""
     redemption_expires_at: datetime
+
+
+class SignedIn(PickupStatus):
+    """A returning visitor signed in: what is due, and the visit's token."""
+
+    visit_token: str
+    """Sent with this visit's calls; revoked when the visit ends."""
+    masked_name: str
+    username: str
+    language: str = ""
+    portal: str = ""

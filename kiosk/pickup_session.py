@@ -1,6 +1,7 @@
-"""A pickup-code visit: the code, who it belongs to (masked), the login being made.
+"""Visits of people whose chart exists: a pickup-code visit (the code, who it belongs to,
+masked, the login being made) and a returning visitor's (signed in with that login).
 
-It is a :class:`Visit`, so the consent, questionnaire and review screens of the applicant
+Both are a :class:`Visit`, so the consent, questionnaire and review screens of the applicant
 visit serve it too. The visitor's real name never reaches the terminal, only its masked
 form (``J*** D***``); a consent is signed by typing the full name, checked against those
 initials.
@@ -14,35 +15,24 @@ from datetime import date
 from kiosk.i18n import _
 from kiosk.names import name_key, normalize_name
 from kiosk.pickup_client import ConsentDue, QuestionnaireDue, Verification
+from kiosk.pickup_models import SignedIn
 from kiosk.session import Visit
 
 
 @dataclass(eq=False)
-class PickupVisit(Visit):
-    """The state of one pickup-code visit; :meth:`wipe` forgets all of it."""
+class MaskedVisit(Visit):
+    """A visit of someone whose chart exists: the terminal knows only the masked name, and
+    the backend says what is due (consents to sign, questionnaires assigned)."""
 
-    code: str = ""
     masked_name: str = ""
-    date_of_birth_required: bool = False
-    date_of_birth: date | None = None
-    dob_text: str = ""
-    """What was typed as the date of birth, kept even when it does not parse."""
-    username: str = ""
-    password: str = ""
     consents_due: tuple[ConsentDue, ...] = ()
     assigned: tuple[QuestionnaireDue, ...] = ()
     not_here: tuple[QuestionnaireDue, ...] = ()
     """Assigned questionnaires this terminal does not have: done later, in the portal."""
     submit_attempted: bool = False
-    """A redemption was sent and its answer may have been lost."""
+    """A submission was sent and its answer may have been lost."""
     problems: dict[str, str] = field(default_factory=dict)
     """Problems the backend found, by field id (``dob``, ``username``, ``password``)."""
-
-    def accept(self, code: str, verification: Verification) -> None:
-        self.code = code
-        self.masked_name = verification.masked_name
-        self.date_of_birth_required = verification.date_of_birth_required
-        self.consents_due = verification.consents_due
 
     @property
     def initials(self) -> tuple[str, ...]:
@@ -69,10 +59,55 @@ class PickupVisit(Visit):
 
     def wipe(self) -> None:
         super().wipe()
-        self.code = ""
         self.masked_name = ""
+        self.problems.clear()
+
+
+@dataclass(eq=False)
+class PickupVisit(MaskedVisit):
+    """The state of one pickup-code visit; :meth:`wipe` forgets all of it."""
+
+    code: str = ""
+    date_of_birth_required: bool = False
+    date_of_birth: date | None = None
+    dob_text: str = ""
+    """What was typed as the date of birth, kept even when it does not parse."""
+    dob_confirmed: date | None = None
+    """The date of birth the backend confirmed at the identity step."""
+    username: str = ""
+    password: str = ""
+
+    def accept(self, code: str, verification: Verification) -> None:
+        self.code = code
+        self.masked_name = verification.masked_name
+        self.date_of_birth_required = verification.date_of_birth_required
+        self.consents_due = verification.consents_due
+
+    def wipe(self) -> None:
+        super().wipe()
+        self.code = ""
         self.date_of_birth = None
+        self.dob_confirmed = None
         self.dob_text = ""
         self.username = ""
         self.password = ""
-        self.problems.clear()
+
+
+@dataclass(eq=False)
+class ReturningVisit(MaskedVisit):
+    """A returning visitor signed in with their login; :meth:`wipe` forgets all of it."""
+
+    visit_token: str = ""
+    """The backend's token for this visit; revoked when the visit ends."""
+    username: str = ""
+
+    def accept(self, signed_in: SignedIn) -> None:
+        self.visit_token = signed_in.visit_token
+        self.masked_name = signed_in.masked_name
+        self.username = signed_in.username
+        self.consents_due = signed_in.consents_due
+
+    def wipe(self) -> None:
+        super().wipe()
+        self.visit_token = ""
+        self.username = ""

@@ -1,18 +1,25 @@
 """Is this you? The masked name of the code's owner, and the date of birth where asked.
 
-A date of birth that does not match is only found when the code is redeemed (the backend
-counts it as a failed attempt); the visitor is then brought back here to correct it.
+The date of birth is checked with the backend when the visitor goes on: a mismatch is said
+here at once (and counts as a failed attempt, as at redemption, which checks it again).
 """
 
 from __future__ import annotations
 
-from textual import on
+from datetime import date
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
 from kiosk.dates import birth_date_label, parse_birth_date
 from kiosk.i18n import _
+from kiosk.pickup_client import (
+    PickupError,
+    PickupFailure,
+    confirm_birth_date,
+)
 from kiosk.pickup_session import PickupVisit
 from screens.base import VisitScreen
 
@@ -72,7 +79,46 @@ class IdentityScreen(VisitScreen):
                 field.focus()
                 return
             visit.date_of_birth = value
+            if value is not None and value != visit.dob_confirmed:
+                self.query_one("#next", Button).disabled = True
+                self.confirm_with_backend(value)
+                return
         self.go_next()
+
+    @work(exclusive=True, group="dob-check", exit_on_error=False)
+    async def confirm_with_backend(self, value: date) -> None:
+        """Ask the backend; each refusal is said here. When the backend cannot answer now,
+        the visit goes on (redeeming checks the date of birth again)."""
+        visit = self.pickup
+        try:
+            backend = await self.kiosk.backend()
+            await confirm_birth_date(backend, visit.code, value)
+        except PickupError as exc:
+            if exc.kind is not PickupFailure.UNREACHABLE:
+                self._refused(exc)
+                return
+            unanswered = True
+        except Exception as exc:  # unreachable, or an odd answer: never a trace
+            self.log.warning(f"date of birth check failed: {type(exc).__name__}")
+            unanswered = True
+        else:
+            unanswered = False
+        if not self.is_attached or self.kiosk.visit is not visit:
+            return
+        if not unanswered:
+            visit.dob_confirmed = value
+        self.query_one("#next", Button).disabled = False
+        self.go_next()
+
+    def _refused(self, error: PickupError) -> None:
+        if not self.is_attached or self.kiosk.visit is None:
+            return
+        if error.kind is PickupFailure.INVALID:  # the code was used or revoked meanwhile
+            self.kiosk.show_farewell(error.message)
+            return
+        self.query_one("#next", Button).disabled = False
+        self._show(error.message)
+        self.query_one("#dob", Input).focus()
 
     @on(Button.Pressed, "#identity-no")
     def not_me(self) -> None:

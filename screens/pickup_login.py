@@ -1,13 +1,14 @@
 """Create a login: a username and a password typed twice, with the rules shown live.
 
 Each field's problem is said beside it when Next is pressed; the password rules tick as
-the visitor types. Problems the backend finds on redeeming (a username taken meanwhile)
-are shown beside their field when the visitor is brought back here.
+the visitor types. Leaving the step asks the backend whether the username is free, so a
+taken one is said here, not after the whole visit. Problems the backend finds on redeeming
+(a username taken meanwhile) are shown beside their field when the visitor is brought back.
 """
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
@@ -21,6 +22,7 @@ from kiosk.login_rules import (
     password_rules,
     username_problem,
 )
+from kiosk.pickup_client import username_free
 from kiosk.pickup_session import PickupVisit
 from screens.base import VisitScreen
 
@@ -132,6 +134,26 @@ class LoginScreen(VisitScreen):
                 first = field_id
         if first is not None:
             self.query_one(f"#{first}", Input).focus()
+            return
+        self.query_one("#next", Button).disabled = True
+        self.check_username(username, password)
+
+    @work(exclusive=True, group="username-check", exit_on_error=False)
+    async def check_username(self, username: str, password: str) -> None:
+        """Leaving the step: is the username still free? (Redeeming checks again; when the
+        backend cannot say now, the visit goes on.)"""
+        try:
+            backend = await self.kiosk.backend()
+            free = await username_free(backend, username, self.pickup.code)
+        except Exception as exc:  # never a traceback; redeeming checks the username again
+            self.log.warning(f"username check failed: {type(exc).__name__}")
+            free = None
+        if not self.is_attached or self.kiosk.visit is None:
+            return
+        self.query_one("#next", Button).disabled = False
+        if free is False:
+            self._show("username", _("This username is taken. Please choose another."))
+            self.query_one("#username", Input).focus()
             return
         self.pickup.username = username
         self.pickup.password = password

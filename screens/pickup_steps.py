@@ -1,8 +1,9 @@
-"""Which screen shows which step of a pickup visit (the shared steps are in ``steps``)."""
+"""Which screen shows which step of a pickup or returning visit (the shared steps are in
+``steps``)."""
 
 from __future__ import annotations
 
-from kiosk.app import Step
+from kiosk.visit_flow import Step
 from screens.base import VisitScreen
 
 
@@ -20,4 +21,8 @@ def pickup_screen_for_step(step: Step, index: int, *, editing: bool = False) -> 
         from screens.pickup_review import PickupReviewScreen
 
         return PickupReviewScreen(index)
+    if step.kind == "returning-review":
+        from screens.returning_review import ReturningReviewScreen
+
+        return ReturningReviewScreen(index)
     raise ValueError(f"unknown pickup step kind {step.kind!r}")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kiosk.app import Step
 from kiosk.pickup_flow import PICKUP_STEP_KINDS
+from kiosk.visit_flow import Step
 from screens.base import VisitScreen
 
 

@@ -1,4 +1,4 @@
-"""Welcome: the portal's brand, the language list, the portal list, and the two ways in."""
+"""Welcome: the portal's brand, the language list, the portal list, and the three ways in."""
 
 from __future__ import annotations
 
@@ -72,6 +72,7 @@ class WelcomeScreen(KioskScreen):
                 )
             yield Button(start_label(portal, said), id="start-applicant", variant="primary")
             yield Button(_("I have a pickup code"), id="start-code")
+            yield Button(_("I have a login"), id="start-login")
             yield Static(_("Language"), classes="welcome-section")
             with Horizontal(id="language"):
                 yield from language_buttons(self.kiosk.languages(), "lang-")
@@ -114,3 +115,9 @@ class WelcomeScreen(KioskScreen):
         from kiosk.pickup_flow import start_pickup_visit
 
         start_pickup_visit(self.kiosk)
+
+    @on(Button.Pressed, "#start-login")
+    def start_login(self) -> None:
+        from kiosk.returning_flow import start_returning_visit
+
+        start_returning_visit(self.kiosk)

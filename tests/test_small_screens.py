@@ -72,7 +72,7 @@ async def test_pickup_done_shows_the_whole_qr_code_and_done(
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-async def test_welcome_shows_both_ways_in_every_language_and_every_portal(
+async def test_welcome_shows_every_way_in_every_language_and_every_portal(
     demo_config_path: Path, language: str
 ) -> None:
     app = KioskApp(load_config(demo_config_path))  # no portal given: the visitor chooses
@@ -82,10 +82,11 @@ async def test_welcome_shows_both_ways_in_every_language_and_every_portal(
         buttons = [
             screen.query_one("#start-applicant"),
             screen.query_one("#start-code"),
+            screen.query_one("#start-login"),
             *screen.query(".language-choice"),
             *screen.query(".portal-choice"),
         ]
-        assert len(buttons) == 2 + 6 + 2
+        assert len(buttons) == 3 + 6 + 2
         hidden = [b.id for b in buttons if not fully_in_view(b)]
         assert hidden == []
 

@@ -178,6 +178,7 @@ def build_router() -> APIRouter:
     """The whole ``/v1`` API."""
     from kiosk.server.api_pickup import router as pickup_router
     from kiosk.server.api_staff import router as staff_router
+    from kiosk.server.api_visit import router as visit_router
 
     v1 = APIRouter(
         prefix="/v1",
@@ -194,4 +195,5 @@ def build_router() -> APIRouter:
     v1.include_router(router)
     v1.include_router(staff_router)
     v1.include_router(pickup_router)
+    v1.include_router(visit_router)
     return v1

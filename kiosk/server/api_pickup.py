@@ -22,6 +22,8 @@ from kiosk.server.passwords import hasher
 from kiosk.server.schemas import ErrorOut
 from kiosk.server.schemas_pickup import (
     CodeIn,
+    Confirmed,
+    ConfirmIn,
     FollowUpConsentsIn,
     FollowUpDocumentsIn,
     PickupStatus,
@@ -71,6 +73,29 @@ async def verify(
     return await _padded(
         settings.invalid_code_floor_seconds,
         lambda: pickup.verify(sessions, settings, caller.terminal, payload.code, caller.portals),
+    )
+
+
+@router.post(
+    "/confirm",
+    summary="Check the date of birth before going on",
+    responses={
+        **CODE_RESPONSES,
+        422: {
+            "model": ErrorOut,
+            "description": "Invalid body, `code_malformed`, `date_of_birth_required` or"
+            " `date_of_birth_mismatch` (counted as a failed attempt)",
+        },
+    },
+)
+async def confirm(
+    payload: ConfirmIn, caller: CallerDep, sessions: Sessions, settings: Settings
+) -> Confirmed:
+    """The identity step: the date of birth is checked (and a wrong one counted) exactly as
+    redeeming checks it, so the visitor hears of a typo before the rest of the visit."""
+    return await _padded(
+        settings.invalid_code_floor_seconds,
+        lambda: pickup.confirm(sessions, settings, caller.terminal, payload, caller.portals),
     )
 
 
@@ -129,14 +154,21 @@ def redemption_status(payload: RedemptionIn, caller: CallerDep, sessions: Sessio
     "/username",
     summary="Is a username free?",
     responses={
-        **AUTH_RESPONSES,
+        **CODE_RESPONSES,
         429: {"model": ErrorOut, "description": "`terminal_locked`: wait `retry_after` seconds"},
     },
 )
-def username_available(
+async def username_available(
     payload: UsernameIn, caller: CallerDep, sessions: Sessions, settings: Settings
 ) -> UsernameAvailability:
     """Usernames are unique regardless of case; redeem checks again. A terminal may look up
-    30 usernames in 5 minutes; then it waits (429), 5 minutes at first, longer each time."""
-    available = pickup.username_available(sessions, settings, caller.terminal, payload.username)
+    30 usernames in 5 minutes; then it waits (429), 5 minutes at first, longer each time.
+    With the ``code`` being redeemed, the name of that chart's own login (disabled by
+    ``reset-login``) counts as free, and the code is checked as by verify."""
+    available = await _padded(
+        settings.invalid_code_floor_seconds,
+        lambda: pickup.username_available(
+            sessions, settings, caller.terminal, payload.username, payload.code, caller.portals
+        ),
+    )
     return UsernameAvailability(available=available)

@@ -23,7 +23,15 @@ from kiosk.server.models import Chart, utc_now
 from kiosk.server.portals import PORTAL_NAME_PATTERN, PortalIn, PortalOut, list_portals, put_portal
 from kiosk.server.portals import portal_config as load_portal
 from kiosk.server.schemas import ErrorOut
-from kiosk.server.schemas_staff import ChartIn, CodeIssued, IssueCodeIn, MergeIn, MergeOut
+from kiosk.server.schemas_staff import (
+    AssignIn,
+    AssignmentOut,
+    ChartIn,
+    CodeIssued,
+    IssueCodeIn,
+    MergeIn,
+    MergeOut,
+)
 from kiosk.server.tasks import TaskOut, TaskStatus
 
 router = APIRouter()
@@ -71,6 +79,33 @@ def issue_code(
     if payload is not None and payload.ttl_days is not None:
         ttl = timedelta(days=payload.ttl_days)
     return enrolment.issue_code(session, chart_id, admin.terminal, ttl)
+
+
+@router.post(
+    "/charts/{chart_id}/assignments",
+    status_code=status.HTTP_201_CREATED,
+    summary="Assign one of the portal's questionnaires to a chart (admin)",
+    tags=["staff"],
+    responses={**ADMIN_RESPONSES, **NOT_FOUND, **REFUSED},
+)
+def assign(
+    chart_id: ChartId, payload: AssignIn, session: DbSession, _admin: AdminDep
+) -> AssignmentOut:
+    """The chart's next visit (pickup code or login) offers it."""
+    return enrolment.assign_questionnaire(session, chart_id, payload.questionnaire)
+
+
+@router.post(
+    "/charts/{chart_id}/reset-login",
+    status_code=status.HTTP_201_CREATED,
+    summary="Disable the chart's password and issue a new pickup code (admin)",
+    tags=["staff"],
+    responses={**ADMIN_RESPONSES, **NOT_FOUND, **REFUSED},
+)
+def reset_login(
+    chart_id: ChartId, session: DbSession, admin: AdminDep, settings: Settings
+) -> CodeIssued:
+    return enrolment.reset_login(session, chart_id, admin.terminal, settings.code_ttl)
 
 
 @router.get(

@@ -41,6 +41,12 @@ def _port(text: str) -> int:
     return port
 
 
+def _chart_id(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 2**31 - 1:
+        raise argparse.ArgumentTypeError(f"not a chart id: {text!r}")
+    return int(text)
+
+
 def _workers(text: str) -> int:
     try:
         workers = int(text)
@@ -97,6 +103,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_database(listing)
     listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
     listing.set_defaults(handler=_charts_list)
+    show = chart_commands.add_parser(
+        "show",
+        help="show one chart",
+        description="Show one chart: its details, login username and state, consents with"
+        " their due dates, assignments, documents and tasks.",
+    )
+    _add_database(show)
+    show.add_argument("chart", type=_chart_id, metavar="ID")
+    show.set_defaults(handler=_charts_show)
 
     from kiosk.server.cli_admin import add_commands
 
@@ -296,6 +311,18 @@ def _charts_list(args: argparse.Namespace) -> int:
         print(json.dumps([chart.model_dump(mode="json") for chart in charts], indent=2))
     else:
         print(_table(charts))
+    return 0
+
+
+def _charts_show(args: argparse.Namespace) -> int:
+    from kiosk.server.chart_view import show_chart
+    from kiosk.server.cli_admin import open_database
+
+    with open_database(args) as sessions, sessions() as session:
+        text = show_chart(session, args.chart)
+    if text is None:
+        raise CommandError(f"no chart {args.chart}")
+    print(text)
     return 0
 
 

@@ -240,9 +240,9 @@ def _portals_list(args: argparse.Namespace) -> int:
 
 
 def _import_hr(args: argparse.Namespace) -> int:
-    from kiosk.server.hr_import import ImportFileError, RowFailed, import_file
+    from kiosk.server.hr_import import ImportFileError, RowFailed, RowUpdated, import_file
 
-    imported = failed = 0
+    imported = updated = failed = 0
     with open_database(args) as sessions:
         try:
             for outcome in import_file(Path(args.file), sessions, CLI_CALLER, args.code_ttl):
@@ -250,6 +250,16 @@ def _import_hr(args: argparse.Namespace) -> int:
                     failed += 1
                     for problem in outcome.problems:
                         print(f"line {outcome.line}: {problem}", file=sys.stderr)
+                    continue
+                if isinstance(outcome, RowUpdated):
+                    updated += 1
+                    changes = "; ".join(
+                        f"{c.field}: {c.before} -> {c.after}" for c in outcome.changes
+                    )
+                    print(
+                        f"line {outcome.line}: chart {outcome.chart_id} ({outcome.reference})"
+                        f"  {'updated: ' + changes if changes else 'unchanged'}"
+                    )
                     continue
                 imported += 1
                 chart = outcome.chart
@@ -262,7 +272,8 @@ def _import_hr(args: argparse.Namespace) -> int:
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
     print(
-        f"imported {imported} row{'s' if imported != 1 else ''}, {failed} failed",
+        f"imported {imported} row{'s' if imported != 1 else ''}, {updated} matched existing"
+        f" charts, {failed} failed",
         file=sys.stderr,
     )
     return 1 if failed else 0
@@ -283,6 +294,40 @@ def _issue_code(args: argparse.Namespace) -> int:
     print(
         f"chart {issued.chart_id} ({issued.reference}): new pickup code, valid until"
         f" {issued.code_expires_at:%Y-%m-%d %H:%M} UTC; earlier codes no longer work",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _assign(args: argparse.Namespace) -> int:
+    from kiosk.server.enrolment import assign_questionnaire
+    from kiosk.server.errors import ApiError
+
+    with open_database(args) as sessions, sessions() as session:
+        try:
+            assigned = assign_questionnaire(session, args.chart, args.questionnaire)
+        except ApiError as exc:
+            raise _refused(exc) from None
+    print(
+        f"chart {assigned.chart_id}: assigned {assigned.questionnaire} ({assigned.title});"
+        " the next visit offers it"
+    )
+    return 0
+
+
+def _reset_login(args: argparse.Namespace) -> int:
+    from kiosk.server.enrolment import reset_login
+    from kiosk.server.errors import ApiError
+
+    with open_database(args) as sessions, sessions() as session:
+        try:
+            issued = reset_login(session, args.chart, CLI_CALLER, args.code_ttl)
+        except ApiError as exc:
+            raise _refused(exc) from None
+    print(issued.pickup_code, flush=True)  # on its own line above the message, as issue-code
+    print(
+        f"chart {issued.chart_id} ({issued.reference}): password disabled; new pickup code,"
+        f" valid until {issued.code_expires_at:%Y-%m-%d %H:%M} UTC, makes a new login",
         file=sys.stderr,
     )
     return 0
@@ -440,6 +485,24 @@ def add_commands(commands: Any, add_database: Callable[[argparse.ArgumentParser]
     )
     issue.add_argument("--chart", required=True, type=_positive_int, metavar="ID")
     code_ttl(issue)
+
+    assign = command(
+        commands,
+        "assign",
+        "assign one of the portal's questionnaires to a chart; its next visit offers it",
+        _assign,
+    )
+    assign.add_argument("--chart", required=True, type=_positive_int, metavar="ID")
+    assign.add_argument("questionnaire", metavar="URL[|VERSION]")
+
+    reset = command(
+        commands,
+        "reset-login",
+        "disable a chart's password and issue a new pickup code (printed alone)",
+        _reset_login,
+    )
+    reset.add_argument("--chart", required=True, type=_positive_int, metavar="ID")
+    code_ttl(reset)
 
     tasks = group("tasks", "the tasklist")
     task_list = command(tasks, "list", "list tasks, oldest first", _tasks_list)

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from kiosk.server.codes import code_digest, new_code
 from kiosk.server.errors import ApiError
-from kiosk.server.models import Assignment, Chart, ChartKind, PickupCode, utc_now
-from kiosk.server.portals import PortalConfig, portal_config
+from kiosk.server.models import Assignment, Chart, ChartKind, Login, PickupCode, utc_now
+from kiosk.server.portals import PortalConfig, QuestionnaireSpec, portal_config
 from kiosk.server.reference import normalize_reference, unused_reference
-from kiosk.server.schemas_staff import ChartIn, CodeIssued
+from kiosk.server.schemas_staff import AssignmentOut, ChartIn, CodeIssued
 
 
 def find_chart(session: Session, ident: str) -> Chart | None:
@@ -121,6 +121,7 @@ def create_chart(session: Session, payload: ChartIn, by: str, ttl: timedelta) ->
             created_at=utc_now(),
             date_of_birth=payload.date_of_birth,
             email=payload.email,
+            phone=payload.phone,
             provider_organization=payload.provider_organization or portal.provider_organization,
             external_id=payload.external_id,
         )
@@ -149,6 +150,14 @@ def create_chart(session: Session, payload: ChartIn, by: str, ttl: timedelta) ->
 
 def issue_code(session: Session, chart_id: int, by: str, ttl: timedelta) -> CodeIssued:
     """A new pickup code for chart *chart_id*; the chart's earlier codes stop working."""
+    chart = _staff_chart(session, chart_id)
+    issued = _add_code(session, chart, by, ttl)
+    session.commit()
+    return issued
+
+
+def _staff_chart(session: Session, chart_id: int) -> Chart:
+    """A live employee, contractor or visitor chart, locked for update; refused otherwise."""
     chart = session.get(Chart, chart_id, with_for_update=True)
     if chart is None:
         raise ApiError(404, "chart_unknown", "No such chart.")
@@ -160,6 +169,70 @@ def issue_code(session: Session, chart_id: int, by: str, ttl: timedelta) -> Code
         )
     if chart.retired_at is not None:
         raise ApiError(409, "chart_retired", "the chart is retired")
+    return chart
+
+
+def _portal_spec(portal: PortalConfig, wanted: str) -> QuestionnaireSpec:
+    """The portal's questionnaire *wanted* names: ``URL|VERSION`` exactly, or a URL alone
+    when the portal has one version of it."""
+    exact = portal.questionnaire(wanted)
+    if exact is not None:
+        return exact
+    same_url = [q for q in portal.questionnaires if q.questionnaire.split("|", 1)[0] == wanted]
+    if len(same_url) == 1:
+        return same_url[0]
+    if same_url:
+        versions = ", ".join(q.questionnaire for q in same_url)
+        raise ApiError(
+            422, "questionnaire_ambiguous", f"the portal has several versions; name one: {versions}"
+        )
+    raise ApiError(
+        422, "questionnaire_unknown", f"questionnaire {wanted!r} is not one of the portal's"
+    )
+
+
+def assign_questionnaire(session: Session, chart_id: int, wanted: str) -> AssignmentOut:
+    """Assign one of the portal's questionnaires to the chart (committed); the next visit
+    (pickup or login) offers it. Refused while the same one is assigned and not filed."""
+    chart = _staff_chart(session, chart_id)
+    portal = portal_config(session, chart.portal)
+    if portal is None:
+        raise ApiError(422, "portal_unknown", f"no portal {chart.portal!r} is configured")
+    spec = _portal_spec(portal, wanted)
+    waiting = session.scalar(
+        select(Assignment.id).where(
+            Assignment.chart_id == chart.id,
+            Assignment.questionnaire == spec.questionnaire,
+            Assignment.completed_at.is_(None),
+        )
+    )
+    if waiting is not None:
+        raise ApiError(
+            409, "already_assigned", f"{spec.questionnaire} is assigned already and not filed yet"
+        )
+    (assignment,) = _assignments(portal, [spec.questionnaire])
+    assignment.chart_id = chart.id
+    session.add(assignment)
+    session.flush()
+    out = AssignmentOut.model_validate(assignment, from_attributes=True)
+    session.commit()
+    return out
+
+
+def reset_login(session: Session, chart_id: int, by: str, ttl: timedelta) -> CodeIssued:
+    """Disable the chart's password, end its open visits, and issue a new pickup code
+    (committed); redeeming that code makes a new login."""
+    from kiosk.server.returning import revoke_chart_visits
+
+    chart = _staff_chart(session, chart_id)
+    now = utc_now()
+    session.execute(
+        update(Login)
+        .where(Login.chart_id == chart.id, Login.disabled_at.is_(None))
+        .values(disabled_at=now)
+    )
+    chart.login_enabled = False
+    revoke_chart_visits(session, chart.id, now)
     issued = _add_code(session, chart, by, ttl)
     session.commit()
     return issued

@@ -11,17 +11,23 @@ column                      required  meaning
 ``kind``                    no        ``employee`` (default), ``contractor`` or ``visitor``
 ``date_of_birth``           no        ``YYYY-MM-DD``; when given, the visitor confirms it
 ``email``                   no
+``phone``                   no
 ``provider_organization``   no        default: the portal's
 ``department``              no
 ``language``                no        default ``en``
-``external_id``             no        the HR system's id; unique: a second import of the
-                                      same id is refused for that row
+``external_id``             no        the HR system's id; a row whose id is already on a
+                                      chart updates that chart (see below)
 ``questionnaires``          no        canonical URLs of the portal's questionnaires to
                                       assign, separated by ``;``; empty: all of them
 ==========================  ========  ======================================================
 
 Each row is stored in a transaction of its own, so a failing row (reported with its line
 number) does not keep the others out.
+
+A row whose ``external_id`` names an existing chart updates it: its email, phone,
+department, date of birth and preferred language take the row's values (an empty cell
+changes nothing). The login, names, portal and codes are never touched, and no code is
+issued; importing the same file twice changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -33,10 +39,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.server.enrolment import create_chart
 from kiosk.server.errors import ApiError
+from kiosk.server.models import Chart
 from kiosk.server.schemas_staff import ChartIn, CodeIssued
 
 REQUIRED_COLUMNS = ("first_name", "last_name", "portal")
@@ -44,6 +52,7 @@ OPTIONAL_COLUMNS = (
     "kind",
     "date_of_birth",
     "email",
+    "phone",
     "provider_organization",
     "department",
     "language",
@@ -64,6 +73,23 @@ class RowImported:
     chart: CodeIssued
     first_name: str
     last_name: str
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class RowUpdated:
+    """A row matched an existing chart by its external id; *changes* may be empty."""
+
+    line: int
+    chart_id: int
+    reference: str
+    changes: tuple[Change, ...]
 
 
 @dataclass(frozen=True)
@@ -140,9 +166,40 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, str] | None, str | None]]
             yield start, dict(zip(names, fields, strict=True)), None
 
 
+UPDATED_FIELDS = ("email", "phone", "department", "date_of_birth", "language")
+"""What the HR feed keeps current on a chart it made (the feed is the source of truth)."""
+
+
+def _shown(value: object) -> str:
+    return "(none)" if value is None or value == "" else str(value)
+
+
+def update_chart(session: Session, chart: Chart, payload: ChartIn) -> tuple[Change, ...]:
+    """Bring *chart*'s HR fields to the row's values (not committed); what changed."""
+    changes = []
+    for name in UPDATED_FIELDS:
+        if name not in payload.model_fields_set:
+            continue  # an empty cell: keep what the chart has
+        new = getattr(payload, name)
+        if new is None:
+            continue
+        old = getattr(chart, name)
+        if old != new:
+            changes.append(Change(name, _shown(old), _shown(new)))
+            setattr(chart, name, new)
+    return tuple(changes)
+
+
+def _update(session: Session, chart_id: int, line: int, payload: ChartIn) -> RowUpdated:
+    chart = session.get_one(Chart, chart_id, with_for_update=True)
+    changes = update_chart(session, chart, payload)
+    session.commit()
+    return RowUpdated(line, chart.id, chart.reference, changes)
+
+
 def import_file(
     path: Path, sessions: sessionmaker[Session], by: str, ttl: timedelta
-) -> Iterator[RowImported | RowFailed]:
+) -> Iterator[RowImported | RowUpdated | RowFailed]:
     """Import every row of *path*, yielding each row's outcome as it is stored."""
     for line, row, problem in _rows(path):
         if row is None:
@@ -154,6 +211,14 @@ def import_file(
             yield RowFailed(line, _describe(exc))
             continue
         with sessions() as session:
+            existing = None
+            if payload.external_id is not None:
+                existing = session.scalar(
+                    select(Chart.id).where(Chart.external_id == payload.external_id)
+                )
+            if existing is not None:
+                yield _update(session, existing, line, payload)
+                continue
             try:
                 issued = create_chart(session, payload, by, ttl)
             except ApiError as exc:

@@ -1,9 +1,11 @@
 """Merging an applicant chart into an employee chart, and purging applicant charts.
 
 A merge moves the applicant chart's documents, consent signatures and tasks onto the
-employee chart, retires the applicant chart (``retired_at``, ``merged_into_id``) and
-records a :class:`~kiosk.server.models.Merge`. It is refused, with the reason, when the
-first chart is not an unmerged applicant chart or the second is not a live staff chart.
+employee chart (a questionnaire the applicant filed then counts as filed for the employee:
+an open assignment of the same form is marked filed with that document), retires the
+applicant chart (``retired_at``, ``merged_into_id``) and records a
+:class:`~kiosk.server.models.Merge`. It is refused, with the reason, when the first chart
+is not an unmerged applicant chart or the second is not a live staff chart.
 
 Retention: applicant charts that were never merged are deleted once they are older than
 the retention period; their documents, signatures and tasks go with them.
@@ -87,6 +89,32 @@ def _move(session: Session, model: type, applicant_id: int, employee_id: int) ->
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def _form(questionnaire: str) -> str:
+    """A questionnaire's canonical URL without its version."""
+    return questionnaire.split("|", 1)[0]
+
+
+def _count_filed_forms(session: Session, chart_id: int) -> int:
+    """Mark the chart's open assignments filed where the chart has a document of the same
+    form (by canonical URL): after a merge, the applicant's pre-placement form counts for
+    the employee. How many were marked."""
+    filed: dict[str, Document] = {}
+    for document in session.scalars(
+        select(Document).where(Document.chart_id == chart_id).order_by(Document.filed_at)
+    ):
+        filed[_form(document.questionnaire)] = document
+    marked = 0
+    for assignment in session.scalars(
+        select(Assignment).where(Assignment.chart_id == chart_id, Assignment.completed_at.is_(None))
+    ):
+        document = filed.get(_form(assignment.questionnaire))
+        if document is not None:
+            assignment.document_id = document.id
+            assignment.completed_at = document.filed_at
+            marked += 1
+    return marked
+
+
 def merge_charts(session: Session, applicant_id: int, employee_id: int, by: str) -> MergeOut:
     """Merge chart *applicant_id* into chart *employee_id* (committed)."""
     applicant, employee = _load_pair(session, applicant_id, employee_id)
@@ -96,6 +124,7 @@ def merge_charts(session: Session, applicant_id: int, employee_id: int, by: str)
     consents = _move(session, ConsentSignature, applicant.id, employee.id)
     tasks = _move(session, Task, applicant.id, employee.id)
     _move(session, Assignment, applicant.id, employee.id)
+    _count_filed_forms(session, employee.id)
     applicant.retired_at = now
     applicant.merged_into_id = employee.id
     employee.updated_at = now  # its FHIR Patient now links the applicant chart it replaces

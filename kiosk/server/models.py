@@ -36,6 +36,7 @@ TERMINAL_MAX = 100
 EMAIL_MAX = 254
 EXTERNAL_ID_MAX = 100
 USERNAME_MAX = 64
+PHONE_MAX = 40
 HASH_LENGTH = 64
 """Hex SHA-256, the stored form of tokens, pickup codes and redemption secrets."""
 
@@ -117,6 +118,7 @@ class Chart(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, index=True)
     date_of_birth: Mapped[date | None] = mapped_column(Date, default=None)
     email: Mapped[str | None] = mapped_column(String(EMAIL_MAX), default=None)
+    phone: Mapped[str | None] = mapped_column(String(PHONE_MAX), default=None)
     provider_organization: Mapped[str | None] = mapped_column(String(TEXT_MAX), default=None)
     external_id: Mapped[str | None] = mapped_column(
         String(EXTERNAL_ID_MAX), unique=True, default=None
@@ -289,6 +291,9 @@ class Login(Base):
     """The username case-folded: usernames are unique regardless of case."""
     password_hash: Mapped[str] = mapped_column(String(TEXT_MAX))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    """Set by staff's ``reset-login``: the password no longer signs in (a new pickup code
+    makes a new one)."""
 
 
 class Redemption(Base):
@@ -362,6 +367,22 @@ class Merge(Base):
     documents_moved: Mapped[int] = mapped_column(Integer)
     consents_moved: Mapped[int] = mapped_column(Integer)
     tasks_moved: Mapped[int] = mapped_column(Integer)
+
+
+class VisitSession(Base):
+    """A returning visitor's sign-in at one terminal, for one visit; only its secret's hash
+    is kept. It ends when the visit does (revoked), or when it expires."""
+
+    __tablename__ = "visit_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chart_id: Mapped[int] = mapped_column(ForeignKey("charts.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(HASH_LENGTH), unique=True)
+    terminal: Mapped[str] = mapped_column(String(TERMINAL_MAX))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class QuestionnaireDefinition(Base):

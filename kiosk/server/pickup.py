@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -46,6 +46,8 @@ from kiosk.server.models import (
 from kiosk.server.portals import PortalConfig, portal_config
 from kiosk.server.schemas import ConsentIn, DocumentIn
 from kiosk.server.schemas_pickup import (
+    Confirmed,
+    ConfirmIn,
     PickupStatus,
     QuestionnaireDue,
     Redeemed,
@@ -195,8 +197,61 @@ def verify(
             masked_name=mask_name(chart.first_name, chart.last_name),
             date_of_birth_required=chart.date_of_birth is not None,
             portal=chart.portal,
+            language=chart.language,
             **status.model_dump(),
         )
+
+
+def _check_birth_date(
+    session: Session,
+    attempt: throttle.Attempt,
+    chart: Chart,
+    given: date | None,
+    now: datetime,
+    settings: ServerSettings,
+) -> None:
+    """Refuse a missing or wrong date of birth; a wrong one counts against the terminal and
+    the chart (the chart's row is held before the dates are compared)."""
+    if chart.date_of_birth is None:
+        return
+    if given is None:
+        raise ApiError(
+            422, "date_of_birth_required", "this chart needs the date of birth confirmed"
+        )
+    _hold(
+        attempt,
+        throttle.Subject(DATE_OF_BIRTH, f"chart:{chart.id}"),
+        "date_of_birth_locked",
+        "to confirm this chart's date of birth",
+    )
+    if given != chart.date_of_birth:
+        _count_failed_confirmation(session, attempt, chart, now, settings)
+        raise ApiError(
+            422, "date_of_birth_mismatch", "The date of birth does not match the chart's."
+        )
+
+
+def confirm(
+    sessions: sessionmaker[Session],
+    settings: ServerSettings,
+    terminal: str,
+    payload: ConfirmIn,
+    portals: frozenset[str] | None = None,
+) -> Confirmed:
+    """Check the date of birth at the identity step, as redeeming will (and counted alike)."""
+    code = _canonical(payload.code)
+    now = utc_now()
+    with sessions() as session:
+        attempt = _hold_terminal(session, terminal, now, settings)
+        row = _usable_code(session, code, now)
+        if row is None:
+            raise _invalid(session, attempt)
+        chart = session.get_one(Chart, row.chart_id)
+        if portals is not None and chart.portal not in portals:
+            raise _invalid(session, attempt)  # not this terminal's to use: the same answer
+        _check_birth_date(session, attempt, chart, payload.date_of_birth, now, settings)
+        session.commit()  # releases the rows held; a success forgives nothing
+        return Confirmed(confirmed=True)
 
 
 def _count_failed_confirmation(
@@ -332,22 +387,7 @@ def _check_redeem(
     chart = session.get_one(Chart, row.chart_id)
     if portals is not None and chart.portal not in portals:
         raise _invalid(session, attempt)
-    if chart.date_of_birth is not None:
-        if payload.date_of_birth is None:
-            raise ApiError(
-                422, "date_of_birth_required", "this chart needs the date of birth confirmed"
-            )
-        _hold(
-            attempt,
-            throttle.Subject(DATE_OF_BIRTH, f"chart:{chart.id}"),
-            "date_of_birth_locked",
-            "to confirm this chart's date of birth",
-        )
-        if payload.date_of_birth != chart.date_of_birth:
-            _count_failed_confirmation(session, attempt, chart, now, settings)
-            raise ApiError(
-                422, "date_of_birth_mismatch", "The date of birth does not match the chart's."
-            )
+    _check_birth_date(session, attempt, chart, payload.date_of_birth, now, settings)
     portal = portal_config(session, chart.portal)
     problem = signing_problem(portal, payload.consents)
     if problem is not None:
@@ -396,6 +436,7 @@ def redeem(
         login.username = payload.username
         login.username_key = payload.username.casefold()
         login.password_hash = password_hash
+        login.disabled_at = None
         chart.login_enabled = True
         try:
             session.flush()
@@ -474,10 +515,19 @@ USERNAME_LOOKUP = "username-lookup"
 
 
 def username_available(
-    sessions: sessionmaker[Session], settings: ServerSettings, terminal: str, username: str
+    sessions: sessionmaker[Session],
+    settings: ServerSettings,
+    terminal: str,
+    username: str,
+    code_text: str | None = None,
+    portals: frozenset[str] | None = None,
 ) -> bool:
     """Whether *username* is free; each look-up counts against the terminal's limit
-    (``username_lookup_limit``), so the routes cannot be used to list the usernames."""
+    (``username_lookup_limit``), so the routes cannot be used to list the usernames.
+
+    With the pickup code being redeemed (*code_text*), the name of that chart's own login
+    (disabled by ``reset-login``) counts as free, as redeeming allows it; the code is
+    checked, and counted when unusable, as by verify."""
     now = utc_now()
     with sessions() as session:
         attempt = throttle.Attempt(session, settings.username_lookup_limit, now)
@@ -488,6 +538,16 @@ def username_available(
             "from this terminal",
         )
         attempt.failed()  # a look-up, counted whatever it finds
-        available = not username_taken(session, username)
+        own_chart = None
+        if code_text is not None:
+            code = _canonical(code_text)
+            code_attempt = _hold_terminal(session, terminal, now, settings)
+            row = _usable_code(session, code, now)
+            if row is None or (
+                portals is not None and session.get_one(Chart, row.chart_id).portal not in portals
+            ):
+                raise _invalid(session, code_attempt)
+            own_chart = row.chart_id
+        available = not username_taken(session, username, own_chart)
         session.commit()
         return available

@@ -284,6 +284,7 @@ class ChartOut(BaseModel):
     created_at: datetime
     date_of_birth: date | None
     email: str | None
+    phone: str | None = None
     provider_organization: str | None
     external_id: str | None
     retired_at: datetime | None

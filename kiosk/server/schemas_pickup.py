@@ -54,6 +54,18 @@ class Verified(PickupStatus):
     masked_name: str
     date_of_birth_required: bool
     portal: str
+    language: str = Field(default="en", description="The chart's preferred language.")
+
+
+class ConfirmIn(_Request):
+    """``POST /v1/pickup/confirm``: the date of birth, checked before the visit goes on."""
+
+    code: CodeText
+    date_of_birth: IsoDate | None = None
+
+
+class Confirmed(BaseModel):
+    confirmed: bool
 
 
 class RedeemIn(_Request):
@@ -99,6 +111,10 @@ class RedemptionIn(_Request):
 
 class UsernameIn(_Request):
     username: Username
+    code: CodeText | None = Field(
+        default=None,
+        description="The pickup code being redeemed: its chart's own login name counts as free.",
+    )
 
 
 class UsernameAvailability(BaseModel):

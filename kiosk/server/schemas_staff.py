@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
-from kiosk.server.models import EMAIL_MAX, EXTERNAL_ID_MAX
+from kiosk.server.models import EMAIL_MAX, EXTERNAL_ID_MAX, PHONE_MAX
 from kiosk.server.portals import PortalName
 from kiosk.server.schemas import (
     IsoDate,
@@ -43,6 +43,12 @@ ExternalId = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=EXTERNAL_ID_MAX),
     AfterValidator(_single_line),
 ]
+Phone = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=3, max_length=PHONE_MAX, pattern=r"^\+?[0-9 ()./-]{3,}$"
+    ),
+]
 StaffKind = Literal["employee", "contractor", "visitor"]
 
 
@@ -56,6 +62,7 @@ class ChartIn(_Request):
         default=None, description="When given, the visitor confirms it to redeem the code."
     )
     email: Email | None = None
+    phone: Phone | None = None
     portal: PortalName = Field(description="The portal (configured with PUT /v1/portals/NAME).")
     provider_organization: Text | None = Field(
         default=None, description="Defaults to the portal's provider organization."
@@ -77,6 +84,21 @@ class CodeIssued(BaseModel):
     reference: str
     pickup_code: str = Field(description="Shown once; only its hash is kept.")
     code_expires_at: datetime
+
+
+class AssignIn(_Request):
+    """``POST /v1/charts/{id}/assignments``."""
+
+    questionnaire: Text = Field(description="``URL|VERSION`` of the portal's, or the URL alone.")
+
+
+class AssignmentOut(BaseModel):
+    id: int
+    chart_id: int
+    questionnaire: str
+    title: str
+    document_type: str
+    assigned_at: datetime
 
 
 class IssueCodeIn(_Request):

@@ -49,10 +49,14 @@ class ServerSettings:
     a success forgives nothing."""
     chart_max_failures: int = 100
     """Consecutive failed confirmations on one chart that revoke its pickup code."""
+    visit_ttl: timedelta = timedelta(hours=1)
+    """How long a returning visitor's visit token lasts at most (revoked sooner when the
+    visit ends)."""
     redemption_ttl: timedelta = timedelta(hours=1)
     """How long the follow-up calls of a redemption are accepted."""
     invalid_code_floor_seconds: float = 0.25
-    """Every answer to an unusable code takes at least this long, so timing tells nothing."""
+    """Every answer to an unusable code (and to a failed sign-in) takes at least this long,
+    so timing tells nothing."""
     password_hashing: PasswordHashing = field(default_factory=PasswordHashing)
     token_cache_seconds: float = 5.0
     """How long a checked bearer token is trusted without asking the database again: a

@@ -159,15 +159,15 @@ async def test_date_of_birth_mismatch_counts_and_can_be_corrected(pickup_env: Pi
         await confirm_identity(pilot, "31.12.1990")
         await wait_for_text(pilot, "month/day/year")  # not a date this field reads
         await confirm_identity(pilot, "1990-12-30")
-        await create_login(pilot, "dee.birch")
-        await sign_consents(pilot, "Dee Birch")
-        await tap(pilot, "#submit")
-        await wait_until(pilot, lambda: on(app, IdentityScreen))
+        # Said at the identity step, before the rest of the visit, and counted as a failure.
+        await wait_until(pilot, lambda: "does not match" in shown(pilot, "#dob-error"))
         assert "does not match our records" in shown(pilot, "#dob-error")
+        assert on(app, IdentityScreen)
         assert pickup_env.chart_row(chart_id)["failed_confirmations"] == 1
         assert pickup_env.login(chart_id) is None
         await confirm_identity(pilot, "1990-12-31")
-        await wait_until(pilot, lambda: on(app, PickupReviewScreen))  # straight back
+        await create_login(pilot, "dee.birch")
+        await sign_consents(pilot, "Dee Birch")
         await tap(pilot, "#submit")
         await wait_until(pilot, lambda: on(app, PickupDoneScreen))
     assert pickup_env.login(chart_id) == "dee.birch"
@@ -245,7 +245,10 @@ async def test_server_unreachable_keeps_what_was_typed(pickup_env: PickupEnv) ->
             await sign_consents(pilot, "Una Reach")
             cable.unplug()
             await tap(pilot, "#submit")
-            await wait_for_text(pilot, "Your answers are still here")
+            # said in the status line under the answers (it may be scrolled below the fold)
+            await wait_until(
+                pilot, lambda: "Your answers are still here" in shown(pilot, "#submit-status")
+            )
             assert on(app, PickupReviewScreen)
             assert pickup_env.login(chart_id) is None
             cable.plug()
@@ -262,6 +265,7 @@ async def test_login_rules_are_shown_live_and_failures_beside_fields(
     _taken_id, taken_code = pickup_env.chart("Sam", "Lee")
     assert pickup_env.redeem(taken_code, "sam.lee") == 201
     chart_id, code = pickup_env.chart("Sam", "Lane")
+    _racer_id, racer_code = pickup_env.chart("Sal", "Racer")
     app = KioskApp(pickup_env.config())
     async with app.run_test(size=SIZE) as pilot:
         await enter_code(pilot, code)
@@ -277,17 +281,22 @@ async def test_login_rules_are_shown_live_and_failures_beside_fields(
         assert "at least 3 characters" in shown(pilot, "#username-error")
         assert "too common" in shown(pilot, "#password-error")
         assert "not the same" in shown(pilot, "#password-confirm-error")
-        # A username someone has already: the backend says so on Submit, beside the field.
+        # A username someone has already: said when leaving the step, beside the field.
         await create_login(pilot, "SAM.LEE")
+        await wait_until(pilot, lambda: "taken" in shown(pilot, "#username-error"))
+        assert on(app, LoginScreen)
+        await create_login(pilot, "sam.lane")
         await sign_consents(pilot, "Sam Lane")
+        # Taken at another terminal meanwhile: the backend says so on Submit, beside the field.
+        assert pickup_env.redeem(racer_code, "sam.lane") == 201
         await tap(pilot, "#submit")
         await wait_until(pilot, lambda: on(app, LoginScreen))
         assert "taken" in shown(pilot, "#username-error")
-        await create_login(pilot, "sam.lane")
+        await create_login(pilot, "sam.lane2")
         await wait_until(pilot, lambda: on(app, PickupReviewScreen))
         await tap(pilot, "#submit")
         await wait_until(pilot, lambda: on(app, PickupDoneScreen))
-    assert pickup_env.login(chart_id) == "sam.lane"
+    assert pickup_env.login(chart_id) == "sam.lane2"
 
 
 async def test_not_me_and_escape_leave_nothing_behind(pickup_env: PickupEnv) -> None:
