@@ -20,14 +20,23 @@ from kiosk.languages import (
 from kiosk.questionnaire import AnswerError, AnswerValue, Item, ItemType
 from kiosk.questionnaire import parse_text_answer as parse_iso_answer
 from kiosk.questionnaire.answers import format_answer
-from kiosk.questionnaire.constraints import check_value, range_message
+from kiosk.questionnaire.constraints import bounds, check_value, range_message
 from kiosk.questionnaire.model import Quantity
+
+_NUMBERS = (ItemType.INTEGER, ItemType.DECIMAL, ItemType.QUANTITY)
 
 
 def parse_localized(item: Item, text: str) -> AnswerValue | None:
     """Parse *text* for *item*; a date is typed the visitor's one way (see
     :func:`kiosk.languages.visitor_date_order`), or ISO, and every message about it shows
-    dates written that way."""
+    dates written that way; a number that is not one is told the item's own limits."""
+    if item.type in _NUMBERS:
+        try:
+            return parse_iso_answer(item, text)
+        except AnswerError as exc:
+            if exc.kind == "number-form" and any(b is not None for b in bounds(item)):
+                raise AnswerError(range_message(item), kind=exc.kind) from exc  # not "42"
+            raise
     if item.type is not ItemType.DATE or not text.strip():
         return parse_iso_answer(item, text)
     order = visitor_date_order(item.entry_format)

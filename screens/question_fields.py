@@ -60,6 +60,7 @@ from kiosk.questionnaire import (
     parse_text_answer,
     values_of,
 )
+from kiosk.questionnaire.constraints import bounds
 from kiosk.questionnaire.textentry import check_quantity, parse_number, quantity_in, unit_matches
 from screens.localized_answers import parse_localized, show_answer
 from screens.question_drafts import Drafts
@@ -82,19 +83,46 @@ def walk(items: tuple[Item, ...]) -> Iterator[Item]:
 
 
 def placeholder(item: Item) -> str:
-    """The questionnaire's entryFormat, else an example of *item*'s type."""
+    """The questionnaire's entryFormat, else what *item*'s type and limits allow (no made-up
+    example: "A number from 35 to 45", "A whole number")."""
     if item.entry_format:
         return item.entry_format
+    if item.type in (ItemType.INTEGER, ItemType.DECIMAL, ItemType.QUANTITY):
+        return number_hint(item)
     examples = {
-        ItemType.INTEGER: _("A whole number, for example 42"),
-        ItemType.DECIMAL: _("A number, for example 72.5"),
-        ItemType.QUANTITY: _("A number, for example 72.5"),
         ItemType.DATE: date_hint(order=visitor_date_order()),
         ItemType.DATETIME: _("Year-month-day hour:minute, for example 2024-07-31 14:30"),
         ItemType.TIME: _("Hour:minute, for example 14:30"),
         ItemType.URL: _("A web address, for example https://example.org"),
     }
     return examples.get(item.type, "")
+
+
+def number_hint(item: Item) -> str:
+    """A number field's placeholder from the item's type and its own minValue/maxValue."""
+    low, high = (
+        None if bound is None else show_answer(item, _number(bound)) for bound in bounds(item)
+    )
+    whole = item.type is ItemType.INTEGER
+    if low is not None and high is not None:
+        text = (
+            _("A whole number from {low} to {high}")
+            if whole
+            else _("A number from {low} to {high}")
+        )
+        return text.format(low=low, high=high)
+    if low is not None:
+        text = _("A whole number of at least {low}") if whole else _("A number of at least {low}")
+        return text.format(low=low)
+    if high is not None:
+        text = _("A whole number of at most {high}") if whole else _("A number of at most {high}")
+        return text.format(high=high)
+    return _("A whole number") if whole else _("A number")
+
+
+def _number(bound: AnswerValue) -> AnswerValue:
+    """A bound as a plain number (a quantity's value: the unit is shown beside the field)."""
+    return bound.value if isinstance(bound, Quantity) else bound
 
 
 def kind_of(item: Item) -> str:
@@ -618,10 +646,8 @@ class ItemField(Vertical):
 
     def _parse_row(self, text: str) -> AnswerValue | None:
         item = self.item
-        if item.type is ItemType.DATE:
-            return parse_localized(item, text)  # the locale's order, or ISO
         if item.type is not ItemType.QUANTITY or len(item.units) < 2 or not text.strip():
-            return parse_text_answer(item, text)
+            return parse_localized(item, text)  # dates in the visitor's way, numbers' limits
         chosen = self.chosen_unit_index()  # the unit comes from the drop-down beside it
         unit = None if chosen is None else item.units[chosen]
         value = quantity_in(parse_number(text), unit)

@@ -40,8 +40,8 @@ class AnswerError(ValueError):
     """An answer cannot be accepted; ``message`` is localized and tells the visitor what to do.
 
     ``kind`` names the rule for a screen that words it its own way: ``"date-form"`` (a date
-    not written as the engine reads it), ``"month"`` (a month outside 1-12) and ``"range"``
-    (outside minValue/maxValue); empty for the rest.
+    not written as the engine reads it), ``"number-form"`` (not a number), ``"month"`` (a
+    month outside 1-12) and ``"range"`` (outside minValue/maxValue); empty for the rest.
     """
 
     def __init__(self, message: str, kind: str = "") -> None:
@@ -62,8 +62,11 @@ def parse_integer(item: Item, text: str) -> int:
     text = text.strip()
     if not _INTEGER.fullmatch(text):
         if _DECIMAL.fullmatch(text):
-            raise AnswerError(_("Enter a whole number without a decimal point, for example 42."))
-        raise AnswerError(_("Enter a whole number, for example 42."))
+            raise AnswerError(
+                _("Enter a whole number without a decimal point, for example 42."),
+                kind="number-form",
+            )
+        raise AnswerError(_("Enter a whole number, for example 42."), kind="number-form")
     value = int(text)
     check_integer(item, value)
     return value
@@ -87,7 +90,7 @@ def parse_number(text: str) -> Decimal:
     """A number with ``.`` or ``,`` as the decimal mark (no thousands separators)."""
     text = text.strip()
     if not _DECIMAL.fullmatch(text):
-        raise AnswerError(_("Enter a number, for example 72.5."))
+        raise AnswerError(_("Enter a number, for example 72.5."), kind="number-form")
     value = Decimal(text.replace(",", "."))
     _check_number(value)
     return value
