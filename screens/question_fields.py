@@ -39,7 +39,7 @@ from textual.widgets import (
 )
 
 from kiosk.i18n import _
-from kiosk.languages import date_hint, format_date_entry, visitor_date_order
+from kiosk.languages import date_hint, datetime_hint, format_date_entry, visitor_date_order
 from kiosk.questionnaire import (
     AnswerError,
     Answers,
@@ -62,7 +62,7 @@ from kiosk.questionnaire import (
 )
 from kiosk.questionnaire.constraints import bounds
 from kiosk.questionnaire.textentry import check_quantity, parse_number, quantity_in, unit_matches
-from screens.localized_answers import parse_localized, show_answer
+from screens.localized_answers import parse_localized, show_answer, typed_datetime
 from screens.question_drafts import Drafts
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -91,7 +91,7 @@ def placeholder(item: Item) -> str:
         return number_hint(item)
     examples = {
         ItemType.DATE: date_hint(order=visitor_date_order()),
-        ItemType.DATETIME: _("Year-month-day hour:minute, for example 2024-07-31 14:30"),
+        ItemType.DATETIME: datetime_hint(order=visitor_date_order()),
         ItemType.TIME: _("Hour:minute, for example 14:30"),
         ItemType.URL: _("A web address, for example https://example.org"),
     }
@@ -152,6 +152,8 @@ def typed_text(item: Item, value: AnswerValue) -> str:
     """*value* as typed: a date in the locale's order, anything else as the engine reads it."""
     if item.type is ItemType.DATE and type(value) is datetime.date:
         return format_date_entry(value, order=visitor_date_order(item.entry_format))
+    if item.type is ItemType.DATETIME and isinstance(value, datetime.datetime):
+        return typed_datetime(value)
     return input_text(item, value)
 
 
@@ -453,7 +455,7 @@ class ItemField(Vertical):
         """The rows as (re)built: dates that were read are written in the current locale's
         order, so that a change of language rewrites them; anything unread stays as typed."""
         texts = self.row_texts()
-        if self.item.type is ItemType.DATE:
+        if self.item.type in (ItemType.DATE, ItemType.DATETIME):
             values = self.values()
             if values and len(values) == len([text for text in texts if text.strip()]):
                 return [typed_text(self.item, value) for value in values]
