@@ -26,12 +26,13 @@ from kiosk.idle import IdleWatch, check_idle
 from kiosk.lockdown import CRASH_EXIT_CODE, CrashCounter, blocking_bindings, log_crash
 from kiosk.outbox import Outbox, open_outbox
 from kiosk.paths import SCREENS_DIR
+from kiosk.speech_app import SpeechApp
 from kiosk.staff_pin import PinGuard
-from kiosk.visitor_prefs import VisitorPreferencesApp
 
 if TYPE_CHECKING:  # these load once a visit starts, or in a worker once Welcome is up
     from kiosk.client import BackendClient
     from kiosk.session import PortalQuestionnaire, Visit
+    from kiosk.speech.speakers import Speaker
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def portal_theme(portal: PortalConfig) -> Theme:
     return _branded_theme(portal.name, portal.colour)
 
 
-class KioskApp(VisitorPreferencesApp):
+class KioskApp(SpeechApp):
     """The lobby kiosk."""
 
     # Welcome's CSS loads with the app's: a screen's own CSS_PATH restyles every widget
@@ -96,7 +97,10 @@ class KioskApp(VisitorPreferencesApp):
         outbox: Outbox | None = None,
         after_crash: bool = False,
         handle_signals: bool = False,
+        speaker: Speaker | None = None,
     ) -> None:
+        """*speaker*: where speech goes instead of espeak-ng (``kiosk drive
+        --speech-transcript``, tests)."""
         super().__init__()
         self.config = config
         self.portal = config.portal(portal)
@@ -116,6 +120,7 @@ class KioskApp(VisitorPreferencesApp):
         self._own_outbox = outbox is None
         self.submissions = Submissions(outbox or open_outbox(config.outbox), self.backend)
         self.staff_guard = PinGuard()
+        self.setup_speech(speaker)
         set_language(self.language)
         self.apply_portal_theme(before_start=True)
 

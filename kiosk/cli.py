@@ -84,9 +84,20 @@ def build_parser() -> argparse.ArgumentParser:
     drive.add_argument(
         "--junit", type=Path, metavar="FILE", help="write a JUnit XML report, one case a scenario"
     )
-    drive.add_argument("--screenshots", type=Path, metavar="DIR", help="folder for SVG screenshots")
+    drive.add_argument(
+        "--screenshots",
+        type=Path,
+        metavar="DIR",
+        help="folder for the screenshot steps' SVGs (default ./screenshots, made when needed)",
+    )
     drive.add_argument(
         "--size", default="100x36", metavar="COLSxROWS", help="terminal size (default 100x36)"
+    )
+    drive.add_argument(
+        "--speech-transcript",
+        type=Path,
+        metavar="FILE",
+        help="write each phrase speech would say to FILE (language<TAB>phrase a line), no audio",
     )
     from kiosk.questionnaire_cli import add_parser as add_questionnaire_parser
 
@@ -185,7 +196,7 @@ def cmd_set_staff_pin(args: argparse.Namespace) -> int:
     from getpass import getpass
 
     from kiosk.config import ConfigError, default_config_path, read_config_file
-    from kiosk.staff_pin import PinRefused, hash_pin, write_pin_hash
+    from kiosk.staff_pin import PinRefused, check_pin, hash_pin, write_pin_hash
 
     source = args.file or default_config_path()
     try:
@@ -195,14 +206,15 @@ def cmd_set_staff_pin(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_INVALID_CONFIG
-    if args.pin_stdin:
-        pin = sys.stdin.readline().strip()
-    else:
-        pin = getpass("New staff PIN (4 to 12 digits): ")
-        if getpass("The same PIN again: ") != pin:
-            print("kiosk: the two PINs differ; nothing was changed", file=sys.stderr)
-            return 1
     try:
+        if args.pin_stdin:
+            pin = sys.stdin.readline().strip()
+        else:
+            pin = getpass("New staff PIN (4 to 12 digits): ")
+            check_pin(pin)  # refused at once, not after it was typed a second time
+            if getpass("The same PIN again: ") != pin:
+                print("kiosk: the two PINs differ; nothing was changed", file=sys.stderr)
+                return 1
         pin_hash = hash_pin(pin)
     except PinRefused as exc:
         print(f"kiosk: {exc}; nothing was changed", file=sys.stderr)

@@ -37,6 +37,7 @@ Name = Annotated[str, Rule(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][
 Label = Annotated[str, Rule(min_length=1, max_length=200)]
 Word = Annotated[str, Rule(min_length=1, max_length=WORD_MAX)]
 Language = Annotated[str, Rule(pattern=r"^[a-z]{2,3}(_[A-Za-z0-9]{2,8})*$")]
+Voice = Annotated[str, Rule(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9_+./-]*$")]
 Description = Annotated[str, Rule(max_length=1000)]
 Colour = Annotated[str, Rule(pattern=r"^#[0-9A-Fa-f]{6}$", check=_readable_colour)]
 TickerMessage = Annotated[str, Rule(min_length=1, max_length=TICKER_MESSAGE_MAX)]
@@ -185,6 +186,14 @@ class KioskConfig:
     confirmation_seconds: Annotated[int, Rule(ge=3, le=600)] = 20
     idle_warning_seconds: Annotated[int, Rule(ge=5, le=600)] = 30
     staff_pin_hash: Annotated[str, Rule(pattern=r"^\$argon2(id|i|d)\$")] | None = None
+    speech: bool = False
+    """Speech output on when a visit starts (F5 turns it on and off)."""
+    speech_hint: bool = True
+    """The first key on Welcome, speech off, says "Press F5 ..." in every language."""
+    speech_voices: dict[Language, Voice] = field(default_factory=dict)
+    """espeak-ng voice per language, instead of kiosk.speech.voices.DEFAULT_VOICES."""
+    speech_rate: Annotated[int, Rule(ge=80, le=450)] = 175
+    """Words per minute."""
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
     backend: BackendConfig = field(default_factory=BackendConfig)
     source: Path | None = field(default=None, compare=False)
@@ -351,6 +360,11 @@ def check_files(config: KioskConfig) -> list[str]:
     problems: list[str] = []
     if config.language not in available_languages():
         problems.append(f"language: no catalog for language {config.language!r}")
+    problems.extend(
+        f"speech_voices.{lang}: no catalog for language {lang!r}"
+        for lang in config.speech_voices
+        if lang not in available_languages()
+    )
     for p, portal in enumerate(config.portals):
         problems.extend(_language_problems(portal, p))
         if portal.logo is not None:

@@ -7,9 +7,11 @@ A scenario is a TOML file of ``[[step]]`` tables, each with exactly one action::
     press = ["tab", "enter"]        # Textual key names
     expect = "Your name"            # text that must appear on screen (waits)
     expect_not = "Traceback"        # text that must not be on screen
-    screenshot = "welcome"          # an SVG of the screen into --screenshots DIR
+    screenshot = "welcome"          # an SVG of the screen into --screenshots DIR (./screenshots)
 
 and optionally ``timeout = 5.0`` (seconds to wait for ``expect``/``expect_not``/``click``).
+``--speech-transcript FILE`` writes every phrase speech would say (F5 turns it on, or the
+config's ``speech = true``) to FILE instead of espeak-ng, a ``language<TAB>phrase`` line each.
 Several scenario files run in turn, each on a fresh kiosk; ``--junit FILE`` reports them
 (:mod:`kiosk.junit`), and a failing step leaves an SVG of the screen beside that report.
 """
@@ -134,7 +136,13 @@ async def _wait_for(pilot: Pilot[object], predicate, seconds: float) -> bool:  #
         await asyncio.sleep(POLL_SECONDS)
 
 
-async def perform(pilot: Pilot[object], step: ScenarioStep, screenshots: Path | None) -> str | None:
+DEFAULT_SCREENSHOTS_DIR = Path("screenshots")
+"""Where ``screenshot`` steps write without ``--screenshots`` (in the working folder)."""
+
+
+async def perform(
+    pilot: Pilot[object], step: ScenarioStep, screenshots: Path = DEFAULT_SCREENSHOTS_DIR
+) -> str | None:
     """Do one step; the reason it failed, or ``None``."""
     app = pilot.app
     if step.click is not None:
@@ -163,8 +171,10 @@ async def perform(pilot: Pilot[object], step: ScenarioStep, screenshots: Path | 
         if not await _wait_for(pilot, lambda: text not in screen_text(app), step.timeout):
             return f"{text!r} is still on screen after {step.timeout:g} s"
     elif step.screenshot is not None:
-        if screenshots is None:
-            return "screenshot needs --screenshots DIR"
+        try:
+            await asyncio.to_thread(screenshots.mkdir, parents=True, exist_ok=True)
+        except OSError as exc:
+            return f"cannot write screenshots into {screenshots}: {exc.strerror or exc}"
         app.save_screenshot(filename=f"{step.screenshot}.svg", path=str(screenshots))
     await pilot.pause()
     return None
@@ -175,7 +185,7 @@ async def run_scenario(
     scenario: Scenario,
     *,
     size: tuple[int, int] = (100, 36),
-    screenshots: Path | None = None,
+    screenshots: Path = DEFAULT_SCREENSHOTS_DIR,
     failure_screenshot: Path | None = None,
 ) -> StepFailure | None:
     """Perform every step of *scenario* on *app*, headless; the first failure, or ``None``.
@@ -207,6 +217,13 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
+def transcript_speaker(path: Path):  # type: ignore[no-untyped-def]
+    """Speech into *path* instead of espeak-ng (``--speech-transcript``)."""
+    from kiosk.speech.speakers import TranscriptSpeaker
+
+    return TranscriptSpeaker(path)
+
+
 def drive_main(args: argparse.Namespace) -> int:
     """The ``kiosk drive`` command: every scenario in turn, each on a fresh kiosk."""
     from kiosk.cli import EXIT_INVALID_CONFIG, _load_or_report
@@ -235,20 +252,27 @@ def drive_main(args: argparse.Namespace) -> int:
         scenarios = {}
     from kiosk.app import KioskApp
 
-    if args.screenshots is not None:
-        args.screenshots.mkdir(parents=True, exist_ok=True)
     shots_beside = junit.parent if junit is not None else args.screenshots
+    transcript: Path | None = getattr(args, "speech_transcript", None)
+    if transcript is not None:
+        transcript.parent.mkdir(parents=True, exist_ok=True)
+        transcript.write_text("", encoding="utf-8")  # this run's phrases only
     for path, scenario in scenarios.items():
         app = KioskApp(
             config,  # type: ignore[arg-type]  # not None when there are scenarios to run
             portal=getattr(args, "portal", None),
             database_url=getattr(args, "database", None),
+            speaker=None if transcript is None else transcript_speaker(transcript),
         )
         shot = None if shots_beside is None else shots_beside / f"{path.stem}-failed.svg"
         started = time.monotonic()
         failure = asyncio.run(
             run_scenario(
-                app, scenario, size=size, screenshots=args.screenshots, failure_screenshot=shot
+                app,
+                scenario,
+                size=size,
+                screenshots=args.screenshots or DEFAULT_SCREENSHOTS_DIR,
+                failure_screenshot=shot,
             )
         )
         seconds = time.monotonic() - started

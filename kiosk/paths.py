@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
 """The checkout (or editable install) root that holds config/ and locales/."""
 
-LOCALES_DIR = PROJECT_ROOT / "locales"
-SHIPPED_CONFIG_DIR = PROJECT_ROOT / "config"
+INSTALLED_SHIPPED_DIR = PACKAGE_DIR / "shipped"
+"""Where an installed wheel keeps config/ and locales/ (setup.py puts them; never in a checkout)."""
+
+SHIPPED_ROOT = INSTALLED_SHIPPED_DIR if INSTALLED_SHIPPED_DIR.is_dir() else PROJECT_ROOT
+"""The folder holding config/ and locales/: the wheel's copy, else the checkout's own."""
+
+LOCALES_DIR = SHIPPED_ROOT / "locales"
+SHIPPED_CONFIG_DIR = SHIPPED_ROOT / "config"
 SCREENS_DIR = PROJECT_ROOT / "screens"
 APP_NAME = "lobby-kiosk"
 

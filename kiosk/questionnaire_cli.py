@@ -31,8 +31,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     check = sub.add_parser(
         "check",
         help="say for each questionnaire whether the kiosk can run it",
-        description="Print 'FILE: ok' or 'FILE: refused' followed by every reason (the "
-        "item's linkId and the feature). Exits 0 when all are ok, 1 otherwise.",
+        description="Print 'FILE: ok', 'FILE: ok, with warnings' followed by each thing "
+        "the kiosk ignores, or 'FILE: refused' followed by every reason (the item's linkId "
+        "and the feature). Exits 0 when none is refused, 1 otherwise.",
     )
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     fill = sub.add_parser(
@@ -58,6 +59,19 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     validate.add_argument("questionnaire", type=Path, metavar="QUESTIONNAIRE")
     validate.add_argument("response", type=Path, metavar="RESPONSE")
+    prepare = sub.add_parser(
+        "prepare",
+        help="expand the value sets a questionnaire names into a copy that works offline",
+        description="Expand each value set FILE names but does not contain through "
+        "ValueSet/$expand on the terminology server URL (once per screen language, with "
+        "displayLanguage) and write a copy with the expansions contained (default: "
+        "FILE.prepared.json beside FILE). Exits 1, writing nothing, when one cannot be "
+        "expanded.",
+    )
+    prepare.add_argument("file", type=Path, metavar="FILE")
+    prepare.add_argument("--terminology", required=True, metavar="URL",
+                         help="the FHIR base URL of a terminology server")  # fmt: skip
+    prepare.add_argument("-o", "--output", type=Path, metavar="OUT")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -66,6 +80,8 @@ def main(args: argparse.Namespace) -> int:
         return cmd_check(args.files)
     if args.questionnaire_command == "fill":
         return cmd_fill(args.file, args.answers, args.authored, args.language)
+    if args.questionnaire_command == "prepare":
+        return cmd_prepare(args.file, args.terminology, args.output)
     return cmd_validate(args.questionnaire, args.response)
 
 
@@ -75,14 +91,19 @@ def cmd_check(files: list[Path]) -> int:
     status = EXIT_OK
     for path in files:
         try:
-            load_questionnaire(path)
+            questionnaire = load_questionnaire(path)
         except QuestionnaireRefused as refused:
             status = EXIT_INVALID
             print(_("{file}: refused").format(file=path))
             for reason in refused.reasons:
                 print(f"  {_strip_source(reason, path)}")
         else:
-            print(_("{file}: ok").format(file=path))
+            if questionnaire.warnings:
+                print(_("{file}: ok, with warnings").format(file=path))
+                for warning in questionnaire.warnings:
+                    print(f"  {_strip_source(warning, path)}")
+            else:
+                print(_("{file}: ok").format(file=path))
     return status
 
 
@@ -166,3 +187,44 @@ def cmd_validate(questionnaire_path: Path, response_path: Path) -> int:
         return EXIT_INVALID
     print(_("{file}: valid").format(file=response_path))
     return EXIT_OK
+
+
+def cmd_prepare(path: Path, terminology: str, output: Path | None) -> int:
+    from kiosk.questionnaire.prepare import prepare
+
+    data, problem = _read_json(path)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_INVALID
+    if not isinstance(data, dict) or data.get("resourceType") != "Questionnaire":
+        print(_("{file}: not a Questionnaire").format(file=path), file=sys.stderr)
+        return EXIT_INVALID
+    result = prepare(data, terminology)
+    for value_set, count in result.expanded:
+        print(_("expanded {value_set}: {count} concepts").format(value_set=value_set, count=count))
+    if result.failed:
+        print(_("{file}: not prepared").format(file=path), file=sys.stderr)
+        for reason in result.failed:
+            print(f"  {reason}", file=sys.stderr)
+        return EXIT_INVALID
+    target = output or path.with_name(path.name.removesuffix(".json") + ".prepared.json")
+    text = json.dumps(result.questionnaire, indent=2, ensure_ascii=False, default=_number)
+    try:
+        target.write_text(text + "\n", encoding="utf-8")
+    except OSError as error:
+        print(_("{file}: cannot write ({error})").format(file=target, error=error.strerror),
+              file=sys.stderr)  # fmt: skip
+        return EXIT_INVALID
+    print(_("wrote {file}").format(file=target))
+    return EXIT_OK
+
+
+def _number(value: object) -> object:
+    """JSON for the exact decimals the files are read with."""
+    if isinstance(value, Decimal):
+        return (
+            int(value)
+            if value == value.to_integral_value() and "." not in str(value)
+            else float(str(value))
+        )
+    raise TypeError(type(value).__name__)

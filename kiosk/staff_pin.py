@@ -36,10 +36,15 @@ class PinRefused(ValueError):
     """The PIN cannot be used (not 4 to 12 digits)."""
 
 
-def hash_pin(pin: str) -> str:
-    """The argon2id hash of *pin* (4 to 12 digits)."""
+def check_pin(pin: str) -> None:
+    """Refuse a *pin* that is not 4 to 12 digits (:class:`PinRefused`)."""
     if not PIN_PATTERN.fullmatch(pin):
         raise PinRefused("the staff PIN must be 4 to 12 digits")
+
+
+def hash_pin(pin: str) -> str:
+    """The argon2id hash of *pin* (4 to 12 digits)."""
+    check_pin(pin)
     return _hasher().hash(pin)
 
 

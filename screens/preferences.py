@@ -1,7 +1,7 @@
 """The header of every screen: the portal's title and the visitor's own controls.
 
-The controls (language, high contrast, large text) are buttons for a finger or a mouse, and
-the keys F2, F3 and F4 do the same from anywhere.
+The controls (language, high contrast, large text, speech) are buttons for a finger or a
+mouse, and the keys F2, F3, F4 and F5 do the same from anywhere.
 """
 
 from __future__ import annotations
@@ -79,6 +79,10 @@ class KioskHeader(Horizontal):
         )
         large.set_class(bool(getattr(app, "large_text", False)), "-on")
         yield large
+        # TRANSLATORS: the button that turns speech output on and off; F5 does too.
+        speech = Button(_("Speech · F5"), id="speech-button", classes="preference", compact=True)
+        speech.set_class(bool(getattr(app, "speech_on", False)), "-on")
+        yield speech
 
     @on(Button.Pressed, "#language-button")
     def _language(self, event: Button.Pressed) -> None:
@@ -89,6 +93,11 @@ class KioskHeader(Horizontal):
     def _contrast(self, event: Button.Pressed) -> None:
         event.stop()
         self.app.action_toggle_high_contrast()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#speech-button")
+    def _speech(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.app.action_toggle_speech()  # type: ignore[attr-defined]
 
     @on(Button.Pressed, "#large-text-button")
     def _large_text(self, event: Button.Pressed) -> None:

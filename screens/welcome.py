@@ -33,6 +33,13 @@ def start_label(portal: PortalConfig, said: dict[str, str]) -> str:
     return _("I am applying for a job")
 
 
+def speech_hint_line(languages: list[str]) -> str:
+    """ "Press F5 to hear the screen read aloud" in each of *languages*, on one line."""
+    from kiosk.speech.hint import hint_in_languages
+
+    return "  ·  ".join(hint for _language, hint in hint_in_languages(languages))
+
+
 class WelcomeScreen(KioskScreen):
     """The first screen, and the one every visit returns to."""
 
@@ -42,6 +49,7 @@ class WelcomeScreen(KioskScreen):
         portal = self.kiosk.portal
         said = words(portal)
         yield from self.compose_header()
+        yield Static(speech_hint_line(self.kiosk.hint_languages()), id="speech-hint", markup=False)
         if portal.ticker:
             yield Ticker(portal.ticker, id="ticker")
         with VerticalScroll(id="welcome-scroll"), Center(), Vertical(id="welcome-box"):

@@ -10,7 +10,9 @@ import pytest
 from kiosk.i18n import set_language
 from kiosk.paths import SHIPPED_CONFIG_DIR
 
-SHARED_QUESTIONNAIRES = Path(__file__).resolve().parents[2] / "shared" / "questionnaires"
+SHARED_QUESTIONNAIRES = Path(__file__).resolve().parent / "questionnaire" / "forms"
+"""Copies of the public FHIR forms of ../shared/questionnaires (see SOURCES.md there)."""
+SECOND_BATCH = SHARED_QUESTIONNAIRES / "second-batch"
 
 
 @pytest.fixture(autouse=True)

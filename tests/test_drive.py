@@ -15,13 +15,16 @@ from tests.server.live import live_server, token_headers
 SCENARIOS = Path(__file__).with_name("scenarios")
 
 
-def drive(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def drive(
+    *args: str, timeout: float = 300, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kiosk.cli", "drive", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
+        cwd=cwd,
     )
 
 
@@ -44,6 +47,24 @@ def test_demo_scenario_completes_a_visit_by_keyboard(tmp_path: Path, database_ur
     assert (chart["first_name"], chart["last_name"]) == ("Dana", "Kowalczyk-Ng")
     assert chart["login_enabled"] is False
     assert len(chart["documents"]) == 2
+
+
+def test_screenshot_steps_go_into_a_screenshots_folder_by_default(
+    tmp_path: Path, database_url: str
+) -> None:
+    scenario = tmp_path / "shots.toml"
+    scenario.write_text(
+        '[[step]]\nexpect = "I am applying"\n[[step]]\nscreenshot = "welcome"\n',
+        encoding="utf-8",
+    )
+    working = tmp_path / "work"
+    working.mkdir()
+    result = drive(str(scenario), "--database", database_url, cwd=working)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "2 steps passed" in result.stdout
+    [shot] = (working / "screenshots").iterdir()
+    assert shot.name == "welcome.svg"
+    assert "I am applying" in shot.read_text(encoding="utf-8").replace("&#160;", " ")
 
 
 def test_a_failing_step_is_reported_with_the_screen(tmp_path: Path, database_url: str) -> None:

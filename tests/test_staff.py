@@ -104,6 +104,26 @@ def test_set_staff_pin_writes_the_hash_into_the_toml_file(
     assert "4 to 12 digits" in capsys.readouterr().err
 
 
+def test_set_staff_pin_refuses_a_pin_that_is_not_digits_at_its_first_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "config"
+    shutil.copytree(SHIPPED_CONFIG_DIR, folder)
+    file = folder / "kiosk.toml"
+    before = file.read_text(encoding="utf-8")
+    prompts: list[str] = []
+
+    def typed(prompt: str = "") -> str:
+        prompts.append(prompt)
+        return "12a4"
+
+    monkeypatch.setattr("getpass.getpass", typed)
+    assert main(["set-staff-pin", str(file)]) == 1
+    assert prompts == ["New staff PIN (4 to 12 digits): "], "no second entry of a refused PIN"
+    assert "the staff PIN must be 4 to 12 digits; nothing was changed" in capsys.readouterr().err
+    assert file.read_text(encoding="utf-8") == before
+
+
 async def _enter_pin(pilot, pin: str) -> None:  # type: ignore[no-untyped-def]
     await wait_for_screen(pilot, StaffPinScreen)
     await pilot.press(*pin, "enter")

@@ -224,3 +224,32 @@ async def test_a_screen_covered_before_its_rebuild_catches_up_when_shown_again(
         assert app.screen is welcome
         assert "Solicito un empleo" in screen_text(app)
         assert welcome.drawn_version == app.preferences_version
+
+
+async def test_the_header_buttons_keep_their_label_when_focused(
+    demo_config_path: Path, database_url: str
+) -> None:
+    app = KioskApp(shipped(demo_config_path), database_url=database_url)
+    labels = {
+        "#language-button": "English · F2",
+        "#contrast-button": "Contrast · F3",
+        "#large-text-button": "Large text · F4",
+    }
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, WelcomeScreen)
+        for mode in ("normal", "high contrast", "large text"):
+            if mode == "high contrast":
+                await pilot.press("f3")
+            elif mode == "large text":
+                await pilot.press("f3", "f4")
+            await pilot.pause()
+            for selector, label in labels.items():
+                button = app.screen.query_one(selector, Button)
+                app.set_focus(button)
+                await pilot.pause()
+                assert app.focused is button
+                assert button.content_region.height == 1, (mode, selector)
+                header_line = screen_text(app).splitlines()[button.region.y]
+                assert label in header_line, (mode, header_line)
+                focused = button.styles
+                assert focused.text_style.reverse, "the focus stays visible"

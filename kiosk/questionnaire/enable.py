@@ -12,8 +12,16 @@ the answers of all its instances.
 
 Operators on questions with several answers: ``=`` and the ordering operators hold when
 some answer satisfies them, ``!=`` when there is an answer and none is equal; with no
-answer only ``exists`` can hold. The loader refuses conditions that loop; a hand-built
-questionnaire with a loop raises ``ValueError``.
+answer only ``exists`` can hold. A condition on a question the questionnaire does not have
+sees no answer.
+
+An ``enableWhenExpression`` (instead of ``enableWhen``) enables its item when it gives
+``true``, evaluated on the response as the ``enableWhen`` conditions alone would make it
+(so that expressions cannot loop through each other), per entry inside repeating groups.
+
+Conditions that form a loop (the loader warns) are decided in document order, as LHC-Forms
+does: while an item's enabling is being decided, a question that depends on it counts as
+enabled (its answers count). Every item is decided once, so this always terminates.
 """
 
 from __future__ import annotations
@@ -36,10 +44,18 @@ Key = tuple[str, Path]
 class EnableState:
     """Enabled-ness of every item instance for one set of answers, computed lazily."""
 
-    def __init__(self, questionnaire: Questionnaire, answers: Answers) -> None:
+    def __init__(
+        self, questionnaire: Questionnaire, answers: Answers, *, expressions: bool = True
+    ) -> None:
         self.questionnaire = questionnaire
         self.answers = answers
+        self.expressions = expressions
         self._cache: dict[Key, bool] = {}
+        self._evaluation = None
+        if questionnaire.enable_loops:  # decide in document order, whoever asks first
+            for item in questionnaire.all_items():
+                if not questionnaire.containers_of(item.link_id):
+                    self.enabled(item.link_id)
 
     def enabled(self, link_id: str, path: Path = ()) -> bool:
         """Whether *link_id* is enabled at *path* (``KeyError`` for an unknown linkId)."""
@@ -54,12 +70,17 @@ class EnableState:
         on_path = {start}
         while stack:
             current = stack[-1]
-            dep = next((d for d in self._depends_on(*current) if d not in self._cache), None)
+            dep = next(
+                (
+                    d
+                    for d in self._depends_on(*current)
+                    if d not in self._cache and d not in on_path
+                ),
+                None,
+            )  # a dependency on the path is a loop: it counts as enabled for now
             if dep is None:
                 self._cache[current] = self._compute(*current)
                 on_path.discard(stack.pop())
-            elif dep in on_path:
-                raise ValueError(f"enableWhen conditions loop through {dep[0]!r}")
             else:
                 stack.append(dep)
                 on_path.add(dep)
@@ -107,6 +128,8 @@ class EnableState:
         if parent is not None:
             deps.append(parent)
         for condition in item.enable_when:
+            if condition.question not in self.questionnaire:
+                continue
             deps.extend(
                 (condition.question, target)
                 for target in self._visible_paths(condition.question, link_id, path)
@@ -118,22 +141,35 @@ class EnableState:
         item = self.questionnaire.item(link_id)
         parent_key = self._parent_key(link_id, path)
         if parent_key is not None:
-            if not self._cache[parent_key]:
+            if not self._cache.get(parent_key, True):
                 return False
             parent = self.questionnaire.item(parent_key[0])
             if parent.is_question and not parent.is_container:
                 scope = scope_at(self.questionnaire, parent.link_id, self.answers, parent_key[1])
                 if scope is None or not values_of(parent, scope):
                     return False
+        if item.enable_expression is not None and self.expressions:
+            return self._expression_holds(item, path)
         if not item.enable_when:
             return True
         results = (self._holds(condition, link_id, path) for condition in item.enable_when)
         return all(results) if item.enable_behavior == "all" else any(results)
 
+    def _expression_holds(self, item: Item, path: Path) -> bool:
+        from kiosk.questionnaire.calculate import Evaluation
+
+        if self._evaluation is None:
+            plain = EnableState(self.questionnaire, self.answers, expressions=False)
+            self._evaluation = Evaluation(self.questionnaire, self.answers, plain)
+        assert item.enable_expression is not None
+        return self._evaluation.evaluate(item, item.enable_expression, path) == [True]
+
     def _holds(self, condition: EnableWhen, link_id: str, path: Path) -> bool:
         found: list[AnswerValue] = []
+        if condition.question not in self.questionnaire:
+            return condition.operator == "exists" and condition.answer is False
         for target in self._visible_paths(condition.question, link_id, path):
-            if self._cache.get((condition.question, target)):
+            if self._cache.get((condition.question, target), True):
                 scope = scope_at(self.questionnaire, condition.question, self.answers, target)
                 if scope is not None:
                     found.extend(values_of(self.questionnaire.item(condition.question), scope))

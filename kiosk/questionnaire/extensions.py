@@ -1,10 +1,11 @@
-"""Which FHIR extensions the engine uses, may ignore, or must refuse.
+"""Which FHIR extensions the engine uses, ignores quietly, or ignores with a warning.
 
 Extensions are identified by URL. Those the engine implements are read by the loader
-(:mod:`kiosk.questionnaire.itemext`); an extension is *ignored* only when it cannot
-change which answers are valid or what the response contains (rendering hints, help
-texts, hints for server-side data extraction and pre-population); known features the
-engine does not implement are refused by name, and any other URL is refused as unknown.
+(:mod:`kiosk.questionnaire.itemext`). Rendering hints, help texts and hints for
+server-side data extraction and pre-population are ignored quietly; known features the
+engine does not implement, and any other URL, are ignored with a warning (``check``
+prints them). Only a ``modifierExtension`` the engine does not know refuses a
+questionnaire (the FHIR rule: it may change the meaning of what it sits on).
 """
 
 from __future__ import annotations
@@ -31,6 +32,15 @@ MAX_DECIMAL_PLACES = CORE + "maxDecimalPlaces"
 VARIABLE = CORE + "variable"
 CALCULATED = SDC + "sdc-questionnaire-calculatedExpression"
 INITIAL_EXPRESSION = SDC + "sdc-questionnaire-initialExpression"
+OLD_INITIAL_EXPRESSION = CORE + "questionnaire-initialExpression"
+"""The URL of initialExpression before SDC took it over: an alias."""
+ENABLE_WHEN_EXPRESSION = SDC + "sdc-questionnaire-enableWhenExpression"
+ANSWER_EXPRESSION = SDC + "sdc-questionnaire-answerExpression"
+POPULATION_CONTEXT = SDC + "sdc-questionnaire-itemPopulationContext"
+"""Names the data a repeating group is filled from (a server's): an empty variable here."""
+TARGET_CONSTRAINT = CORE + "targetConstraint"
+OLD_CONSTRAINT = CORE + "questionnaire-constraint"
+"""The R4 name of targetConstraint (same content): an alias."""
 LAUNCH_CONTEXT = SDC + "sdc-questionnaire-launchContext"
 OPTION_PREFIX = CORE + "questionnaire-optionPrefix"
 OPTION_EXCLUSIVE = CORE + "questionnaire-optionExclusive"
@@ -44,7 +54,9 @@ ITEM_EXTENSIONS: frozenset[str] = frozenset(
     {
         ITEM_CONTROL, CHOICE_ORIENTATION, ENTRY_FORMAT, HIDDEN, MIN_OCCURS, MAX_OCCURS, UNIT,
         UNIT_OPTION, MIN_LENGTH, REGEX, MIN_VALUE, MAX_VALUE, MAX_DECIMAL_PLACES, VARIABLE,
-        CALCULATED, INITIAL_EXPRESSION, VALIDATION_TEXT,
+        CALCULATED, INITIAL_EXPRESSION, OLD_INITIAL_EXPRESSION, VALIDATION_TEXT,
+        ENABLE_WHEN_EXPRESSION, ANSWER_EXPRESSION, TARGET_CONSTRAINT, OLD_CONSTRAINT,
+        POPULATION_CONTEXT,
     }
 )  # fmt: skip
 """Read by the loader on items."""
@@ -52,7 +64,9 @@ ITEM_EXTENSIONS: frozenset[str] = frozenset(
 OPTION_EXTENSIONS: frozenset[str] = frozenset({OPTION_PREFIX, OPTION_EXCLUSIVE, *WEIGHTS})
 """Read by the loader on answerOption (and on ValueSet concepts, for the weights)."""
 
-ROOT_EXTENSIONS: frozenset[str] = frozenset({VARIABLE, LAUNCH_CONTEXT})
+ROOT_EXTENSIONS: frozenset[str] = frozenset(
+    {VARIABLE, LAUNCH_CONTEXT, TARGET_CONSTRAINT, OLD_CONSTRAINT}
+)
 """Read by the loader on the Questionnaire itself."""
 
 IGNORED_EXTENSIONS: frozenset[str] = frozenset(
@@ -68,6 +82,30 @@ IGNORED_EXTENSIONS: frozenset[str] = frozenset(
         SDC + "sdc-questionnaire-itemExtractionContext",
         SDC + "sdc-questionnaire-observationLinkPeriod",
         SDC + "sdc-questionnaire-observationExtract",
+        SDC + "sdc-questionnaire-observation-extract-category",
+        SDC + "sdc-questionnaire-targetStructureMap",
+        SDC + "sdc-questionnaire-sourceStructureMap",
+        SDC + "sdc-questionnaire-sourceQueries",
+        SDC + "sdc-questionnaire-assembledFrom",
+        SDC + "sdc-questionnaire-assemble-expectation",
+        # Rendering hints (drawn by the screens where a terminal can honour them).
+        SDC + "sdc-questionnaire-entryMode",
+        SDC + "sdc-questionnaire-shortText",
+        SDC + "sdc-questionnaire-choiceColumn",
+        SDC + "sdc-questionnaire-columnCount",
+        SDC + "sdc-questionnaire-width",
+        SDC + "sdc-questionnaire-collapsible",
+        SDC + "sdc-questionnaire-openLabel",
+        SDC + "sdc-questionnaire-isSubject",
+        CORE + "questionnaire-sliderStepValue",
+        CORE + "questionnaire-instruction",
+        CORE + "questionnaire-choiceColumn",
+        CORE + "rendering-styleSensitive",
+        CORE + "questionnaire-usageMode",
+        CORE + "questionnaire-signatureRequired",
+        CORE + "questionnaire-baseType",
+        CORE + "questionnaire-fhirType",
+        CORE + "designNote",
         # Where a server would expand value sets; the kiosk only uses contained ones and
         # refuses the rest, so it is never consulted.
         CORE + "terminology-server",
@@ -82,27 +120,22 @@ IGNORED_ON_UNAVAILABLE: frozenset[str] = frozenset(
 )  # fmt: skip
 """Ignored on attachment and reference items, which the kiosk never answers."""
 
-REFUSED_EXTENSIONS: dict[str, str] = {
-    SDC + "sdc-questionnaire-enableWhenExpression": "enableWhenExpression",
-    SDC + "sdc-questionnaire-answerExpression": "answerExpression",
+UNSUPPORTED_EXTENSIONS: dict[str, str] = {
     SDC + "sdc-questionnaire-candidateExpression": "candidateExpression",
     SDC + "sdc-questionnaire-contextExpression": "contextExpression",
     SDC + "sdc-questionnaire-answerOptionsToggleExpression": "answerOptionsToggleExpression",
-    CORE + "questionnaire-constraint": "questionnaire-constraint",
-    CORE + "questionnaire-sliderStepValue": "sliderStepValue",
-    CORE + "questionnaire-signatureRequired": "signatureRequired",
     CORE + "cqf-expression": "cqf-expression",
     SDC + "sdc-questionnaire-subQuestionnaire": "subQuestionnaire",
 }
-"""Known features that change valid answers or the response: refused, named by feature."""
+"""Known features the engine does not implement: ignored with a warning naming the feature."""
 
 
 def extension_problem(url: str, *, handled: frozenset[str] = frozenset()) -> str | None:
-    """``None`` if the extension at *url* is read by the caller (*handled*) or may be
-    ignored, else the (localized) reason to refuse it."""
+    """``None`` if the extension at *url* is read by the caller (*handled*) or is ignored
+    quietly, else the (localized) warning that it is ignored."""
     if url in handled or url in IGNORED_EXTENSIONS:
         return None
-    feature = REFUSED_EXTENSIONS.get(url)
+    feature = UNSUPPORTED_EXTENSIONS.get(url)
     if feature is not None:
         return _("'{feature}' is not supported").format(feature=feature)
     return _("extension '{url}' is not supported").format(url=url)

@@ -1,28 +1,32 @@
-"""A FHIRPath subset for calculatedExpression, initialExpression and variables: the parser.
+"""FHIRPath expressions of a questionnaire: checked at load, parsed once, on demand.
 
-Everything outside the subset is a :class:`FhirPathError` at load time, so a questionnaire
-is refused rather than computed wrongly. The subset (documented in the README):
+Expressions are evaluated by fhirpathpy (the Python port of fhirpath.js, which LHC-Forms
+uses; :mod:`kiosk.questionnaire.fhirpath_eval`). Its ANTLR parser takes ~4 ms an
+expression, 1.1 s for the 232 of the largest shared form, so :func:`parse` does not run it:
 
-* literals: ``'strings'``, numbers, ``true``/``false``, the empty collection ``{}``;
-* ``%variables`` (``%resource``, ``%questionnaire``, ``%context``, ``%qitem``, named
-  ``variable`` extensions, launch contexts, ``%ucum``/``%loinc``/``%sct``), ``$this``,
-  ``$index``, ``$total``;
-* paths (``item.answer.value``, with FHIR choice types: ``value`` finds ``valueCoding``),
-  indexers ``[n]``;
-* operators ``* / div mod + - & | = != ~ !~ < > <= >= in contains and or xor implies``
-  and unary ``-``;
-* the functions in :data:`FUNCTIONS`.
-
-Evaluation is in :mod:`kiosk.questionnaire.fhirpath_eval`.
+* at load, a fast hand-written parser checks the syntax and collects the ``%names`` and
+  functions used; a function neither fhirpathpy nor the engine (:data:`ENGINE_FUNCTIONS`)
+  has is a :class:`FhirPathError`. Syntax beyond what that parser reads (date and time
+  literals, quantities, ``is``/``as``, ...) is handed to fhirpathpy's own parser instead;
+* fhirpathpy's parse tree is made the first time the expression is evaluated
+  (:meth:`Expression.tree`), kept for the process by its text, and kept on disk in the
+  kiosk's cache directory, so that a kiosk parses each expression of its forms once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
+from typing import Any
 
 from kiosk.i18n import _
+
+log = logging.getLogger(__name__)
 
 
 class FhirPathError(ValueError):
@@ -72,8 +76,22 @@ FUNCTIONS: dict[str, FunctionSpec] = {
     "descendants": FunctionSpec(0, 0),
     "hasValue": FunctionSpec(0, 0),
 }
-"""The supported functions (``sum``, ``min``, ``max``, ``avg``, ``weight`` and ``ordinal``
-are the SDC and fhirpath.js additions that scoring forms use)."""
+"""Functions whose arguments the hand-written syntax check knows (any other function that
+fhirpathpy or the engine has is accepted with any arguments)."""
+
+ENGINE_FUNCTIONS = frozenset({"weight", "ordinal", "answers", "sum", "min", "max", "avg"})
+"""Functions the engine adds to fhirpathpy (``weight``/``ordinal``: an answer's
+ordinalValue; ``answers``: every answer of a response, SDC's PHQ-9 uses it) or replaces
+(the aggregates, which fhirpathpy cannot add over response data)."""
+
+
+@cache
+def known_functions() -> frozenset[str]:
+    """Every function an expression may call."""
+    from fhirpathpy.engine.invocations import invocation_registry
+
+    return frozenset(invocation_registry) | ENGINE_FUNCTIONS
+
 
 BUILTIN_CONSTANTS: dict[str, str] = {
     "ucum": "http://unitsofmeasure.org",
@@ -138,12 +156,119 @@ Node = Literal | Constant | Special | Member | Call | Index | Binary | Negate
 
 @dataclass(frozen=True)
 class Expression:
-    """A parsed expression, with the ``%names`` and functions it uses."""
+    """A checked expression, with the ``%names`` and functions it uses."""
 
     source: str
-    root: Node
+    root: Node | None
+    """The hand-written parser's tree (``None`` when fhirpathpy's parser checked it)."""
     constants: frozenset[str]
     functions: frozenset[str]
+
+    def tree(self) -> dict[str, Any]:
+        """fhirpathpy's parse tree (made once per text; :class:`FhirPathError` if it fails)."""
+        return parsed_tree(self.source)
+
+    def link_ids(self) -> frozenset[str] | None:
+        """The linkIds whose answers this expression reads, ``None`` when it may read any
+        (it reaches the response without naming the items, or calls ``descendants()``,
+        ``repeat()``, ``answers()``, ``children()``)."""
+        return _link_ids(self.source)
+
+
+_LINK_ID = re.compile(r"linkId\s*(?:=|~)\s*'((?:[^'\\]|\\.)*)'")
+_ANY_ITEM = frozenset({"descendants", "repeat", "answers", "children", "trace"})
+
+
+@cache
+def _link_ids(source: str) -> frozenset[str] | None:
+    expression = parse(source)
+    if expression.functions & _ANY_ITEM:
+        return None
+    named = frozenset(_LINK_ID.findall(source))
+    reaches = expression.constants & {"resource", "context"}
+    if reaches and not named:
+        return None
+    if "resource" in expression.constants or "context" in expression.constants:
+        return named
+    return named if named else frozenset()
+
+
+_MEMORY: dict[str, dict[str, Any]] = {}
+
+
+def parsed_tree(source: str) -> dict[str, Any]:
+    """fhirpathpy's tree for *source*: from memory, the disk cache, or its parser."""
+    found = _MEMORY.get(source)
+    if found is not None:
+        return found
+    path = _cache_path(source)
+    tree: dict[str, Any] | None = None
+    if path is not None:
+        try:
+            tree = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            tree = None
+    if tree is None:
+        tree = _antlr_parse(source)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                temporary = path.with_suffix(".tmp")
+                temporary.write_text(json.dumps(tree), encoding="utf-8")
+                temporary.replace(path)
+            except OSError:
+                log.info("cannot keep a parsed expression in %s", path.parent)
+    _MEMORY[source] = tree
+    return tree
+
+
+def _antlr_parse(source: str) -> dict[str, Any]:
+    """fhirpathpy's parser, as ``fhirpathpy.parser.parse`` runs it, except that a syntax
+    error is an error (fhirpathpy's own error listener ignores them and recovers)."""
+    from antlr4 import CommonTokenStream, InputStream
+    from antlr4.error.ErrorListener import ErrorListener
+    from antlr4.tree.Tree import ParseTreeWalker
+    from fhirpathpy.parser.ASTPathListener import ASTPathListener
+    from fhirpathpy.parser.generated.FHIRPathLexer import FHIRPathLexer
+    from fhirpathpy.parser.generated.FHIRPathParser import FHIRPathParser
+
+    class Raise(ErrorListener):  # type: ignore[misc]
+        def syntaxError(self, recognizer, symbol, line, column, message, error):  # type: ignore[no-untyped-def]
+            raise FhirPathError(
+                _("unexpected '{text}' at position {position}").format(
+                    text=getattr(symbol, "text", "") or "", position=column + 1
+                )
+            )
+
+    try:
+        lexer = FHIRPathLexer(InputStream(source))
+        lexer.removeErrorListeners()
+        lexer.addErrorListener(Raise())
+        parser = FHIRPathParser(CommonTokenStream(lexer))
+        parser.buildParseTrees = True
+        parser.removeErrorListeners()
+        parser.addErrorListener(Raise())
+        listener = ASTPathListener()
+        ParseTreeWalker().walk(listener, parser.expression())
+        if parser.getCurrentToken().type != -1:  # not all of the text was read
+            raise FhirPathError(_("the expression has text after its end"))
+        return listener.parentStack[0]
+    except FhirPathError:
+        raise
+    except Exception as error:
+        raise FhirPathError(_("not valid FHIRPath ({error})").format(error=error)) from None
+
+
+def _cache_path(source: str):  # type: ignore[no-untyped-def]
+    try:
+        from fhirpathpy import __version__
+
+        from kiosk.paths import user_cache_dir
+
+        digest = hashlib.sha256(f"{__version__}\0{source}".encode()).hexdigest()
+        return user_cache_dir() / "fhirpath" / digest[:2] / f"{digest}.json"
+    except Exception:  # no cache directory: parse every time
+        return None
 
 
 # -- tokens ------------------------------------------------------------------------------
@@ -368,9 +493,9 @@ class _Parser:
                 args.append(self.expression())
         self.expect(")")
         spec = FUNCTIONS.get(name)
-        if spec is None:
+        if spec is None and name not in known_functions():
             raise FhirPathError(_("function '{name}()' is not supported").format(name=name))
-        if not spec.min_args <= len(args) <= spec.max_args:
+        if spec is not None and not spec.min_args <= len(args) <= spec.max_args:
             raise FhirPathError(
                 _("function '{name}()' takes {low} to {high} arguments").format(
                     name=name, low=spec.min_args, high=spec.max_args
@@ -380,12 +505,36 @@ class _Parser:
         return Call(target, name, tuple(args))
 
 
+@cache
 def parse(source: str) -> Expression:
-    """Parse *source*, or raise :class:`FhirPathError` naming what is not supported."""
+    """Check *source*, or raise :class:`FhirPathError` naming what is wrong or missing."""
     if not source.strip():
         raise FhirPathError(_("the expression is empty"))
-    parser = _Parser(source)
-    root = parser.expression()
-    if parser.current.kind != "end":
-        raise parser.unexpected()
+    try:
+        parser = _Parser(source)
+        root = parser.expression()
+        if parser.current.kind != "end":
+            raise parser.unexpected()
+    except FhirPathError as error:  # beyond the fast check: fhirpathpy's parser decides
+        return _checked_by_fhirpathpy(source, error)
     return Expression(source, root, frozenset(parser.constants), frozenset(parser.functions))
+
+
+_CALLED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_CONSTANT = re.compile(r"%([A-Za-z_][A-Za-z0-9_]*|'[^']*'|`[^`]*`)")
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'")
+
+
+def _checked_by_fhirpathpy(source: str, error: FhirPathError) -> Expression:
+    """Syntax the fast check does not read (date and time literals, quantities, ``is``...)."""
+    code = _STRING.sub("''", source)
+    unknown = sorted(frozenset(_CALLED.findall(code)) - known_functions() - _KEYWORD_OPS)
+    if unknown:
+        raise FhirPathError(_("function '{name}()' is not supported").format(name=unknown[0]))
+    try:
+        parsed_tree(source)
+    except FhirPathError:
+        raise error from None
+    functions = frozenset(_CALLED.findall(code)) - _KEYWORD_OPS
+    constants = frozenset(name.strip("'`") for name in _CONSTANT.findall(source))
+    return Expression(source, None, constants, functions)

@@ -20,6 +20,7 @@ from kiosk.questionnaire.jsonshape import Report, extensions, one_value, transla
 from kiosk.questionnaire.model import (
     AnswerValue,
     Coding,
+    Constraint,
     ItemControl,
     ItemType,
     Variable,
@@ -52,6 +53,11 @@ class ItemSettings:
     calculated: Expression | None = None
     initial_expression: Expression | None = None
     variables: list[Variable] = field(default_factory=list)
+    enable_expression: Expression | None = None
+    enable_expression_problem: str | None = None
+    """Why the enableWhenExpression cannot be evaluated (the loader decides if it refuses)."""
+    answer_expression: Expression | None = None
+    constraints: list[Constraint] = field(default_factory=list)
 
 
 def _value(extension: dict[str, Any], kind: str, report: Report) -> Any:
@@ -96,11 +102,62 @@ def _is_identifier(name: object) -> bool:
     return isinstance(name, str) and re.fullmatch(_IDENTIFIER, name) is not None
 
 
+QUERY_LANGUAGE = "application/x-fhir-query"
+
+
 def variable_of(extension: dict[str, Any], report: Report) -> Variable | None:
+    """A ``variable``; one that is a FHIR query (it needs a FHIR server) is empty here."""
+    value = extension.get("valueExpression")
+    if isinstance(value, dict) and value.get("language") == QUERY_LANGUAGE:
+        report(
+            _("'{feature}' in language '{language}' is not supported").format(
+                feature="variable", language=QUERY_LANGUAGE
+            )
+        )
+        if _is_identifier(value.get("name")):
+            return Variable(value["name"], parse("{}"))
+        return None
     expression = expression_of(extension, report, named=True)
     if expression is None:
         return None
     return Variable(extension["valueExpression"]["name"], expression)
+
+
+def constraint_of(extension: dict[str, Any], report: Report) -> Constraint | None:
+    """A ``targetConstraint`` (or R4 ``questionnaire-constraint``): key, expression, human."""
+    parts: dict[str, dict[str, Any]] = {
+        part["url"]: part
+        for part in extension.get("extension") or []
+        if isinstance(part, dict) and isinstance(part.get("url"), str)
+    }
+    raw = parts.get("expression", {})
+    value = raw.get("valueExpression")
+    if isinstance(value, dict):
+        language, source = value.get("language"), value.get("expression")
+    else:
+        language, source = "text/fhirpath", raw.get("valueString")
+    human = parts.get("human", {}).get("valueString")
+    if not isinstance(source, str) or not isinstance(human, str):
+        report(
+            _("'{feature}' needs an expression and a human text").format(feature="targetConstraint")
+        )
+        return None
+    if language != "text/fhirpath":
+        report(
+            _("'{feature}' in language '{language}' is not supported").format(
+                feature="targetConstraint", language=language
+            )
+        )
+        return None
+    try:
+        expression = parse(source)
+    except FhirPathError as error:
+        report(_("'{feature}': {error}").format(feature="targetConstraint", error=error))
+        return None
+    key = parts.get("key", {}).get("valueId") or parts.get("key", {}).get("valueString") or ""
+    severity = parts.get("severity", {}).get("valueCode") or "error"
+    human_translations = translations_of(parts.get("human", {}).get("_valueString"), report)
+    return Constraint(str(key), expression, human, str(severity), human_translations)
 
 
 def read_item_settings(
@@ -162,12 +219,30 @@ def _read_one(
         settings.max_decimal_places = _count(extension, report)
     elif url == ext.CALCULATED:
         settings.calculated = expression_of(extension, report)
-    elif url == ext.INITIAL_EXPRESSION:
+    elif url in (ext.INITIAL_EXPRESSION, ext.OLD_INITIAL_EXPRESSION):
         settings.initial_expression = expression_of(extension, report)
     elif url == ext.VARIABLE:
         variable = variable_of(extension, report)
         if variable is not None:
             settings.variables.append(variable)
+    elif url == ext.POPULATION_CONTEXT:
+        value = extension.get("valueExpression")
+        name = value.get("name") if isinstance(value, dict) else None
+        if _is_identifier(name):  # the data to fill from: none at a lobby terminal
+            settings.variables.append(Variable(name, parse("{}")))
+    elif url == ext.ENABLE_WHEN_EXPRESSION:
+        problems: list[str] = []
+        settings.enable_expression = expression_of(extension, problems.append)
+        if problems:
+            settings.enable_expression_problem = problems[0]
+            for problem in problems:
+                report(problem)
+    elif url == ext.ANSWER_EXPRESSION:
+        settings.answer_expression = expression_of(extension, report)
+    elif url in (ext.TARGET_CONSTRAINT, ext.OLD_CONSTRAINT):
+        constraint = constraint_of(extension, report)
+        if constraint is not None:
+            settings.constraints.append(constraint)
 
 
 def _item_control(extension: dict[str, Any]) -> ItemControl | None:

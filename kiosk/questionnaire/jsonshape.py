@@ -18,19 +18,23 @@ from kiosk.questionnaire.values import ValueProblem, decode_value
 Report = Callable[[str], None]
 
 
-def check_keys(raw: dict[str, Any], allowed: frozenset[str], report: Report) -> None:
-    """Refuse modifier extensions and properties the engine does not know.
+def check_keys(
+    raw: dict[str, Any], allowed: frozenset[str], report: Report, refuse: Report | None = None
+) -> None:
+    """Refuse (through *refuse*) modifier extensions and ``implicitRules``, which may change
+    the meaning of what they sit on; *report* properties the engine does not know.
 
     ``_name`` elements (extensions of primitive properties) may only carry translations.
     """
+    refuse = refuse or report
     for key, value in raw.items():
         if key == "modifierExtension":
             for url in _extension_urls(value):
-                report(_("modifier extension '{url}' is not supported").format(url=url))
+                refuse(_("modifier extension '{url}' is not supported").format(url=url))
             if not _extension_urls(value):
-                report(_("'modifierExtension' is not supported"))
+                refuse(_("'modifierExtension' is not supported"))
         elif key == "implicitRules":
-            report(_("'implicitRules' is not supported"))
+            refuse(_("'implicitRules' is not supported"))
         elif key.startswith("_"):
             for element in value if isinstance(value, list) else [value]:
                 if isinstance(element, dict):
@@ -145,8 +149,10 @@ def optional_str(raw: dict[str, Any], key: str, report: Report) -> str | None:
 
 
 def optional_bool(raw: dict[str, Any], key: str, report: Report) -> bool:
+    """``raw[key]`` as a boolean; the strings "true" and "false" are read as such (after a
+    report), anything else that is not a boolean as false."""
     value = raw.get(key, False)
     if not isinstance(value, bool):
         report(_("'{key}' must be true or false").format(key=key))
-        return False
+        return value in ("true", "True")
     return value

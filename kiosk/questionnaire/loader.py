@@ -1,7 +1,15 @@
 """Turn Questionnaire JSON into the model, or refuse it with every reason at once.
 
-Refusal reasons are localized and meant for staff: each names the item's linkId (or the
-file, for problems of the file itself or of items without a usable linkId).
+The policy (README "Questionnaires"): a questionnaire is refused only for what would change
+the meaning of an answer or cannot be asked at a terminal: an unknown modifierExtension
+(or implicitRules), a required attachment or reference, a required question whose options
+cannot be found offline or whose enabling depends on an expression the engine cannot
+evaluate, and a file that is not a Questionnaire with items. Everything else loads; what
+the loader ignored or could not use is a *warning* (``Questionnaire.warnings``).
+
+Reasons and warnings are localized and meant for staff: each names the item's linkId (or
+the file, for problems of the file itself or of items without a usable linkId). One pass
+finds them all.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from kiosk.questionnaire.constraints import check_value
 from kiosk.questionnaire.fhirpath import STANDARD_NAMES, Expression
 from kiosk.questionnaire.itemext import (
     ItemSettings,
+    constraint_of,
     option_settings,
     read_item_settings,
     variable_of,
@@ -38,6 +47,7 @@ from kiosk.questionnaire.model import (
     AnswerOption,
     AnswerValue,
     Coding,
+    Constraint,
     EnableWhen,
     Item,
     ItemType,
@@ -129,28 +139,43 @@ class _Loader:
         self.order: list[str] = []  # linkIds in document order
         self.built: dict[str, Item] = {}
         self.parents: dict[str, str | None] = {}
-        self.faulty: set[str] = set()  # linkIds already refused on their own account
+        self.faulty: set[str] = set()  # linkIds already reported on their own account
         self.value_sets: dict[str, dict[str, Any]] = {}
+        self.warnings: list[str] = []
+        self.enable_loops = False
+        self.root_constraints: list[Constraint] = []
+        self.elsewhere: set[str] = set()
+        self.kept_occurrence: dict[str, int] = {}  # duplicated linkId -> the one kept
+        self.seen: dict[str, int] = {}
 
     # -- reporting -----------------------------------------------------------------------
 
     def file_problem(self, problem: str) -> None:
+        """A reason to refuse, about the file itself."""
         self.reasons.append(_file_reason(self.source, problem))
 
-    def reporter(self, link_id: str | None, path: str) -> Report:
+    def file_warning(self, problem: str) -> None:
+        self.warnings.append(_file_reason(self.source, problem))
+
+    def reporter(self, link_id: str | None, path: str, *, refuse: bool = False) -> Report:
+        """A callback that records a warning (or, with *refuse*, a reason to refuse)."""
+        out = self.reasons if refuse else self.warnings
         if link_id is None:
             where = _("item at {path}").format(path=path)
-            return lambda problem: self.file_problem(
-                _("{where}: {problem}").format(where=where, problem=problem)
+            return lambda problem: out.append(
+                _file_reason(
+                    self.source, _("{where}: {problem}").format(where=where, problem=problem)
+                )
             )
 
         def report(problem: str) -> None:
             self.faulty.add(link_id)
-            self.reasons.append(
-                _("item '{link_id}': {problem}").format(link_id=link_id, problem=problem)
-            )
+            out.append(_("item '{link_id}': {problem}").format(link_id=link_id, problem=problem))
 
         return report
+
+    def refuser(self, link_id: str | None, path: str = "") -> Report:
+        return self.reporter(link_id, path, refuse=True)
 
     def refuse(self) -> QuestionnaireRefused:
         unique = list(dict.fromkeys(self.reasons))  # an item may repeat one extension
@@ -169,9 +194,10 @@ class _Loader:
             )
             raise self.refuse()
 
-        report = self.file_problem
-        check_keys(data, _TOP_LEVEL_KEYS, report)
+        report = self.file_warning
+        check_keys(data, _TOP_LEVEL_KEYS, report, refuse=self.file_problem)
         check_extensions(data, report, handled=ext.ROOT_EXTENSIONS)
+        self.kept_occurrence = _kept_occurrences(data.get("item"))
         variables, launch_contexts = self.root_extensions(data, report)
         fields = {key: optional_str(data, key, report) for key in _TOP_LEVEL_STRINGS}
         title_translations = translations_of(data.get("_title"), report)
@@ -179,7 +205,7 @@ class _Loader:
         raw_items = data.get("item")
         items: list[Item] = []
         if not isinstance(raw_items, list) or not raw_items:
-            report(_("the questionnaire has no items"))
+            self.file_problem(_("the questionnaire has no items"))
         else:
             items = self.items(raw_items, "item", None, 1)
         self.check_enable_when()
@@ -197,17 +223,25 @@ class _Loader:
             variables=variables,
             launch_contexts=launch_contexts,
             raw=data,
+            warnings=tuple(dict.fromkeys(self.warnings)),
         )
         self.check_expressions(questionnaire)
         if self.reasons:
             raise self.refuse()
-        return questionnaire
+        return dataclasses.replace(
+            questionnaire,
+            warnings=tuple(dict.fromkeys(self.warnings)),
+            enable_loops=self.enable_loops,
+            constraints=tuple(self.root_constraints),
+        )
 
     def check_expressions(self, questionnaire: Questionnaire) -> None:
         """Expressions may only name what is defined, and compute items outside repeats."""
         known = set(STANDARD_NAMES) | set(questionnaire.launch_contexts)
+        # Smart Forms lets an item use a variable of another item: such names are known too
+        self.elsewhere = {v.name for item in questionnaire.all_items() for v in item.variables}
         for variable in questionnaire.variables:
-            self.check_names(variable.expression, known, self.file_problem)
+            self.check_names(variable.expression, known, self.file_warning)
             known.add(variable.name)
         self.check_item_expressions(questionnaire, questionnaire.items, known)
 
@@ -220,24 +254,25 @@ class _Loader:
             for variable in item.variables:
                 self.check_names(variable.expression, known, report)
                 known.add(variable.name)
-            for feature, expression in (
-                ("calculatedExpression", item.calculated),
-                ("initialExpression", item.initial_expression),
+            for expression in (
+                item.calculated,
+                item.initial_expression,
+                item.answer_expression,
+                *(constraint.expression for constraint in item.constraints),
             ):
-                if expression is None:
-                    continue
-                self.check_names(expression, known, report)
-                if questionnaire.containers_of(item.link_id) or item.is_container:
-                    report(
-                        _("'{feature}' inside a repeating group is not supported").format(
-                            feature=feature
-                        )
-                    )
+                if expression is not None:
+                    self.check_names(expression, known, report)
+            if item.enable_expression is not None:
+                decides_required = _asks_something_required(item)
+                self.check_names(
+                    item.enable_expression,
+                    known,
+                    self.refuser(item.link_id) if decides_required else report,
+                )
             self.check_item_expressions(questionnaire, item.items, known)
 
-    @staticmethod
-    def check_names(expression: Expression, known: set[str], report: Report) -> None:
-        for name in sorted(expression.constants - known):
+    def check_names(self, expression: Expression, known: set[str], report: Report) -> None:
+        for name in sorted(expression.constants - known - self.elsewhere):
             report(
                 _("expression '{expression}' uses %{name}, which is not defined").format(
                     expression=_shorten(expression.source), name=name
@@ -250,7 +285,11 @@ class _Loader:
         variables: list[Variable] = []
         contexts: list[str] = []
         for url, extension in extensions(data):
-            if url == ext.VARIABLE:
+            if url in (ext.TARGET_CONSTRAINT, ext.OLD_CONSTRAINT):
+                constraint = constraint_of(extension, report)
+                if constraint is not None:
+                    self.root_constraints.append(constraint)
+            elif url == ext.VARIABLE:
                 variable = variable_of(extension, report)
                 if variable is not None:
                     variables.append(variable)
@@ -274,27 +313,40 @@ class _Loader:
 
     def item(self, raw: object, path: str, parent: str | None, depth: int) -> Item | None:
         if not isinstance(raw, dict):
-            self.file_problem(_("{path} is not an object").format(path=path))
+            self.file_warning(_("{path} is not an object").format(path=path))
             return None
         link_id = raw.get("linkId")
         if not isinstance(link_id, str) or not link_id.strip():
-            self.file_problem(_("the item at {path} has no linkId").format(path=path))
+            self.file_warning(_("the item at {path} has no linkId").format(path=path))
             link_id = None
         report = self.reporter(link_id, path)
+        refuse = self.refuser(link_id, path)
+        duplicate = False
         if link_id is not None:
-            if link_id in self.declared:
+            occurrence = self.seen.get(link_id, 0)
+            self.seen[link_id] = occurrence + 1
+            if occurrence != self.kept_occurrence.get(link_id, 0):
                 report(_("linkId is used more than once"))
-            self.declared.add(link_id)
-            self.order.append(link_id)
+                duplicate = True  # read for its reasons, then left out
+            else:
+                self.declared.add(link_id)
+                self.order.append(link_id)
 
         item_type = self.item_type(raw, report)
-        check_keys(raw, _ITEM_KEYS, report)
+        check_keys(raw, _ITEM_KEYS, report, refuse=refuse)
         handled = ext.ITEM_EXTENSIONS
         if item_type in UNAVAILABLE_TYPES:
             handled = handled | ext.IGNORED_ON_UNAVAILABLE
         check_extensions(raw, report, handled=handled, on_display=item_type is ItemType.DISPLAY)
-        if item_type is ItemType.DISPLAY:  # takes no answer: only 'hidden' matters
-            settings = ItemSettings(hidden=read_item_settings(raw, None, _ignore).hidden)
+        if item_type is ItemType.DISPLAY:  # takes no answer: 'hidden' and its enabling matter
+            read = read_item_settings(raw, None, _ignore)
+            settings = ItemSettings(
+                hidden=read.hidden,
+                enable_expression=read.enable_expression,
+                enable_expression_problem=read.enable_expression_problem,
+            )
+            if read.enable_expression_problem:
+                report(read.enable_expression_problem)
         else:
             settings = read_item_settings(raw, item_type, report)
         text = optional_str(raw, "text", report) or ""
@@ -304,14 +356,30 @@ class _Loader:
         repeats = optional_bool(raw, "repeats", report)
         read_only = optional_bool(raw, "readOnly", report)
         max_length = self.max_length(raw, item_type, report)
-        options, selected = self.options(raw, item_type, report)
+        option_problems: list[str] = []
+        options, selected = self.options(raw, item_type, option_problems.append)
+        if settings.answer_expression is not None:  # the options come from the expression
+            needs = _("a choice item needs answerOption or answerValueSet")
+            option_problems = [problem for problem in option_problems if problem != needs]
+        for problem in option_problems:
+            report(problem)
         enable_when = self.enable_when(raw, report)
         enable_behavior = self.enable_behavior(raw, enable_when, report)
         children = self.children(raw, path, link_id, item_type, depth, report)
-        self.check_item(raw, item_type, required, repeats, read_only, settings, report)
+        self.check_item(raw, item_type, required, repeats, read_only, settings, report, refuse)
 
-        if item_type is None or link_id is None:
+        if item_type is None or link_id is None or duplicate:
+            if required and not duplicate:
+                refuse(_("a required item that cannot be read cannot be asked"))
             return None
+        unavailable = None
+        # a choice without options cannot be asked, but one answered by its initial value
+        # (a hidden one, typically) still sends that value
+        no_options = not options and settings.answer_expression is None and "initial" not in raw
+        if item_type is ItemType.CHOICE and no_options:
+            unavailable = option_problems[-1] if option_problems else None
+            if required and unavailable:
+                refuse(unavailable)
         item = Item(
             link_id=link_id,
             type=item_type,
@@ -345,7 +413,13 @@ class _Loader:
             variables=tuple(settings.variables),
             text_translations=translations_of(raw.get("_text"), report),
             prefix_translations=translations_of(raw.get("_prefix"), report),
+            unavailable_reason=unavailable,
+            enable_expression=settings.enable_expression,
+            answer_expression=settings.answer_expression,
+            constraints=tuple(settings.constraints),
         )
+        if settings.enable_expression_problem and _asks_something_required(item):
+            refuse(settings.enable_expression_problem)
         initials = self.initials(raw, item, selected, report)
         if initials:
             item = _with_initials(item, initials)
@@ -375,6 +449,7 @@ class _Loader:
         read_only: bool,
         settings: ItemSettings,
         report: Report,
+        refuse: Report,
     ) -> None:
         """Combinations that cannot work, whatever the answers."""
         if item_type is ItemType.DISPLAY:
@@ -383,7 +458,7 @@ class _Loader:
             if repeats:
                 report(_("a display item cannot repeat"))
         if item_type in UNAVAILABLE_TYPES and required:
-            report(
+            refuse(
                 _("a required {type} item cannot be answered at a lobby terminal").format(
                     type=item_type
                 )
@@ -398,7 +473,9 @@ class _Loader:
         """A required item the visitor cannot answer must get its value another way."""
         if not item.required or not item.is_question or not item.available:
             return
-        if (item.hidden or item.read_only) and not item.initials and item.calculated is None:
+        cannot_answer = item.hidden or item.read_only
+        computed = item.initials or item.calculated or item.initial_expression
+        if cannot_answer and not computed:
             report(
                 _(
                     "a required item that is hidden or read-only needs an initial answer "
@@ -455,8 +532,15 @@ class _Loader:
             option, initial_selected = self.option(raw_option, kinds, report)
             if option is None:
                 continue
-            if any(same_value(option.value, known.value) for known in options):
-                report(_("answerOption '{label}' is listed twice").format(label=option.label))
+            first = next(
+                (known for known in options if same_value(option.value, known.value)), None
+            )
+            if first is not None:
+                report(
+                    _("answerOption '{label}' has the same value as answerOption '{first}'").format(
+                        label=_option_name(option), first=_option_name(first)
+                    )
+                )
                 continue
             options.append(option)
             if initial_selected:
@@ -603,7 +687,10 @@ class _Loader:
         if found is None:
             return None
         kind, value = found
-        if kind not in spec_for(item.type).comparable_kinds(item):
+        spec = spec_for(item.type)
+        # a choice whose options are not known here still takes a coding as initial answer
+        fitting = spec.comparable_kinds(item) or (spec.option_kinds if not item.options else ())
+        if kind not in fitting:
             report(
                 _("initial 'value{kind}' does not fit a {type} item").format(
                     kind=kind, type=item.type
@@ -674,9 +761,53 @@ class _Loader:
             depends[link_id] = edges if parent is None else [*edges, parent]
         order = [link_id for link_id in self.order if link_id in depends]
         for loop in find_loops(order, depends):
+            self.enable_loops = True
             self.reporter(loop[0], "")(
                 _("enableWhen conditions form a loop: {loop}").format(loop=" -> ".join(loop))
             )
+
+
+def _option_name(option: AnswerOption) -> str:
+    """An option as staff find it in the file: its label, and its code when it differs."""
+    value = option.value
+    if isinstance(value, Coding) and value.code and value.code != option.label:
+        return f"{option.label} ({value.code})"
+    return option.label
+
+
+def _asks_something_required(item: Item) -> bool:
+    """Whether *item* or an item under it is a required question (or group)."""
+    stack = [item]
+    while stack:
+        current = stack.pop()
+        if current.required and current.type is not ItemType.DISPLAY:
+            return True
+        stack.extend(current.items)
+    return False
+
+
+def _kept_occurrences(raw_items: object) -> dict[str, int]:
+    """For each linkId used more than once, which occurrence (in document order) is kept:
+    the first that takes an answer, else the first. (Android FHIR's layout sample gives a
+    help text and a question the same linkId.)"""
+    types: dict[str, list[object]] = {}
+    stack: list[object] = list(reversed(raw_items)) if isinstance(raw_items, list) else []
+    while stack:
+        raw = stack.pop()
+        if not isinstance(raw, dict):
+            continue
+        if isinstance(raw.get("linkId"), str):
+            types.setdefault(raw["linkId"], []).append(raw.get("type"))
+        children = raw.get("item")
+        if isinstance(children, list):
+            stack.extend(reversed(children))
+    kept: dict[str, int] = {}
+    for link_id, found in types.items():
+        if len(found) > 1:
+            kept[link_id] = next(
+                (index for index, kind in enumerate(found) if kind not in ("display", "group")), 0
+            )
+    return kept
 
 
 def _shorten(text: str, limit: int = 60) -> str:

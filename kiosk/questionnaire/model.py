@@ -160,6 +160,17 @@ class Variable:
     expression: Expression
 
 
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    """A ``targetConstraint``: *expression* must give ``true``, else *human* is shown."""
+
+    key: str
+    expression: Expression
+    human: str
+    severity: str = "error"
+    human_translations: Translations = ()
+
+
 @dataclass(frozen=True)
 class Item:
     """A questionnaire item: a group, a display text or a question."""
@@ -205,6 +216,15 @@ class Item:
     variables: tuple[Variable, ...] = ()
     text_translations: Translations = ()
     prefix_translations: Translations = ()
+    enable_expression: Expression | None = None
+    """``enableWhenExpression``: enabled when it gives ``true`` (replaces ``enableWhen``)."""
+    answer_expression: Expression | None = None
+    """``answerExpression``: the options, computed from the form's own data."""
+    constraints: tuple[Constraint, ...] = ()
+    """``targetConstraint`` (and R4's ``questionnaire-constraint``) on this item."""
+    unavailable_reason: str | None = None
+    """Why a question the kiosk would otherwise ask cannot be answered here (its options
+    could not be found offline, ...): shown as "not available here", never sent."""
 
     @property
     def is_question(self) -> bool:
@@ -213,8 +233,9 @@ class Item:
 
     @property
     def available(self) -> bool:
-        """False for attachment and reference: shown as "not available here", never sent."""
-        return self.type not in UNAVAILABLE_TYPES
+        """False for attachment and reference, and for a question whose options cannot be
+        found offline: shown as "not available here", never sent."""
+        return self.type not in UNAVAILABLE_TYPES and self.unavailable_reason is None
 
     @property
     def answerable(self) -> bool:
@@ -305,6 +326,14 @@ class Questionnaire:
     """Names of SDC launch contexts; the kiosk has none, so they evaluate to nothing."""
     raw: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
     """The JSON it was loaded from: ``%questionnaire`` in expressions."""
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+    """What the loader ignored or could not use (localized, each naming the linkId)."""
+    enable_loops: bool = field(default=False, compare=False)
+    """Some enableWhen conditions form a loop (see :mod:`kiosk.questionnaire.enable`)."""
+    constraints: tuple[Constraint, ...] = ()
+    """``targetConstraint``s on the questionnaire itself."""
+    runtime: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Caches of the engine kept with the form (expression inputs, last results)."""
     _index: dict[str, Item] = field(init=False, repr=False, compare=False)
     _parents: dict[str, Item | None] = field(init=False, repr=False, compare=False)
     _containers: dict[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)

@@ -3,23 +3,35 @@
 The response is read into answers (structure problems are reported on the way: unknown
 or misplaced linkIds, answers of the wrong type, items nested in the wrong place), then
 held to the same rules as answers given at the terminal (see
-:func:`~kiosk.questionnaire.validate.problems`), and finally every answer to an item that
-enableWhen disables is reported. Each problem names the item (with its instance number
-inside repeating groups, see :func:`~kiosk.questionnaire.answers.answer_key`).
+:func:`~kiosk.questionnaire.validate.problems`). Every answer to an item that enableWhen
+disables is reported, and the answers under it are checked as if it were enabled, so that
+each wrong one is named too. Calculated items are computed again from the response's
+answers: a stored value that differs (a tampered score) is reported. Each problem names
+the item (with its instance number inside repeating groups, see
+:func:`~kiosk.questionnaire.answers.answer_key`).
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from kiosk.i18n import _
-from kiosk.questionnaire.answers import Answers, Entry, Path, answer_key, instances, values_of
+from kiosk.questionnaire.answers import (
+    Answers,
+    Entry,
+    Path,
+    answer_key,
+    instances,
+    paths_of,
+    values_of,
+)
 from kiosk.questionnaire.enable import EnableState
 from kiosk.questionnaire.itemtypes import spec_for
 from kiosk.questionnaire.jsonshape import one_value
 from kiosk.questionnaire.model import AnswerValue, Item, ItemType, Questionnaire
-from kiosk.questionnaire.validate import problems
-from kiosk.questionnaire.values import VALUE_KINDS
+from kiosk.questionnaire.validate import _shown, _Walker, problems
+from kiosk.questionnaire.values import VALUE_KINDS, same_value
 
 STATUSES = ("in-progress", "completed", "amended", "entered-in-error", "stopped")
 _ANSWER_KEYS = frozenset({"id", "extension", "item"})
@@ -35,9 +47,50 @@ def validate_response(questionnaire: Questionnaire, data: object) -> list[str]:
     state = EnableState(questionnaire, answers)
     found = problems(questionnaire, answers, state=state, complete=complete, name_values=True)
     for key, problem in found.items():
-        reader.errors.append(_item_error(key, problem))
-    disabled_answers(questionnaire.items, answers, (), state, reader.errors)
+        if key:
+            reader.errors.append(_item_error(key, problem))
+        else:  # a constraint of the questionnaire itself
+            reader.errors.append(_("response: {problem}").format(problem=problem))
+    disabled_answers(questionnaire.items, answers, (), state, reader.errors, complete)
+    reader.errors.extend(changed_calculations(questionnaire, answers, state, complete))
     return reader.errors
+
+
+def changed_calculations(
+    questionnaire: Questionnaire, answers: Answers, state: EnableState, complete: bool
+) -> list[str]:
+    """Calculated items whose stored answers are not what their expressions give."""
+    from kiosk.questionnaire.calculate import apply_calculations
+
+    calculated = [item for item in questionnaire.all_items() if item.calculated is not None]
+    if not calculated:
+        return []
+    recomputed = copy.deepcopy(answers)
+    apply_calculations(questionnaire, recomputed)
+    after = EnableState(questionnaire, recomputed)
+    errors: list[str] = []
+    for item in calculated:
+        for path in paths_of(questionnaire, item.link_id, answers):
+            stored = state.values(item.link_id, path)
+            expected = after.values(item.link_id, path)
+            if not stored and not (expected and complete):
+                continue  # not stored in a response still in progress
+            if len(stored) == len(expected) and all(
+                same_value(a, b) for a, b in zip(stored, expected, strict=True)
+            ):
+                continue
+            errors.append(
+                _item_error(
+                    answer_key(item.link_id, path),
+                    _(
+                        "the stored answer {stored} is not what its calculation gives ({expected})"
+                    ).format(
+                        stored=", ".join(_shown(v) for v in stored) or "-",
+                        expected=", ".join(_shown(v) for v in expected) or "-",
+                    ),
+                )
+            )
+    return errors
 
 
 def read_response(questionnaire: Questionnaire, data: object) -> tuple[Answers, list[str]]:
@@ -222,8 +275,15 @@ def _answer_kinds(item: Item) -> frozenset[str]:
 
 
 def disabled_answers(
-    items: tuple[Item, ...], scope: Answers, path: Path, state: EnableState, errors: list[str]
+    items: tuple[Item, ...],
+    scope: Answers,
+    path: Path,
+    state: EnableState,
+    errors: list[str],
+    complete: bool = True,
 ) -> None:
+    """Report each answered item that enableWhen disables, then every wrong answer under
+    it, checked as if it were enabled."""
     for item in items:
         enabled = state.enabled(item.link_id, path)
         if not enabled and _has_answers(item, scope):
@@ -233,14 +293,25 @@ def disabled_answers(
                     _("has an answer, but enableWhen disables this item"),
                 )
             )
+            walker = _Walker(_AsIfEnabled(state.questionnaire, state.answers), complete, True)
+            walker.walk((item,), scope, path)
+            for key, problem in walker.found.items():
+                errors.append(_item_error(key, problem))
             continue
         if not enabled:
             continue
         if item.is_container:
             for index, inner in enumerate(instances(item, scope)):
-                disabled_answers(item.items, inner, (*path, index), state, errors)
+                disabled_answers(item.items, inner, (*path, index), state, errors, complete)
         else:
-            disabled_answers(item.items, scope, path, state, errors)
+            disabled_answers(item.items, scope, path, state, errors, complete)
+
+
+class _AsIfEnabled(EnableState):
+    """Every item enabled: to check the answers given under a disabled item."""
+
+    def enabled(self, link_id: str, path: Path = ()) -> bool:
+        return True
 
 
 def _has_answers(item: Item, scope: Answers) -> bool:

@@ -17,12 +17,14 @@ from kiosk.questionnaire.enable import EnableState
 from kiosk.questionnaire.model import (
     AnswerValue,
     Coding,
+    Constraint,
     Item,
     ItemType,
     Quantity,
     Questionnaire,
 )
 from kiosk.questionnaire.textentry import AnswerError
+from kiosk.questionnaire.translations import translate
 from kiosk.questionnaire.values import same_value
 
 
@@ -47,9 +49,17 @@ def problems(
     group's own count says if one is missing). With *complete*
     false (a response still in progress) missing answers are not problems; with
     *name_values* a problem with one answer quotes that answer.
+
+    ``targetConstraint``s of the enabled items are checked too (those of the questionnaire
+    itself when *items* is the whole questionnaire, keyed by ``""``): one that does not give
+    ``true`` is reported with its human text, unless the item has a problem already.
     """
     walker = _Walker(state or EnableState(questionnaire, answers), complete, name_values)
     walker.walk(questionnaire.items if items is None else items, answers, ())
+    if items is None and questionnaire.constraints and "" not in walker.found:
+        broken = walker.broken_constraint(None, questionnaire.constraints, ())
+        if broken is not None:
+            walker.found[""] = broken
     return walker.found
 
 
@@ -59,12 +69,15 @@ class _Walker:
         self.complete = complete
         self.name_values = name_values
         self.found: dict[str, str] = {}
+        self._evaluation = None
 
     def walk(self, items: Iterable[Item], scope: Answers, path: Path) -> None:
         for item in items:
             if not self.state.enabled(item.link_id, path):
                 continue
             problem = self.problem(item, scope, path)
+            if problem is None and item.constraints:
+                problem = self.broken_constraint(item, item.constraints, path)
             if problem is not None:
                 self.found[answer_key(item.link_id, path)] = problem
             if item.type is ItemType.GROUP and item.repeats:
@@ -77,6 +90,27 @@ class _Walker:
                     self.walk(item.items, inner, (*path, index))
             else:
                 self.walk(item.items, scope, path)
+
+    def broken_constraint(
+        self, item: Item | None, constraints: tuple[Constraint, ...], path: Path
+    ) -> str | None:
+        """The human text of the first error-severity constraint that does not hold."""
+        from kiosk.questionnaire.calculate import Evaluation
+
+        if self._evaluation is None:
+            state = self.state
+            self._evaluation = Evaluation(state.questionnaire, state.answers, state)
+        for constraint in constraints:
+            if constraint.severity != "error":
+                continue
+            if item is None:
+                names = self._evaluation.names(None, ())
+                result = self._evaluation.value_of(constraint.expression, names, None)
+            else:
+                result = self._evaluation.evaluate(item, constraint.expression, path)
+            if result != [True]:
+                return translate(constraint.human, constraint.human_translations)
+        return None
 
     def problem(self, item: Item, scope: Answers, path: Path) -> str | None:
         if item.type is ItemType.GROUP:
@@ -92,7 +126,9 @@ def question_problem(
 ) -> str | None:
     """What is wrong with *found*, all the answers to the (enabled) question *item*."""
     if not found:
-        if complete and (item.required or (item.min_occurs or 0) > 0):
+        # a hidden, read-only or calculated question the visitor cannot answer is not due
+        due = item.answerable and (item.required or (item.min_occurs or 0) > 0)
+        if complete and due:
             return _("This question needs an answer.")
         return None
     wrong: list[str] = []

@@ -25,8 +25,11 @@ from kiosk.server.db import (
     make_sessionmaker,
 )
 from kiosk.server.errors import ApiError, api_error_handler
+from kiosk.server.fhir.outcome import FhirError, fhir_error_handler
+from kiosk.server.fhir.router import router as fhir_router
 from kiosk.server.intake import IntakeRetriesExhausted
 from kiosk.server.middleware import AccessLog, BodySizeLimit
+from kiosk.server.models import utc_now
 from kiosk.server.settings import ServerSettings
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -105,11 +108,14 @@ def create_app(database_url: str | None = None, settings: ServerSettings | None 
     app.state.settings = settings or ServerSettings()
     app.state.token_cache = TokenCache(app.state.settings.token_cache_seconds)
     app.state.intake_limiter = CapacityLimiter(INTAKE_THREADS)
+    app.state.started_at = utc_now()
     app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(FhirError, fhir_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(IntakeRetriesExhausted, _busy)
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(AccessLog)
     app.include_router(build_router())
+    app.include_router(fhir_router)
     return app

@@ -4,7 +4,9 @@ The dependencies are ``async`` so that FastAPI does not send each through its th
 only a token not in the cache is looked up, in a worker thread.
 
 Every route but the health check needs a token; staff and HR-feed routes need an
-admin token. A missing or unknown token is 401, a terminal token on an admin route 403.
+admin token. A missing or unknown token is 401, a terminal token on an admin route 403,
+and a FHIR read token (which may only read ``/fhir/R4``, :mod:`kiosk.server.fhir`) is 403
+on every ``/v1`` route.
 """
 
 from __future__ import annotations
@@ -63,11 +65,10 @@ def _lookup(request: Request, token: str) -> Caller | None:
         return authenticate(session, token)
 
 
-async def get_caller(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+async def authenticated_caller(
+    request: Request, credentials: HTTPAuthorizationCredentials | None
 ) -> Caller:
-    """The caller named by the ``Authorization: Bearer`` header; 401 without a valid one."""
+    """The caller named by the bearer *credentials*, whatever its kind; 401 without one."""
     if credentials is None:
         raise _unauthorized("token_missing", "A bearer token is required.")
     token = credentials.credentials
@@ -79,6 +80,18 @@ async def get_caller(
         if caller is None:
             raise _unauthorized("token_invalid", "The bearer token is not valid.")
         cache.put(key, caller)
+    return caller
+
+
+async def get_caller(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    """The caller named by the ``Authorization: Bearer`` header; 401 without a valid one,
+    403 for a token that may only read the FHIR API."""
+    caller = await authenticated_caller(request, credentials)
+    if caller.fhir_read:
+        raise ApiError(403, "fhir_read_only", "This token may only read the FHIR API.")
     return caller
 
 

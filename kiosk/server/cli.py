@@ -164,6 +164,11 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _quoted(text: str) -> str:
+    """*text* in double quotes, whatever it holds (a name may hold an apostrophe or a quote)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
 def _table(charts: Sequence[ChartOut]) -> str:
     """A plain-text listing: one row per chart, its documents and consents indented below."""
     if not charts:
@@ -195,7 +200,7 @@ def _table(charts: Sequence[ChartOut]) -> str:
             signed = consent.signed_at.strftime("%Y-%m-%d %H:%M")
             out.append(
                 f"    consent:  {consent.form_id} {consent.version} ({consent.language}),"
-                f" signed {signed} as {consent.typed_name!r}"
+                f" signed {signed} as {_quoted(consent.typed_name)}"
             )
     return "\n".join(out)
 
@@ -264,4 +269,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Through the imported module, so that its CommandError is the one the commands raise.
+    from kiosk.server.cli import main as imported_main
+
+    sys.exit(imported_main())

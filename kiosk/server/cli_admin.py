@@ -109,17 +109,28 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 def _token_create(args: argparse.Namespace) -> int:
     from kiosk.server.tokens import check_terminal_name, create_token
 
+    fhir_read = args.fhir_read is not None
+    name = args.fhir_read if fhir_read else args.terminal
+    if fhir_read and args.admin:
+        raise CommandError("--fhir-read and --admin exclude each other")
     try:
-        check_terminal_name(args.terminal)
+        check_terminal_name(name)
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     with open_database(args, create=True) as sessions, sessions() as session:
-        token = create_token(session, args.terminal, admin=args.admin)
+        token = create_token(session, name, admin=args.admin, fhir_read=fhir_read)
         session.commit()
-    kind = "admin token" if args.admin else "token"
     print(token)
+    if fhir_read:
+        print(
+            f"new FHIR read token for {name!r}: it is shown only this once; it may only read"
+            " /fhir/R4 (give it to the EHR or warehouse as its bearer token)",
+            file=sys.stderr,
+        )
+        return 0
+    kind = "admin token" if args.admin else "token"
     print(
-        f"new {kind} for {args.terminal!r}: it is shown only this once; put it in the"
+        f"new {kind} for {name!r}: it is shown only this once; put it in the"
         " terminal's token_file (mode 0600)",
         file=sys.stderr,
     )
@@ -148,7 +159,7 @@ def _token_list(args: argparse.Namespace) -> int:
         return 0
     for token in tokens:
         state = "revoked " + token.revoked_at.strftime("%Y-%m-%d") if token.revoked_at else ""
-        kind = "admin" if token.admin else "terminal"
+        kind = "admin" if token.admin else "fhir" if token.fhir_read else "terminal"
         created = token.created_at.strftime("%Y-%m-%d %H:%M")
         print(f"{token.terminal:<30} {kind:<8} created {created}  {state}".rstrip())
     return 0
@@ -161,11 +172,16 @@ def _portals_load(args: argparse.Namespace) -> int:
     from kiosk.server.portals import PortalFileError, load_portal_file, put_portal
 
     path = Path(args.file)
+    definitions: dict[str, dict[str, Any]] = {}
     try:
         if args.kiosk_config:
-            from kiosk.server.kiosk_portals import portals_from_kiosk_config
+            from kiosk.server.kiosk_portals import (
+                portals_from_kiosk_config,
+                questionnaires_from_kiosk_config,
+            )
 
             portals = portals_from_kiosk_config(path)
+            definitions = questionnaires_from_kiosk_config(path)
         else:
             portals = load_portal_file(path)
     except PortalFileError as exc:
@@ -180,6 +196,10 @@ def _portals_load(args: argparse.Namespace) -> int:
                 f" ({len(portal.consents)} consent forms, {len(portal.questionnaires)}"
                 f" questionnaires, {len(portal.tasks)} task rules)"
             )
+        if definitions:
+            from kiosk.server.fhir.definitions import put_definitions
+
+            put_definitions(session, definitions)
         session.commit()
     return 0
 
@@ -251,7 +271,9 @@ def _issue_code(args: argparse.Namespace) -> int:
             issued = issue_code(session, args.chart, CLI_CALLER, args.code_ttl)
         except ApiError as exc:
             raise _refused(exc) from None
-    print(issued.pickup_code)
+    # Flushed first: where both streams go to one terminal or file, the code stands on its own line
+    # above its message (stdout is buffered, stderr is not).
+    print(issued.pickup_code, flush=True)
     print(
         f"chart {issued.chart_id} ({issued.reference}): new pickup code, valid until"
         f" {issued.code_expires_at:%Y-%m-%d %H:%M} UTC; earlier codes no longer work",
@@ -364,7 +386,13 @@ def add_commands(commands: Any, add_database: Callable[[argparse.ArgumentParser]
 
     tokens = group("token", "manage bearer tokens")
     create = command(tokens, "create", "create a token and print it once", _token_create)
-    create.add_argument("--terminal", required=True, metavar="NAME", help="the terminal's name")
+    whose = create.add_mutually_exclusive_group(required=True)
+    whose.add_argument("--terminal", metavar="NAME", help="the terminal's name")
+    whose.add_argument(
+        "--fhir-read",
+        metavar="NAME",
+        help="a token that may only read the FHIR API (/fhir/R4), for the system NAME",
+    )
     create.add_argument("--admin", action="store_true", help="an admin token (staff, HR feed)")
     revoke = command(tokens, "revoke", "revoke every token of a terminal", _token_revoke)
     revoke.add_argument("terminal", metavar="NAME")

@@ -100,6 +100,7 @@ class VisitRows:
                     "document_type": doc.document_type,
                     "chart_tab": doc.chart_tab,
                     "response": doc.response,
+                    "terminal": payload.terminal,
                 }
                 for doc in payload.documents
             ],

@@ -33,15 +33,37 @@ def _canonical(data: dict[str, Any]) -> str:
     return "#" + quote(str(data.get("title", "")), safe="")
 
 
-def _questionnaire(path: Path) -> tuple[str, str]:
+def _read_questionnaire(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise PortalFileError([f"{path}: cannot read the questionnaire: {exc}"]) from None
     if not isinstance(data, dict) or data.get("resourceType") != "Questionnaire":
         raise PortalFileError([f"{path}: not a FHIR Questionnaire"])
+    return data
+
+
+def _questionnaire(path: Path) -> tuple[str, str]:
+    data = _read_questionnaire(path)
     title = str(data.get("title") or data.get("name") or path.stem)[:200]
     return _canonical(data), title
+
+
+def questionnaires_from_kiosk_config(path: Path) -> dict[str, dict[str, Any]]:
+    """The FHIR Questionnaires the kiosk configuration at *path* offers, by canonical name
+    (served as they are by the FHIR API, :mod:`kiosk.server.fhir.questionnaire`)."""
+    from kiosk.config import ConfigError, read_config_file
+
+    try:
+        config = read_config_file(path)
+    except ConfigError as exc:
+        raise PortalFileError(exc.problems) from None
+    found: dict[str, dict[str, Any]] = {}
+    for portal in config.portals:
+        for entry in portal.questionnaires:
+            data = _read_questionnaire(entry.file)
+            found[_canonical(data)] = data
+    return found
 
 
 def portals_from_kiosk_config(path: Path) -> dict[str, PortalIn]:

@@ -98,6 +98,7 @@ def merge_charts(session: Session, applicant_id: int, employee_id: int, by: str)
     _move(session, Assignment, applicant.id, employee.id)
     applicant.retired_at = now
     applicant.merged_into_id = employee.id
+    employee.updated_at = now  # its FHIR Patient now links the applicant chart it replaces
     record = Merge(
         applicant_chart_id=applicant.id,
         employee_chart_id=employee.id,

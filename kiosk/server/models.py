@@ -20,7 +20,9 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     TypeDecorator,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -125,6 +127,10 @@ class Chart(Base):
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("charts.id", ondelete="SET NULL"), default=None
     )
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utc_now, onupdate=utc_now, index=True
+    )
+    """When the row last changed (the FHIR Patient's ``meta.lastUpdated``)."""
 
     documents: Mapped[list[Document]] = relationship(
         back_populates="chart", cascade="all, delete-orphan", order_by="Document.id"
@@ -148,6 +154,11 @@ class Document(Base):
     chart_tab: Mapped[str] = mapped_column(String(TEXT_MAX))
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    terminal: Mapped[str | None] = mapped_column(String(TEXT_MAX), default=None)
+    """The terminal that filed it (none: filed before terminals were recorded)."""
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utc_now, onupdate=utc_now, index=True
+    )
 
     chart: Mapped[Chart] = relationship(back_populates="documents")
 
@@ -166,6 +177,9 @@ class ConsentSignature(Base):
     typed_name: Mapped[str] = mapped_column(String(TYPED_NAME_MAX))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     terminal: Mapped[str] = mapped_column(String(TEXT_MAX))
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utc_now, onupdate=utc_now, index=True
+    )
 
     chart: Mapped[Chart] = relationship(back_populates="consents")
 
@@ -192,12 +206,15 @@ class ApiToken(Base):
     terminal: Mapped[str] = mapped_column(String(TERMINAL_MAX), index=True)
     token_hash: Mapped[str] = mapped_column(String(HASH_LENGTH), unique=True)
     admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    fhir_read: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """A token that may only read the FHIR API (``/fhir/R4``)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class TerminalThrottle(Base):
-    """Failed pickup-code attempts of one terminal, and its current lock-out."""
+    """Retired (revision 0002's throttle, replaced by :class:`GuessLimit`); kept so that an
+    older server sharing the database during an upgrade still finds its table."""
 
     __tablename__ = "terminal_throttles"
 
@@ -207,6 +224,28 @@ class TerminalThrottle(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     lockouts: Mapped[int] = mapped_column(Integer, default=0)
     """Lock-outs since the last success; each one lasts twice as long as the one before."""
+
+
+GUESS_KIND_MAX = 40
+GUESS_WHO_MAX = 200
+
+
+class GuessLimit(Base):
+    """Failed guesses of one kind of secret by or at one subject, and its lock-out
+    (see :mod:`kiosk.server.throttle`)."""
+
+    __tablename__ = "guess_limits"
+
+    kind: Mapped[str] = mapped_column(String(GUESS_KIND_MAX), primary_key=True)
+    """What is guessed: ``pickup-code``, ``date-of-birth``, ``password``..."""
+    who: Mapped[str] = mapped_column(String(GUESS_WHO_MAX), primary_key=True)
+    """Whose count: ``terminal:NAME``, ``chart:ID``, ``account:ID``..."""
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)
+    """Lock-outs so far; each one lasts twice as long as the one before."""
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class Portal(Base):
@@ -299,6 +338,9 @@ class Task(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     done_by: Mapped[str | None] = mapped_column(String(TERMINAL_MAX), default=None)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utc_now, onupdate=utc_now, index=True
+    )
 
 
 class Merge(Base):
@@ -318,3 +360,54 @@ class Merge(Base):
     documents_moved: Mapped[int] = mapped_column(Integer)
     consents_moved: Mapped[int] = mapped_column(Integer)
     tasks_moved: Mapped[int] = mapped_column(Integer)
+
+
+class QuestionnaireDefinition(Base):
+    """The FHIR Questionnaire JSON of a canonical ``url|version`` a portal offers, as
+    ``portals load --kiosk-config`` read it from the kiosk's questionnaire file."""
+
+    __tablename__ = "questionnaire_definitions"
+
+    canonical: Mapped[str] = mapped_column(String(TEXT_MAX), primary_key=True)
+    resource: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class FhirExport(Base):
+    """A FHIR Bulk Data export: its request, progress and outcome."""
+
+    __tablename__ = "fhir_exports"
+
+    id: Mapped[str] = mapped_column(String(HASH_LENGTH), primary_key=True)
+    level: Mapped[str] = mapped_column(String(20))
+    """``system`` or ``patient``."""
+    request_url: Mapped[str] = mapped_column(String(2000))
+    types: Mapped[list[str]] = mapped_column(JSON)
+    since: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    status: Mapped[str] = mapped_column(String(20))
+    """``in-progress``, ``completed``, ``failed`` or ``cancelled``."""
+    requested_by: Mapped[str] = mapped_column(String(TERMINAL_MAX))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, index=True)
+    transaction_time: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    error: Mapped[str | None] = mapped_column(String(TEXT_MAX), default=None)
+
+    files: Mapped[list[FhirExportFile]] = relationship(
+        back_populates="export", cascade="all, delete-orphan", order_by="FhirExportFile.id"
+    )
+
+
+class FhirExportFile(Base):
+    """One NDJSON output file of an export: every resource of one type, a line each."""
+
+    __tablename__ = "fhir_export_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    export_id: Mapped[str] = mapped_column(
+        ForeignKey("fhir_exports.id", ondelete="CASCADE"), index=True
+    )
+    resource_type: Mapped[str] = mapped_column(String(40))
+    count: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)
+
+    export: Mapped[FhirExport] = relationship(back_populates="files")

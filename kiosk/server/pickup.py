@@ -1,11 +1,16 @@
 """The one-time use code portal: verify a pickup code, redeem it for a login, and file
 the consents and questionnaires that are due, at once or in follow-up calls.
 
+Every guess goes through :mod:`kiosk.server.throttle`: the terminal's ``pickup-code`` row
+is held (locked) before the code is looked up, and a chart's ``date-of-birth`` row before
+its date of birth is compared, so parallel guesses are evaluated one at a time and a
+success forgives no earlier failure.
+
 An unusable code (wrong, expired, already used or revoked) always raises the same
 :class:`CodeInvalid` after the same database work: one lookup by digest and one failure
 counted against the terminal. The API layer pads those answers to a fixed minimum time.
-Consuming a code is one conditional UPDATE, so of two terminals racing with one code
-exactly one sees its row change.
+Redeeming locks the code's row, and consuming it is one conditional UPDATE, so of two
+terminals racing with one code exactly one wins (and only it hashes a password).
 """
 
 from __future__ import annotations
@@ -77,9 +82,18 @@ def _canonical(code_text: str) -> str:
     return code
 
 
-def _usable_code(session: Session, code: str, now: datetime) -> PickupCode | None:
-    """The code's row when it can still be redeemed; the same single query either way."""
-    row = session.scalar(select(PickupCode).where(PickupCode.code_hash == code_digest(code)))
+def _usable_code(
+    session: Session, code: str, now: datetime, *, lock: bool = False
+) -> PickupCode | None:
+    """The code's row when it can still be redeemed; the same single query either way.
+
+    With *lock*, the row is locked for update (PostgreSQL), so a terminal racing another
+    with the same code waits here and then sees it used.
+    """
+    query = select(PickupCode).where(PickupCode.code_hash == code_digest(code))
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    row = session.scalar(query)
     if row is None or row.used_at is not None or row.revoked_at is not None:
         return None
     if row.expires_at <= now:
@@ -87,23 +101,42 @@ def _usable_code(session: Session, code: str, now: datetime) -> PickupCode | Non
     return row
 
 
-def _refuse_if_locked(session: Session, terminal: str, now: datetime) -> None:
-    retry_after = throttle.seconds_locked(session, terminal, now)
-    if retry_after is not None:
+PICKUP_CODE = "pickup-code"
+"""The throttle kind of every failed pickup attempt of a terminal (wrong code or date of birth)."""
+DATE_OF_BIRTH = "date-of-birth"
+"""The throttle kind of a chart's failed date-of-birth confirmations, from any terminal."""
+
+
+def _hold(attempt: throttle.Attempt, subject: throttle.Subject, error: str, whose: str) -> None:
+    try:
+        attempt.hold(subject)
+    except throttle.Locked as exc:
         raise ApiError(
             429,
-            "terminal_locked",
-            f"Too many failed attempts from this terminal; try again in {retry_after} s.",
-            retry_after=retry_after,
-        )
+            error,
+            f"Too many failed attempts {whose}; try again in {exc.retry_after} s.",
+            retry_after=exc.retry_after,
+        ) from None
 
 
-def _invalid(
+def _hold_terminal(
     session: Session, terminal: str, now: datetime, settings: ServerSettings
-) -> CodeInvalid:
+) -> throttle.Attempt:
+    """The terminal's pickup guess row, locked before any code is looked at; 429 while the
+    terminal is locked out."""
+    attempt = throttle.Attempt(session, settings.guess_limit, now)
+    _hold(
+        attempt,
+        throttle.Subject(PICKUP_CODE, f"terminal:{terminal}"),
+        "terminal_locked",
+        "from this terminal",
+    )
+    return attempt
+
+
+def _invalid(session: Session, attempt: throttle.Attempt) -> CodeInvalid:
     """Count the failure, commit, and give the one answer for every unusable code."""
-    session.rollback()
-    throttle.record_failure(session, terminal, now, settings)
+    attempt.failed()
     session.commit()
     return CodeInvalid()
 
@@ -138,15 +171,14 @@ def verify(
     code = _canonical(code_text)
     now = utc_now()
     with sessions() as session:
-        _refuse_if_locked(session, terminal, now)
+        attempt = _hold_terminal(session, terminal, now, settings)
         row = _usable_code(session, code, now)
         if row is None:
-            raise _invalid(session, terminal, now, settings)
+            raise _invalid(session, attempt)
         chart = session.get_one(Chart, row.chart_id)
         portal = portal_config(session, chart.portal)
         status = _status(session, chart, portal, now)
-        throttle.record_success(session, terminal)
-        session.commit()
+        session.commit()  # releases the terminal's row; a success forgives nothing
         return Verified(
             masked_name=mask_name(chart.first_name, chart.last_name),
             date_of_birth_required=chart.date_of_birth is not None,
@@ -156,10 +188,15 @@ def verify(
 
 
 def _count_failed_confirmation(
-    session: Session, chart: Chart, terminal: str, now: datetime, settings: ServerSettings
+    session: Session,
+    attempt: throttle.Attempt,
+    chart: Chart,
+    now: datetime,
+    settings: ServerSettings,
 ) -> None:
-    """One more failed confirmation on *chart* (and *terminal*); at the limit, its codes go."""
-    session.rollback()
+    """One more failed confirmation on *chart* and the terminal (committed); at the chart's
+    limit, its codes go."""
+    attempt.failed()
     failures = session.scalar(
         update(Chart)
         .where(Chart.id == chart.id)
@@ -177,7 +214,6 @@ def _count_failed_confirmation(
             .values(revoked_at=now)
         )
         session.execute(update(Chart).where(Chart.id == chart.id).values(failed_confirmations=0))
-    throttle.record_failure(session, terminal, now, settings)
     session.commit()
 
 
@@ -230,6 +266,7 @@ def _file(
             chart_tab=doc.chart_tab,
             response=doc.response,
             filed_at=now,
+            terminal=terminal,
         )
         session.add(row)
         session.flush()
@@ -254,24 +291,31 @@ class _Checked:
     code_id: int
     portal: PortalConfig | None
     open_assignments: dict[str, Assignment]
+    attempt: throttle.Attempt
 
 
 def _check_redeem(
     session: Session, settings: ServerSettings, terminal: str, payload: RedeemIn, now: datetime
 ) -> _Checked:
     code = _canonical(payload.code)
-    _refuse_if_locked(session, terminal, now)
-    row = _usable_code(session, code, now)
+    attempt = _hold_terminal(session, terminal, now, settings)
+    row = _usable_code(session, code, now, lock=True)
     if row is None:
-        raise _invalid(session, terminal, now, settings)
+        raise _invalid(session, attempt)
     chart = session.get_one(Chart, row.chart_id)
     if chart.date_of_birth is not None:
         if payload.date_of_birth is None:
             raise ApiError(
                 422, "date_of_birth_required", "this chart needs the date of birth confirmed"
             )
+        _hold(
+            attempt,
+            throttle.Subject(DATE_OF_BIRTH, f"chart:{chart.id}"),
+            "date_of_birth_locked",
+            "to confirm this chart's date of birth",
+        )
         if payload.date_of_birth != chart.date_of_birth:
-            _count_failed_confirmation(session, chart, terminal, now, settings)
+            _count_failed_confirmation(session, attempt, chart, now, settings)
             raise ApiError(
                 422, "date_of_birth_mismatch", "The date of birth does not match the chart's."
             )
@@ -283,7 +327,7 @@ def _check_redeem(
     _check_documents(open_, payload.documents)
     if username_taken(session, payload.username, chart.id):
         raise ApiError(409, "username_taken", "this username is taken; choose another")
-    return _Checked(chart, row.id, portal, open_)
+    return _Checked(chart, row.id, portal, open_, attempt)
 
 
 def redeem(
@@ -314,7 +358,7 @@ def redeem(
             .values(used_at=now)
         )
         if consumed.rowcount != 1:  # type: ignore[attr-defined]
-            raise _invalid(session, terminal, now, settings)  # another terminal won the race
+            raise _invalid(session, checked.attempt)  # another terminal won the race
         login = session.scalar(select(Login).where(Login.chart_id == chart.id))
         if login is None:
             login = Login(chart_id=chart.id, created_at=now)
@@ -323,7 +367,6 @@ def redeem(
         login.username_key = payload.username.casefold()
         login.password_hash = password_hash
         chart.login_enabled = True
-        chart.failed_confirmations = 0
         try:
             session.flush()
         except IntegrityError:
@@ -354,7 +397,6 @@ def redeem(
                 expires_at=expires_at,
             )
         )
-        throttle.record_success(session, terminal)
         session.flush()
         status = _status(session, chart, checked.portal, now)
         session.commit()

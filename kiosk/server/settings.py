@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.server.throttle import Limit
 
 _DURATION = re.compile(r"^\s*(\d{1,6})\s*([smhdw])\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -40,6 +44,9 @@ class ServerSettings:
     lockout_base: timedelta = timedelta(minutes=5)
     """The first lock-out; each further one (without a success between) lasts twice as long."""
     lockout_max: timedelta = timedelta(hours=24)
+    lockout_forget_after: timedelta = timedelta(hours=24)
+    """A terminal (or chart) with no failure for this long starts again with a clean slate;
+    a success forgives nothing."""
     chart_max_failures: int = 100
     """Consecutive failed confirmations on one chart that revoke its pickup code."""
     redemption_ttl: timedelta = timedelta(hours=1)
@@ -50,3 +57,16 @@ class ServerSettings:
     token_cache_seconds: float = 5.0
     """How long a checked bearer token is trusted without asking the database again: a
     revoked token stops working within this time (0: at once)."""
+
+    @property
+    def guess_limit(self) -> Limit:
+        """The guess limit of terminals and charts (see :mod:`kiosk.server.throttle`)."""
+        from kiosk.server.throttle import Limit
+
+        return Limit(
+            max_failures=self.terminal_max_failures,
+            window=self.terminal_failure_window,
+            lockout_base=self.lockout_base,
+            lockout_max=self.lockout_max,
+            forget_after=self.lockout_forget_after,
+        )

@@ -28,10 +28,12 @@ _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,200}$")
 
 @dataclass(frozen=True)
 class Caller:
-    """Who sent a request: a terminal's name, and whether its token is an admin token."""
+    """Who sent a request: a terminal's name, and whether its token is an admin token
+    or a token that may only read the FHIR API."""
 
     terminal: str
     admin: bool
+    fhir_read: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class TokenInfo:
     admin: bool
     created_at: datetime
     revoked_at: datetime | None
+    fhir_read: bool = False
 
 
 def check_terminal_name(name: str) -> str:
@@ -53,11 +56,20 @@ def check_terminal_name(name: str) -> str:
     return name
 
 
-def create_token(session: Session, terminal: str, *, admin: bool = False) -> str:
-    """Add a new token for *terminal* (not committed) and return it; only its hash is kept."""
+def create_token(
+    session: Session, terminal: str, *, admin: bool = False, fhir_read: bool = False
+) -> str:
+    """Add a new token for *terminal* (not committed) and return it; only its hash is kept.
+
+    A *fhir_read* token may only read the FHIR API; it cannot also be an admin token.
+    """
     check_terminal_name(terminal)
+    if admin and fhir_read:
+        raise ValueError("a token is either an admin token or a FHIR read token, not both")
     token = new_secret(TOKEN_PREFIX)
-    session.add(ApiToken(terminal=terminal, token_hash=digest(token), admin=admin))
+    session.add(
+        ApiToken(terminal=terminal, token_hash=digest(token), admin=admin, fhir_read=fhir_read)
+    )
     return token
 
 
@@ -76,7 +88,7 @@ def list_tokens(session: Session, *, include_revoked: bool = False) -> list[Toke
     if not include_revoked:
         query = query.where(ApiToken.revoked_at.is_(None))
     return [
-        TokenInfo(t.id, t.terminal, t.admin, t.created_at, t.revoked_at)
+        TokenInfo(t.id, t.terminal, t.admin, t.created_at, t.revoked_at, t.fhir_read)
         for t in session.scalars(query)
     ]
 
@@ -86,11 +98,13 @@ def authenticate(session: Session, token: str) -> Caller | None:
     if not _TOKEN_SHAPE.match(token):
         return None
     row = session.execute(
-        select(ApiToken.terminal, ApiToken.admin).where(
+        select(ApiToken.terminal, ApiToken.admin, ApiToken.fhir_read).where(
             ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None)
         )
     ).first()
-    return None if row is None else Caller(terminal=row.terminal, admin=row.admin)
+    if row is None:
+        return None
+    return Caller(terminal=row.terminal, admin=row.admin, fhir_read=row.fhir_read)
 
 
 def _open_sessions(database_url: str) -> tuple[Engine, sessionmaker[Session]]:
@@ -106,7 +120,9 @@ def _open_sessions(database_url: str) -> tuple[Engine, sessionmaker[Session]]:
     return engine, make_sessionmaker(engine, writes=True)
 
 
-def provision_terminal_token(database_url: str, terminal: str, *, admin: bool = False) -> str:
+def provision_terminal_token(
+    database_url: str, terminal: str, *, admin: bool = False, fhir_read: bool = False
+) -> str:
     """Create a new token for *terminal* in the database at *database_url* and return it.
 
     The schema is brought up to date first, so this works on a fresh database.
@@ -115,7 +131,7 @@ def provision_terminal_token(database_url: str, terminal: str, *, admin: bool = 
     engine, sessions = _open_sessions(database_url)
     try:
         with sessions() as session:
-            token = create_token(session, terminal, admin=admin)
+            token = create_token(session, terminal, admin=admin, fhir_read=fhir_read)
             session.commit()
         return token
     finally:
@@ -151,7 +167,12 @@ def ensure_token(sessions: sessionmaker[Session], terminal: str, token_path: Pat
     with sessions() as session:
         if existing:
             caller = authenticate(session, existing)
-            if caller is not None and caller.terminal == terminal and not caller.admin:
+            if (
+                caller is not None
+                and caller.terminal == terminal
+                and not caller.admin
+                and not caller.fhir_read
+            ):
                 if token_path.stat().st_mode & 0o077:
                     token_path.chmod(0o600)
                 return existing

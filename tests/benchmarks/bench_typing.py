@@ -29,13 +29,16 @@ typed into the Name screen's plain Input, and, for the drop-downs, the same keys
 Textual app holding only the same labels and drop-downs (what Textual's Select costs).
 Scenarios:
 
-* the largest questionnaire in ``../shared/questionnaires`` that the kiosk loads (by file
-  size; PHQ-9, whose answers are drop-downs feeding a calculated total): every drop-down
-  chosen with Enter, Down, Down, Enter, and Tab between them;
+* the largest questionnaire in ``tests/questionnaire/forms`` (first batch) that the
+  kiosk loads (by file size; PHQ-9, whose answers are drop-downs feeding a calculated
+  total): every drop-down chosen with Enter, Down, Down, Enter, and Tab between them;
 * the largest one with typed fields (by item count): every text field typed into.
 
 The time spent in the page's own answer handling (``QuestionnairePageScreen._store``) is
-printed as well. ``--profile FILE`` writes a cProfile of the timed keys of the kiosk
+printed as well. ``--speech`` runs both kiosk scenarios again with speech on (espeak-ng
+synthesizing every phrase into a discarded pipe when it is installed, else a transcript
+file) and gives their ratios to the same scenarios with speech off, measured in this run.
+``--profile FILE`` writes a cProfile of the timed keys of the kiosk
 scenarios (not of the waiting between them).
 """
 
@@ -50,7 +53,7 @@ import sys
 import tempfile
 import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +70,7 @@ from textual.screen import Screen  # noqa: E402
 from textual.widgets import Input, Label, Select, TextArea  # noqa: E402
 
 from kiosk.app import KioskApp  # noqa: E402
+from kiosk.config import KioskConfig  # noqa: E402
 from kiosk.questionnaire import (  # noqa: E402
     ItemControl,
     Questionnaire,
@@ -83,7 +87,7 @@ from tests.questionnaire.screen_driver import (  # noqa: E402
     start,
 )
 
-SHARED = ROOT.parent / "shared" / "questionnaires"
+SHARED = ROOT / "tests" / "questionnaire" / "forms"
 SIZE = (110, 50)
 ROUNDS = 3
 """Times each text field is typed (cleared with Ctrl+U in between)."""
@@ -96,6 +100,26 @@ TARGET_P99_MS = 33.0
 HANDLER: list[float] = []
 """Time spent in the page's own answer handling (parse, store, enableWhen, calculations)."""
 PROFILE: cProfile.Profile | None = None
+SPEECH = False
+"""Whether the kiosk scenarios run with speech on (``--speech``)."""
+
+
+def kiosk_app(config: KioskConfig, database_url: str, workdir: Path) -> KioskApp:
+    """The kiosk for a scenario, with speech on when SPEECH."""
+    if not SPEECH:
+        return KioskApp(config, database_url=database_url)
+    from kiosk.speech.speakers import EspeakSpeaker, TranscriptSpeaker, espeak_installed
+
+    speaker = (
+        EspeakSpeaker(audio=False)
+        if espeak_installed()
+        else TranscriptSpeaker(workdir / "speech.txt")
+    )
+    return KioskApp(
+        replace(config, speech=True, speech_hint=False),
+        database_url=database_url,
+        speaker=speaker,
+    )
 
 
 def instrument() -> None:
@@ -296,7 +320,7 @@ def loadable() -> list[tuple[Path, Questionnaire]]:
 
 async def drop_downs(path: Path, database_url: str, workdir: Path) -> Samples:
     samples = Samples("kiosk")
-    app = KioskApp(one_questionnaire_config(workdir, path), database_url=database_url)
+    app = kiosk_app(one_questionnaire_config(workdir, path), database_url, workdir)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         screen = app.screen
@@ -314,7 +338,7 @@ async def drop_downs(path: Path, database_url: str, workdir: Path) -> Samples:
 
 async def typing(path: Path, database_url: str, workdir: Path) -> Samples:
     samples = Samples("kiosk")
-    app = KioskApp(one_questionnaire_config(workdir, path), database_url=database_url)
+    app = kiosk_app(one_questionnaire_config(workdir, path), database_url, workdir)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
         typist = Typist(app, samples, profile=True)
@@ -367,6 +391,30 @@ def report(name: str, samples: Samples, *references: Samples) -> None:
     print(line, flush=True)
 
 
+async def speech_on(
+    drop_down_form: Path,
+    typed_form: Path,
+    url: str,
+    work: Path,
+    chosen_off: Samples,
+    typed_off: Samples,
+    base: Samples,
+) -> None:
+    """The two kiosk scenarios again with speech on, against themselves with speech off."""
+    global SPEECH
+    SPEECH = True
+    try:
+        for name in ("d", "e"):
+            (work / name).mkdir()
+        chosen_off.name = typed_off.name = "speech off"
+        chosen = await drop_downs(drop_down_form, url, work / "d")
+        report(f"{drop_down_form.name} (drop-downs), speech on", chosen, chosen_off, base)
+        typed = await typing(typed_form, url, work / "e")
+        report(f"{typed_form.name} (typing), speech on", typed, typed_off, base)
+    finally:
+        SPEECH = False
+
+
 async def main(argv: list[str]) -> None:
     global PROFILE
     profile_to = argv[argv.index("--profile") + 1] if "--profile" in argv else None
@@ -394,6 +442,8 @@ async def main(argv: list[str]) -> None:
         report(f"{largest_typed[0].name} (typing)", typed_samples, base)
         h50, h99 = percentiles(HANDLER)
         print(f"  the page's answer handling: {len(HANDLER)} calls, p50 {h50:.1f}, p99 {h99:.1f}")
+        if "--speech" in argv:
+            await speech_on(largest[0], largest_typed[0], url, work, chosen, typed_samples, base)
     print(f"load average {os.getloadavg()[0]:.2f} at the end", flush=True)
     if PROFILE is not None and profile_to:
         PROFILE.dump_stats(profile_to)

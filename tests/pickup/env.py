@@ -27,9 +27,9 @@ from kiosk.server.enrolment import create_chart
 from kiosk.server.models import (
     Chart,
     ConsentSignature,
+    GuessLimit,
     Login,
     PickupCode,
-    TerminalThrottle,
     utc_now,
 )
 from kiosk.server.portals import ConsentFormIn, PortalIn, QuestionnaireSpec, put_portal
@@ -148,7 +148,7 @@ class PickupEnv:
     def failed_attempts(self) -> int:
         """Failed code attempts the server has counted, over all terminals and lock-outs."""
         with self.sessions() as session:
-            rows = session.scalars(select(TerminalThrottle)).all()
+            rows = session.scalars(select(GuessLimit).where(GuessLimit.kind == "pickup-code"))
             return sum(row.failures + 5 * row.lockouts for row in rows)
 
     def expire_code(self, chart_id: int) -> None:

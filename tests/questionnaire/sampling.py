@@ -44,6 +44,8 @@ def candidates(item: Item) -> list[AnswerValue]:
     """Values of *item*'s type, valid ones first where that is easy to know."""
     if item.options:
         return [option.value for option in item.options]
+    if item.type is ItemType.CHOICE:
+        return []  # options computed at the terminal (answerExpression): none here
     numbers = [Decimal("1.5"), Decimal(50), Decimal(2), Decimal(0), Decimal("99.25")]
     units = item.units or (None,)
     by_type: dict[ItemType, list[Any]] = {

@@ -20,7 +20,7 @@ from kiosk.questionnaire import (
     load_questionnaire,
     parse_questionnaire,
 )
-from kiosk.questionnaire.extensions import IGNORED_EXTENSIONS, REFUSED_EXTENSIONS
+from kiosk.questionnaire.extensions import IGNORED_EXTENSIONS, UNSUPPORTED_EXTENSIONS
 
 Q = "http://hl7.org/fhir/StructureDefinition/"
 
@@ -30,6 +30,12 @@ def refusal(*items: dict[str, Any], **fields: Any) -> list[str]:
     with pytest.raises(QuestionnaireRefused) as caught:
         parse_questionnaire(data, "test.json")
     return caught.value.reasons
+
+
+def warnings_of(*items: dict[str, Any], **fields: Any) -> list[str]:
+    """Load a questionnaire that must not be refused; its warnings."""
+    data = {"resourceType": "Questionnaire", "status": "active", **fields, "item": list(items)}
+    return list(parse_questionnaire(data, "test.json").warnings)
 
 
 def when(question: str, operator: str = "=", **answer: Any) -> list[dict[str, Any]]:
@@ -230,20 +236,40 @@ def test_parse_without_source_names_the_questionnaire() -> None:
 
 
 def test_top_level_problems() -> None:
-    reasons = refusal(
-        string_item(),
-        title=5,
-        implicitRules="http://x",
-        modifierExtension=[{"url": "http://x/m"}],
-        extension=[{"url": "http://x/unknown"}],
-        somethingElse=1,
-    )
-    assert reasons == [
+    """Only modifiers refuse; everything else is a warning, and one pass finds them all."""
+    fields: dict[str, Any] = {
+        "title": 5,
+        "implicitRules": "http://x",
+        "modifierExtension": [{"url": "http://x/m"}],
+        "extension": [{"url": "http://x/unknown"}],
+        "somethingElse": 1,
+    }
+    assert refusal(string_item(), **fields) == [
         "test.json: 'implicitRules' is not supported",
         "test.json: modifier extension 'http://x/m' is not supported",
+    ]
+    del fields["implicitRules"], fields["modifierExtension"]
+    assert warnings_of(string_item(), **fields) == [
         "test.json: property 'somethingElse' is not supported",
         "test.json: extension 'http://x/unknown' is not supported",
         "test.json: 'title' must be a string",
+    ]
+
+
+def test_every_refusal_reason_is_found_in_one_pass() -> None:
+    reasons = refusal(
+        string_item("a", modifierExtension=[{"url": "http://x/m"}]),
+        {"linkId": "f", "type": "attachment", "required": True},
+        {"linkId": "c", "type": "choice", "required": True, "answerValueSet": "http://x/vs"},
+        string_item("w", extension=[{"url": "http://x/e"}]),  # a warning, not a reason
+        modifierExtension=[{"url": "http://x/top"}],
+    )
+    assert reasons == [
+        "test.json: modifier extension 'http://x/top' is not supported",
+        "item 'a': modifier extension 'http://x/m' is not supported",
+        "item 'f': a required attachment item cannot be answered at a lobby terminal",
+        "item 'c': answerValueSet 'http://x/vs' cannot be resolved offline; contain the "
+        "ValueSet in the questionnaire or list the answers with answerOption",
     ]
 
 
@@ -251,7 +277,7 @@ def test_top_level_problems() -> None:
 
 
 def test_structural_problems_are_all_collected() -> None:
-    reasons = refusal(
+    reasons = warnings_of(
         {"type": "string"},
         "not an item",
         string_item("dup"),
@@ -284,7 +310,7 @@ def test_structural_problems_are_all_collected() -> None:
 
 
 def test_item_without_link_id_names_its_path() -> None:
-    reasons = refusal({"linkId": "g", "type": "group", "item": [{"type": "foo"}]})
+    reasons = warnings_of({"linkId": "g", "type": "group", "item": [{"type": "foo"}]})
     assert reasons == [
         "test.json: the item at item[0].item[0] has no linkId",
         "test.json: item at item[0].item[0]: item type 'foo' is not supported",
@@ -295,7 +321,7 @@ def test_nesting_too_deep_is_refused() -> None:
     item: dict[str, Any] = string_item("leaf")
     for level in range(40):
         item = {"linkId": f"g{level}", "type": "group", "item": [item]}
-    reasons = refusal(item)
+    reasons = warnings_of(item)
     assert len(reasons) == 1
     assert "nested more than 30 levels deep" in reasons[0]
 
@@ -314,8 +340,11 @@ def test_every_r4_item_type_loads(make_q, item_type: str) -> None:
 
 
 def test_unknown_item_type() -> None:
-    assert refusal({"linkId": "q3", "type": "question"}) == [
+    assert warnings_of({"linkId": "q3", "type": "question"}, string_item()) == [
         "item 'q3': item type 'question' is not supported"
+    ]
+    assert refusal({"linkId": "q3", "type": "question", "required": True}) == [
+        "item 'q3': a required item that cannot be read cannot be asked"
     ]
 
 
@@ -338,7 +367,7 @@ def test_read_only_and_hidden(make_q) -> None:
     assert q.item("b").hidden
     assert not q.item("b").answerable
     assert q.item("d").answerable
-    assert refusal(
+    assert warnings_of(
         string_item("r", readOnly=True, required=True),
         string_item("h", extension=hidden, required=True),
     ) == [
@@ -350,7 +379,7 @@ def test_read_only_and_hidden(make_q) -> None:
 
 
 def test_value_set_must_be_contained() -> None:
-    assert refusal({"linkId": "c", "type": "choice", "answerValueSet": "http://x/vs"}) == [
+    assert warnings_of({"linkId": "c", "type": "choice", "answerValueSet": "http://x/vs"}) == [
         "item 'c': answerValueSet 'http://x/vs' cannot be resolved offline; contain the "
         "ValueSet in the questionnaire or list the answers with answerOption"
     ]
@@ -383,7 +412,7 @@ def test_value_set_needing_a_terminology_server_is_refused() -> None:
     filtered = {"resourceType": "ValueSet", "id": "f", "status": "active", "compose": {
         "include": [{"system": "http://loinc.org",
                      "filter": [{"property": "x", "op": "=", "value": "y"}]}]}}  # fmt: skip
-    assert refusal(
+    assert warnings_of(
         {"linkId": "c", "type": "choice", "answerValueSet": "#f"}, contained=[filtered]
     ) == [
         "item 'c': answerValueSet '#f': 'compose.include' with a filter or a valueSet needs "
@@ -401,7 +430,7 @@ def test_every_operator_loads(make_q, operator: str) -> None:
 
 
 def test_ordering_needs_an_ordered_answer_type() -> None:
-    reasons = refusal(
+    reasons = warnings_of(
         {"linkId": "b", "type": "boolean"},
         string_item("q7", enableWhen=[{"question": "b", "operator": ">", "answerBoolean": True}]),
     )
@@ -425,7 +454,7 @@ def test_enable_when_answer_types(make_q, source: str, key: str, value: object) 
 
 
 def test_unsupported_enable_when_answer_type() -> None:
-    reasons = refusal(
+    reasons = warnings_of(
         string_item("a"),
         string_item("b", enableWhen=[{"question": "a", "operator": "=",
                                       "answerReference": {"reference": "Patient/1"}}]),
@@ -440,36 +469,68 @@ def test_option_types(make_q) -> None:
     )
     assert q.item("d").options[0].label == "2020-01-01"
     assert q.item("t").options[0].label == "10:00:00"
-    reasons = refusal({"linkId": "c", "type": "choice", "answerOption": [{"valueReference": {}}]})
+    reasons = warnings_of(
+        {"linkId": "c", "type": "choice", "answerOption": [{"valueReference": {}}]}
+    )
     assert reasons == ["item 'c': answerOption 'valueReference' is not supported"]
 
 
-@pytest.mark.parametrize(("url", "feature"), sorted(REFUSED_EXTENSIONS.items()))
+@pytest.mark.parametrize(("url", "feature"), sorted(UNSUPPORTED_EXTENSIONS.items()))
 def test_refused_extensions_name_the_feature(url: str, feature: str) -> None:
-    reasons = refusal(string_item("q", extension=[{"url": url, "valueString": "x"}]))
+    reasons = warnings_of(string_item("q", extension=[{"url": url, "valueString": "x"}]))
     assert reasons == [f"item 'q': '{feature}' is not supported"]
 
 
-def test_unknown_and_modifier_extensions() -> None:
-    reasons = refusal(
+def test_unknown_extensions_are_warnings_and_modifier_extensions_refuse() -> None:
+    items = (
         string_item("a", extension=[{"url": "http://x/e"}, {"url": "http://x/e"}]),
-        string_item("b", modifierExtension=[{"url": "http://x/m"}]),
         string_item("c", _text={"extension": [{"url": "http://x/t"}]}),
         string_item("d", extension=[{"valueString": "no url"}]),
         {"linkId": "e", "type": "choice",
          "answerOption": [{"valueString": "a", "extension": [{"url": "http://x/o"}]}]},
     )  # fmt: skip
-    assert reasons == [
+    assert warnings_of(*items) == [
         "item 'a': extension 'http://x/e' is not supported",  # reported once
-        "item 'b': modifier extension 'http://x/m' is not supported",
         "item 'c': extension 'http://x/t' is not supported",
         "item 'd': an extension has no url",
         "item 'e': extension 'http://x/o' is not supported",
     ]
+    assert refusal(*items, string_item("b", modifierExtension=[{"url": "http://x/m"}])) == [
+        "item 'b': modifier extension 'http://x/m' is not supported"
+    ]
+
+
+def test_extraction_hints_and_the_old_initial_expression_url() -> None:
+    sdc = "http://hl7.org/fhir/uv/sdc/StructureDefinition/"
+    hints = [
+        {"url": sdc + "sdc-questionnaire-observation-extract-category",
+         "valueCodeableConcept": {"text": "vital-signs"}},
+        {"url": sdc + "sdc-questionnaire-itemExtractionContext",
+         "valueExpression": {"language": "text/fhirpath", "expression": "%resource"}},
+    ]  # fmt: skip
+    q = parse_questionnaire(
+        {
+            "resourceType": "Questionnaire",
+            "extension": [{"url": sdc + "sdc-questionnaire-targetStructureMap",
+                           "valueCanonical": "http://x/StructureMap/m"}],
+            "item": [
+                string_item("a", definition="http://x/Patient#Patient.name", extension=hints),
+                string_item("b", extension=[{
+                    "url": Q + "questionnaire-initialExpression",
+                    "valueExpression": {"language": "text/fhirpath", "expression": "'x' + 'y'"},
+                }]),
+            ],
+        }
+    )  # fmt: skip
+    assert q.warnings == ()
+    assert q.item("a").definition == "http://x/Patient#Patient.name"
+    assert q.raw is not None
+    assert q.raw["item"][0]["extension"] == hints  # kept in the form
+    assert q.item("b").initial_expression is not None
 
 
 def test_unknown_item_property() -> None:
-    assert refusal(string_item("a", answerConstraint="optionsOnly")) == [
+    assert warnings_of(string_item("a", answerConstraint="optionsOnly")) == [
         "item 'a': property 'answerConstraint' is not supported"
     ]
 
@@ -478,7 +539,7 @@ def test_unknown_item_property() -> None:
 
 
 def test_enable_when_problems() -> None:
-    reasons = refusal(
+    reasons = warnings_of(
         {"linkId": "b", "type": "boolean"},
         {"linkId": "g", "type": "group", "item": [string_item("in-g")]},
         {"linkId": "c", "type": "choice", "answerOption": [{"valueString": "x"}]},
@@ -501,7 +562,7 @@ def test_enable_when_problems() -> None:
 
 
 def test_enable_when_on_a_refused_item_adds_no_second_reason() -> None:
-    reasons = refusal(
+    reasons = warnings_of(
         {"linkId": "dt", "type": "datetime"},
         {"linkId": "vs", "type": "choice", "answerValueSet": "http://x"},
         string_item("a", enableWhen=when("dt", "exists", answerBoolean=True)),
@@ -515,7 +576,7 @@ def test_enable_when_on_a_refused_item_adds_no_second_reason() -> None:
 
 
 def test_enable_when_loops_are_refused() -> None:
-    reasons = refusal(
+    reasons = warnings_of(
         {"linkId": "a", "type": "boolean",
          "enableWhen": [{"question": "b", "operator": "=", "answerBoolean": True}]},
         {"linkId": "b", "type": "boolean",
@@ -531,7 +592,7 @@ def test_enable_when_loops_are_refused() -> None:
 
 
 def test_self_reference_is_a_loop() -> None:
-    reasons = refusal(
+    reasons = warnings_of(
         string_item(
             "s", enableWhen=[{"question": "s", "operator": "exists", "answerBoolean": True}]
         )
@@ -543,7 +604,7 @@ def test_self_reference_is_a_loop() -> None:
 
 
 def test_bad_values_are_refused() -> None:
-    reasons = refusal(
+    reasons = warnings_of(
         {"linkId": "i", "type": "integer", "initial": [{"valueInteger": 2**40}]},
         {"linkId": "d", "type": "date", "initial": [{"valueDate": "2020-02"}]},  # partial: fine
         {"linkId": "d2", "type": "date", "initial": [{"valueDate": "2021-02-29"}]},
@@ -587,3 +648,26 @@ def test_a_file_is_parsed_once_per_version(tmp_path: Path) -> None:
     revised = load_questionnaire_once(path)
     assert revised is not first
     assert revised.title == "Intake, revised"
+
+
+def test_hidden_choice_answered_by_its_initial_coding_without_options_gets_one_reason() -> None:
+    hidden = [{"url": Q + "questionnaire-hidden", "valueBoolean": True}]
+    warnings = warnings_of({
+        "linkId": "c", "type": "choice", "extension": hidden, "answerValueSet": "http://x/vs",
+        "initial": [{"valueCoding": {"system": "http://x", "code": "a"}}],
+    })  # fmt: skip
+    assert warnings == [
+        "item 'c': answerValueSet 'http://x/vs' cannot be resolved offline; contain the "
+        "ValueSet in the questionnaire or list the answers with answerOption"
+    ]  # and no "initial 'valueCoding' does not fit a choice item"
+
+
+def test_duplicate_option_codes_name_both_options() -> None:
+    warnings = warnings_of({"linkId": "c", "type": "choice", "answerOption": [
+        {"valueCoding": {"system": "http://x", "code": "y", "display": "Yes"}},
+        {"valueCoding": {"system": "http://x", "code": "n", "display": "No"}},
+        {"valueCoding": {"system": "http://x", "code": "y", "display": "Yes, often"}},
+    ]})  # fmt: skip
+    assert warnings == [
+        "item 'c': answerOption 'Yes, often (y)' has the same value as answerOption 'Yes (y)'"
+    ]

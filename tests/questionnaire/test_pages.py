@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from textual.widgets import Button, Static
 
@@ -24,10 +23,6 @@ from tests.questionnaire.screen_driver import (
     start,
 )
 from tests.visit_helpers import tap, wait_for_screen
-
-pytestmark = pytest.mark.skipif(
-    not SHARED_QUESTIONNAIRES.is_dir(), reason="shared/questionnaires not found"
-)
 
 
 def submitted_response(app) -> dict:  # type: ignore[no-untyped-def]

@@ -104,3 +104,57 @@ def test_required_group_needs_one_answer(make_q) -> None:
     assert problems(q, {}) == {"g": "Answer at least one question in this section."}
     assert problems(q, {"b": False}) == {}
     assert problems(q, {"a": "x"}) == {}
+
+
+def test_validate_names_each_wrong_answer_under_a_disabled_item(make_q) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.questionnaire.qr_read import validate_response
+
+    max_60 = {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": 60}
+    q = make_q(
+        {"linkId": "employed", "type": "boolean"},
+        {"linkId": "employment", "type": "group",
+         "enableWhen": [{"question": "employed", "operator": "=", "answerBoolean": True}],
+         "item": [{"linkId": "years", "type": "integer", "extension": [max_60]},
+                  {"linkId": "employer-name", "type": "string", "required": True}]},
+    )  # fmt: skip
+    response = {"resourceType": "QuestionnaireResponse", "status": "completed", "item": [
+        {"linkId": "employed", "answer": [{"valueBoolean": False}]},
+        {"linkId": "employment", "item": [{"linkId": "years", "answer": [{"valueInteger": 99}]}]},
+    ]}  # fmt: skip
+    errors = validate_response(q, response)
+    assert errors[0] == "item 'employment': has an answer, but enableWhen disables this item"
+    assert errors[1].startswith("item 'years': answer '99': ")
+    assert "60" in errors[1]
+    assert errors[2:] == ["item 'employer-name': This question needs an answer."]
+
+
+def test_validate_reports_a_tampered_score(make_q) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.questionnaire.qr_read import validate_response
+
+    total = {"url": "http://hl7.org/fhir/uv/sdc/StructureDefinition/"
+             "sdc-questionnaire-calculatedExpression",
+             "valueExpression": {"language": "text/fhirpath",
+                                 "expression": "%resource.item.answer.value.weight().sum()"},
+             }  # fmt: skip
+    weighted = [
+        {"valueCoding": {"system": "urn:x", "code": c},
+         "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/ordinalValue",
+                        "valueDecimal": w}]}
+        for c, w in (("a", 0), ("b", 3))
+    ]  # fmt: skip
+    q = make_q(
+        {"linkId": "q1", "type": "choice", "answerOption": weighted},
+        {"linkId": "q2", "type": "choice", "answerOption": weighted},
+        {"linkId": "total", "type": "integer", "readOnly": True, "extension": [total]},
+    )
+    answer_b = [{"valueCoding": {"system": "urn:x", "code": "b"}}]
+
+    def response(score: int) -> dict:  # type: ignore[type-arg]
+        return {"resourceType": "QuestionnaireResponse", "status": "completed", "item": [
+            {"linkId": "q1", "answer": answer_b}, {"linkId": "q2", "answer": answer_b},
+            {"linkId": "total", "answer": [{"valueInteger": score}]}]}  # fmt: skip
+
+    assert validate_response(q, response(6)) == []
+    assert validate_response(q, response(9)) == [
+        "item 'total': the stored answer 9 is not what its calculation gives (6)"
+    ]

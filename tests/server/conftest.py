@@ -8,6 +8,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -134,3 +135,21 @@ def shared_client(
         headers = token_headers(url, "staff", admin=True)
         with httpx.Client(base_url=base, timeout=30.0, headers=headers) as http:
             yield http
+
+
+@pytest.fixture
+def fhir(base_url: str, server_database_url: str) -> Iterator[httpx.Client]:
+    """An HTTP client of the live server with a FHIR read token (``/fhir/R4``)."""
+    from tests.server.fhir_helpers import fhir_headers
+
+    headers = fhir_headers(server_database_url)
+    with httpx.Client(base_url=base_url, timeout=30.0, headers=headers) as http:
+        yield http
+
+
+@pytest.fixture
+def visits(client: httpx.Client, terminal_client: httpx.Client) -> Any:
+    """A complete applicant visit, a complete pickup visit, then the merge of the two charts."""
+    from tests.server.fhir_helpers import applicant_then_pickup_then_merge
+
+    return applicant_then_pickup_then_merge(client, terminal_client)

@@ -34,10 +34,10 @@ revoked tokens refused at once."""
 
 
 def token_headers(
-    database_url: str, terminal: str = "tests", *, admin: bool = True
+    database_url: str, terminal: str = "tests", *, admin: bool = True, fhir_read: bool = False
 ) -> dict[str, str]:
     """A new bearer token of *terminal* in *database_url*'s database, as request headers."""
-    token = provision_terminal_token(database_url, terminal, admin=admin)
+    token = provision_terminal_token(database_url, terminal, admin=admin, fhir_read=fhir_read)
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -250,3 +250,27 @@ def test_serve_runs_the_api_and_logs_no_personal_data(sqlite_url: str) -> None:
     token = auth["Authorization"].removeprefix("Bearer ")
     for secret in ("Quintessa", "Vandersloot", "via=cli-test", "serve-visit-1", "HTTP/1.1", token):
         assert secret not in err + out
+
+
+def test_charts_list_quotes_every_signature_the_same_way(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str
+) -> None:
+    jordan = applicant_body(
+        first_name="Jordan",
+        last_name="Whitaker",
+        consents=[{**applicant_body()["consents"][0], "typed_name": "Jordan Whitaker"}],
+    )
+    with (
+        live_server(sqlite_url) as base,
+        httpx.Client(base_url=base, headers=token_headers(sqlite_url)) as http,
+    ):
+        for key, body in (("quote-ana-1", applicant_body()), ("quote-jordan-2", jordan)):
+            filed = http.post("/v1/applicants", json=body, headers={"Idempotency-Key": key})
+            assert filed.status_code == 201, filed.text
+    assert main(["charts", "list", "--database", sqlite_url]) == 0
+    signatures = [
+        line.split(" as ", 1)[1]
+        for line in capsys.readouterr().out.splitlines()
+        if line.strip().startswith("consent:")
+    ]
+    assert sorted(signatures) == ['"Ana O\'Neil-Søren"', '"Jordan Whitaker"']

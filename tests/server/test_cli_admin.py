@@ -3,6 +3,7 @@ piped into ``head``."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from kiosk.server.cli import main
 from kiosk.server.codes import normalize_code
 from kiosk.server.migrate import head_revision
 from tests.server.live import FAST_SETTINGS, live_server, token_headers
-from tests.server.pickup_helpers import PORTAL, configure_portal
+from tests.server.pickup_helpers import PORTAL, configure_portal, new_chart
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"code (\S+)")
@@ -194,3 +195,86 @@ def test_a_listing_piped_into_head_ends_quietly(sqlite_url: str, tmp_path: Path)
     assert done.stderr == ""
     assert done.returncode == 0
     assert len(done.stdout.splitlines()) == 2
+
+
+def _issue_code_command(sqlite_url: str, chart_id: object) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "kiosk.server.cli",
+        "issue-code",
+        "--chart",
+        str(chart_id),
+        "--database",
+        sqlite_url,
+    ]
+
+
+def _plain_environment() -> dict[str, str]:
+    """The environment of an operator's shell: Python's output buffered as it is by default."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
+def _code_then_message(output: str) -> None:
+    code, message = output.replace("\r\n", "\n").rstrip("\n").split("\n")
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", code), output
+    assert message.startswith("chart "), output
+    assert message.endswith("earlier codes no longer work"), output
+
+
+@pytest.fixture
+def employee_chart(sqlite_url: str) -> dict[str, object]:
+    """A database holding one employee chart of a configured portal."""
+    with (
+        live_server(sqlite_url, FAST_SETTINGS) as base,
+        httpx.Client(base_url=base, headers=token_headers(sqlite_url)) as admin,
+    ):
+        configure_portal(admin)
+        return new_chart(admin)
+
+
+def test_issue_code_prints_the_code_then_its_message_on_one_stream(
+    sqlite_url: str, employee_chart: dict[str, object]
+) -> None:
+    done = subprocess.run(
+        _issue_code_command(sqlite_url, employee_chart["chart_id"]),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=60,
+        cwd=PROJECT_ROOT,
+        env=_plain_environment(),
+    )
+    assert done.returncode == 0, done.stdout
+    _code_then_message(done.stdout)
+
+
+def test_issue_code_prints_the_code_then_its_message_on_one_terminal(
+    sqlite_url: str, employee_chart: dict[str, object]
+) -> None:
+    import pty
+
+    controller, terminal = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            _issue_code_command(sqlite_url, employee_chart["chart_id"]),
+            stdin=subprocess.DEVNULL,
+            stdout=terminal,
+            stderr=terminal,
+            cwd=PROJECT_ROOT,
+            env=_plain_environment(),
+        )
+        os.close(terminal)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # EIO: the process closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+        assert process.wait(timeout=60) == 0, output
+    finally:
+        os.close(controller)
+    _code_then_message(output.decode())

@@ -8,7 +8,7 @@ import statistics
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy import update
@@ -58,30 +58,77 @@ def test_five_failures_lock_the_terminal_out(server_database_url: str) -> None:
         assert _verify(admin, good).status_code == 200  # the admin token is its own terminal
 
 
-def test_a_success_clears_the_count(server_database_url: str) -> None:
+def test_a_success_forgives_no_earlier_failure(server_database_url: str) -> None:
+    """The probe's attack: holding one valid code, 4 wrong guesses then 1 verify of the valid
+    code, over and over. The verify must not reset the count: the fifth wrong guess locks."""
     with serving(server_database_url) as (admin, terminal):
-        good = new_chart(admin)["pickup_code"]
-        for _ in range(4):
-            assert _verify(terminal, new_code()).status_code == 404
-        assert _verify(terminal, good).status_code == 200
-        for _ in range(4):
-            assert _verify(terminal, new_code()).status_code == 404
-        assert _verify(terminal, good).status_code == 200
+        own = new_chart(admin)["pickup_code"]
+        answers = []
+        for _ in range(6):
+            answers.extend(_verify(terminal, new_code()).status_code for _ in range(4))
+            answers.append(_verify(terminal, own).status_code)
+        wrong = [code for index, code in enumerate(answers) if index % 5 != 4]
+        assert wrong[:5] == [404] * 5
+        assert set(wrong[5:]) == {429}
+        assert answers[4] == 200
+        assert set(answers[9::5]) == {429}
+        # nor does a redemption: the terminal stays locked out, and its count is kept
+        assert terminal.post("/v1/pickup/redeem", json=redeem_body(own)).status_code == 429
 
 
-def test_lockouts_grow_until_a_success(sqlite_url: str) -> None:
+def test_wrong_dates_of_birth_count_whatever_else_succeeds(server_database_url: str) -> None:
+    """Wrong dates of birth alternated with verifies of the (valid) code: at most five are
+    compared, then the terminal and the chart are locked out, and the right date of birth
+    is refused too, from this terminal and from another."""
+    with serving(server_database_url, terminal_max_failures=5) as (admin, terminal):
+        code = new_chart(admin, date_of_birth="1990-02-03")["pickup_code"]
+        compared = 0
+        refused = 0
+        for day in range(1, 21):
+            body = redeem_body(code, date_of_birth=f"1991-01-{day:02d}")
+            answer = terminal.post("/v1/pickup/redeem", json=body)
+            if answer.json().get("error") == "date_of_birth_mismatch":
+                compared += 1
+            else:
+                assert answer.status_code == 429, answer.text
+                refused += 1
+            if day % 4 == 0:
+                terminal.post("/v1/pickup/verify", json={"code": code})
+        assert (compared, refused) == (5, 15)
+        right = redeem_body(code, date_of_birth="1990-02-03")
+        assert terminal.post("/v1/pickup/redeem", json=right).status_code == 429
+        other = token_headers(server_database_url, "lobby-2", admin=False)
+        answer = admin.post("/v1/pickup/redeem", json=right, headers=other)
+        assert answer.status_code == 429, answer.text
+        assert answer.json()["error"] == "date_of_birth_locked"
+        assert 0 < answer.json()["retry_after"] <= 300
+
+
+def test_lockouts_grow_and_only_time_forgets_them(sqlite_url: str) -> None:
     engine = make_engine(sqlite_url)
     create_schema(engine)
-    settings = ServerSettings()
+    limit = ServerSettings().guess_limit
     sessions = make_sessionmaker(engine, writes=True)
     now = utc_now()
+    lobby = throttle.Subject("pickup-code", "terminal:lobby-1")
 
-    def fail_five(at: object) -> int | None:
+    def fail_five(at: datetime) -> int | None:
+        """Five failures at *at*; the lock-out they end with, in seconds."""
+        for _ in range(5):
+            with sessions() as session:
+                attempt = throttle.Attempt(session, limit, at)
+                try:
+                    attempt.hold(lobby)
+                except throttle.Locked as locked:
+                    return locked.retry_after
+                attempt.failed()
+                session.commit()
         with sessions() as session:
-            for _ in range(5):
-                throttle.record_failure(session, "lobby-1", at, settings)  # type: ignore[arg-type]
-            session.commit()
-            return throttle.seconds_locked(session, "lobby-1", at)  # type: ignore[arg-type]
+            try:
+                throttle.Attempt(session, limit, at).hold(lobby)
+            except throttle.Locked as locked:
+                return locked.retry_after
+        return None
 
     try:
         assert fail_five(now) == 300
@@ -89,22 +136,23 @@ def test_lockouts_grow_until_a_success(sqlite_url: str) -> None:
         assert fail_five(now) == 600
         now += timedelta(seconds=601)
         assert fail_five(now) == 1200
-        now += timedelta(seconds=1201)
-        with sessions() as session:
-            throttle.record_success(session, "lobby-1")
-            session.commit()
+        # a day with no failure forgets the history
+        now += timedelta(seconds=1200) + limit.forget_after
         assert fail_five(now) == 300
         # failures spread wider than the window never lock
         now += timedelta(seconds=301)
+        for _ in range(3):
+            now += limit.window
+            with sessions() as session:
+                attempt = throttle.Attempt(session, limit, now)
+                attempt.hold(lobby)
+                for _ in range(4):
+                    attempt.failed()
+                session.commit()
         with sessions() as session:
-            for _ in range(10):
-                now += timedelta(seconds=61)
-                throttle.record_failure(session, "lobby-1", now, settings)
-                if _ % 4 == 3:
-                    now += timedelta(minutes=5)
-            session.commit()
-            assert throttle.seconds_locked(session, "lobby-1", now) is None
+            throttle.Attempt(session, limit, now).hold(lobby)  # not locked
         # the longest lock-out is a day
+        locked = None
         for _ in range(20):
             locked = fail_five(now)
             assert locked is not None
