@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fhir.resources.R4B.element import Element
-from fhir.resources.R4B.questionnaire import Questionnaire
+
+from tests.fhir_models import validate_fhir
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "config" / "demo"
 QUESTIONNAIRE_DIR = DEMO_DIR / "questionnaires"
@@ -281,27 +281,6 @@ def extension_problems(item: dict[str, Any], where: str) -> list[str]:
     return found
 
 
-def fhir_valid(doc: dict[str, Any]) -> Questionnaire:
-    """*doc* read by fhir.resources, which has no field for a primitive's extensions inside an
-    Extension (``_valueDate`` of minValue, ``_valueString`` of a message): each of those is
-    validated as an Element on its own, then left out of the whole."""
-    doc = copy.deepcopy(doc)
-
-    def strip(node: Any) -> None:
-        if isinstance(node, list):
-            for value in node:
-                strip(value)
-        elif isinstance(node, dict):
-            if "url" in node:  # an Extension
-                for key in [k for k in node if k.startswith("_value")]:
-                    Element.model_validate(node.pop(key))
-            for value in node.values():
-                strip(value)
-
-    strip(doc)
-    return Questionnaire.model_validate(doc)
-
-
 def questionnaire_problems(doc: dict[str, Any], qid: str) -> list[str]:
     """Everything about *doc* that the kiosk engine or the demo rules would reject."""
     found = [f"top-level key {key!r} not allowed" for key in sorted(set(doc) - TOP_KEYS)]
@@ -370,7 +349,7 @@ def questionnaire_problems(doc: dict[str, Any], qid: str) -> list[str]:
 
 @pytest.mark.parametrize("qid", QUESTIONNAIRE_IDS)
 def test_questionnaire_is_valid_fhir_r4(qid: str) -> None:
-    resource = fhir_valid(load_raw(qid))
+    resource = validate_fhir(load_raw(qid))
     assert resource.id == qid
     assert resource.status == "active"
 
