@@ -8,7 +8,6 @@ abandoned visit. Screens live in the ``screens`` package, one module each.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from kiosk.delivery import Submissions
 from kiosk.i18n import _, set_language
 from kiosk.idle import IdleWatch, check_idle
 from kiosk.lockdown import CRASH_EXIT_CODE, CrashCounter, blocking_bindings, log_crash
+from kiosk.memory import StartupMemory
 from kiosk.outbox import Outbox, open_outbox
 from kiosk.paths import SCREENS_DIR
 from kiosk.speech_app import SpeechApp
@@ -79,6 +79,9 @@ class KioskApp(SpeechApp):
     ]
     TITLE = "Lobby Kiosk"
     ENABLE_COMMAND_PALETTE = False
+    # Every screen gets -short below 30 rows (an 80×24 terminal or thin client): the screens'
+    # CSS then keeps what matters (reference number, QR code, the main buttons) in view.
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]
     # No quit key for visitors: these replace Textual's defaults (Ctrl+Q quits, Ctrl+C hints).
     BINDINGS: ClassVar[list[BindingType]] = [
         *blocking_bindings(),
@@ -112,7 +115,7 @@ class KioskApp(SpeechApp):
         self._backend: BackendClient | None = None
         self._backend_error: str | None = None
         self._backend_ready = asyncio.Event()
-        self._memory_settled = False
+        self.startup_memory = StartupMemory()
         self.idle = IdleWatch()
         self._crashes = CrashCounter()
         self._after_crash = after_crash
@@ -147,7 +150,12 @@ class KioskApp(SpeechApp):
         from kiosk.client import connect
 
         try:
-            client = connect(self.config.backend, self._database_url, terminal=self.config.terminal)
+            client = connect(
+                self.config.backend,
+                self._database_url,
+                terminal=self.config.terminal,
+                kiosk_config=self.config,
+            )
         except Exception as exc:  # any failure here must reach the visitor as a message
             log.error("backend client could not be built: %s", type(exc).__name__)
             self.call_from_thread(self._set_backend, None, type(exc).__name__)
@@ -163,16 +171,18 @@ class KioskApp(SpeechApp):
     def settle_memory(self) -> None:
         """Once start-up is over: collect garbage, then set what is left aside for good.
 
-        Start-up leaves some 200,000 long-lived objects (Textual, the embedded server); each
-        full collection scanning them all is a pause of 200-300 ms in somebody's typing.
-        Only before the first visit: a frozen object is never collected, and a screen of a
-        visit that was still being closed would stay in memory (the idle tests check that
-        every screen of a visit is freed).
+        Only at rest, with no screen of a visit left in memory (see :mod:`kiosk.memory`);
+        otherwise the idle tick tries again each second.
         """
-        if self.visit is None and not self._memory_settled:
-            self._memory_settled = True
-            gc.collect()
-            gc.freeze()
+        self.startup_memory.settle(self)
+
+    def push_screen(self, screen, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        self.startup_memory.saw(screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def switch_screen(self, screen):  # type: ignore[no-untyped-def,override]
+        self.startup_memory.saw(screen)
+        return super().switch_screen(screen)
 
     async def backend(self) -> BackendClient:
         """The backend client, once built; :class:`BackendError` if it could not be."""
@@ -234,6 +244,7 @@ class KioskApp(SpeechApp):
     def idle_tick(self) -> None:
         """Every second: act on an idle terminal (Textual's own ``check_idle`` is another thing)."""
         check_idle(self)
+        self.startup_memory.retry(self)
 
     def reset_to_welcome(self, *, after_crash: bool = False) -> None:
         """Wipe any visit and leave exactly one, fresh, Welcome screen."""
@@ -257,8 +268,8 @@ class KioskApp(SpeechApp):
         self.end_visit(show_welcome=False)
         questionnaires = load_portal_questionnaires(self.portal)
         visit = Visit(portal=self.portal, questionnaires=questionnaires, language=self.language)
-        for entry, answers in zip(questionnaires, visit.answers, strict=True):
-            answers.update(fresh_answers(entry.questionnaire))
+        # the engine's answers carry its memo of expression results (wiped with them)
+        visit.answers = [fresh_answers(entry.questionnaire) for entry in questionnaires]
         self.visit = visit
         self.steps = (
             Step("name"),

@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 
 from kiosk import __version__
-from kiosk.config import BackendConfig
+from kiosk.config import BackendConfig, KioskConfig
 from kiosk.i18n import _, ngettext
 from kiosk.pickup_models import PickupStatus, Redemption, Verification
 from kiosk.session import ConsentSignature
@@ -343,12 +343,17 @@ def embedded_token_path(database_url: str) -> Path:
 
 
 def connect(
-    backend: BackendConfig, database_url: str | None = None, *, terminal: str = EMBEDDED_TERMINAL
+    backend: BackendConfig,
+    database_url: str | None = None,
+    *,
+    terminal: str = EMBEDDED_TERMINAL,
+    kiosk_config: KioskConfig | None = None,
 ) -> BackendClient:
     """A client for *backend*; embedded when it has no URL (blocking: imports the server).
 
     The embedded backend provisions a token for *terminal* in its own database (reusing
-    the one in its token file while that database accepts it).
+    the one in its token file while that database accepts it), and stores the portals of
+    *kiosk_config* wherever its own differ, so it files the kiosk's visits from the start.
     """
     timeout = httpx.Timeout(backend.timeout_seconds)
     if backend.embedded:
@@ -361,6 +366,12 @@ def connect(
         try:
             token_path = backend.token_file or embedded_token_path(url)
             token = ensure_token(app.state.sessions, terminal, token_path)
+            if kiosk_config is not None:
+                from kiosk.server.kiosk_portals import sync_kiosk_portals
+
+                stored = sync_kiosk_portals(app.state.sessions, kiosk_config)
+                if stored:
+                    log.info("embedded backend: portals stored from the kiosk configuration")
         except BaseException:
             app.state.engine.dispose()
             raise

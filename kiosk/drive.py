@@ -255,8 +255,13 @@ def drive_main(args: argparse.Namespace) -> int:
     shots_beside = junit.parent if junit is not None else args.screenshots
     transcript: Path | None = getattr(args, "speech_transcript", None)
     if transcript is not None:
-        transcript.parent.mkdir(parents=True, exist_ok=True)
-        transcript.write_text("", encoding="utf-8")  # this run's phrases only
+        try:
+            transcript.parent.mkdir(parents=True, exist_ok=True)
+            transcript.write_text("", encoding="utf-8")  # this run's phrases only
+        except OSError as exc:
+            reason = f"cannot write {transcript}: {exc.strerror}"
+            print(f"--speech-transcript: {reason}", file=sys.stderr)
+            return EXIT_INVALID_CONFIG
     for path, scenario in scenarios.items():
         app = KioskApp(
             config,  # type: ignore[arg-type]  # not None when there are scenarios to run

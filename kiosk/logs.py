@@ -17,7 +17,12 @@ from typing import Any
 
 from kiosk.paths import APP_NAME
 
-_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {
+    "message",
+    "asctime",
+    "taskName",
+    "color_message",  # uvicorn's message again, with terminal colours
+}
 
 
 def log_file() -> Path:
@@ -34,7 +39,9 @@ def _plain(value: Any) -> Any:
 
 
 class JsonLines(logging.Formatter):
-    """One JSON object per record."""
+    """One JSON object per record, every field escaped: control characters, line and
+    paragraph separators and everything else outside ASCII are written as ``\\uXXXX``, so
+    no value (a request path, say) can start a line of its own or reach a terminal raw."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -52,7 +59,7 @@ class JsonLines(logging.Formatter):
             error = record.exc_info[1]
             entry.setdefault("error", type(error).__name__)
             entry.setdefault("where", crash_place(error))
-        return json.dumps(entry, ensure_ascii=False)
+        return json.dumps(entry, ensure_ascii=True)
 
 
 def configure_logging(level: int = logging.INFO, path: Path | None = None) -> Path:

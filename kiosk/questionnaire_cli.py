@@ -98,9 +98,12 @@ def cmd_check(files: list[Path]) -> int:
             for reason in refused.reasons:
                 print(f"  {_strip_source(reason, path)}")
         else:
-            if questionnaire.warnings:
+            from kiosk.questionnaire.calculate import precompile
+
+            warnings = [*questionnaire.warnings, *precompile(questionnaire)]
+            if warnings:
                 print(_("{file}: ok, with warnings").format(file=path))
-                for warning in questionnaire.warnings:
+                for warning in warnings:
                     print(f"  {_strip_source(warning, path)}")
             else:
                 print(_("{file}: ok").format(file=path))

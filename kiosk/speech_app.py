@@ -59,7 +59,6 @@ class SpeechApp(VisitorPreferencesApp):
         self._said_state: object = None
         self._said_lines: dict[str, str] = {}
         self._pass_pending = False
-        self._hinted_welcome = 0
         self._live_timer: Any = None
         self._last_key_at = 0.0
 
@@ -276,10 +275,10 @@ class SpeechApp(VisitorPreferencesApp):
         if (
             not self.config.speech_hint
             or not isinstance(screen, WelcomeScreen)
-            or self._hinted_welcome == id(screen)
+            or getattr(screen, "speech_hint_said", False)
         ):
             return
-        self._hinted_welcome = id(screen)
+        screen.speech_hint_said = True  # type: ignore[attr-defined]  # each new Welcome says it
         if self.speaker() is None:
             return
         from kiosk.speech.hint import hint_in_languages

@@ -1,18 +1,25 @@
 """The header of every screen: the portal's title and the visitor's own controls.
 
 The controls (language, high contrast, large text, speech) are buttons for a finger or a
-mouse, and the keys F2, F3, F4 and F5 do the same from anywhere.
+mouse, and the keys F2, F3, F4 and F5 do the same from anywhere. Where the title and the
+controls do not fit on one row (an 80-column terminal), the controls go on a row of their own
+below the title.
 """
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.css.scalar import Unit
 from textual.widgets import Button, Static
 
 from kiosk.i18n import _, current_language
 from kiosk.language_names import language_name
+
+HEADER_GUTTER = 4
+"""The header's padding left and right (app.tcss, ``.portal-header``)."""
 
 
 class KioskHeader(Horizontal):
@@ -44,6 +51,16 @@ class KioskHeader(Horizontal):
         color: $primary;
         text-style: bold;
     }
+    KioskHeader #preferences {
+        width: auto;
+        height: 1;
+    }
+    KioskHeader.-stacked {
+        layout: vertical;
+    }
+    KioskHeader.-stacked .portal-title, KioskHeader.-stacked #preferences {
+        width: 100%;
+    }
     KioskHeader .preference:hover {
         text-style: bold underline;
     }
@@ -62,27 +79,45 @@ class KioskHeader(Horizontal):
     def compose(self) -> ComposeResult:
         app = self.app
         yield Static(self.title_text, classes="portal-title", markup=False)
-        # TRANSLATORS: the button that opens the language list; F2 is the key that does too.
-        yield Button(
-            _("{language} · F2").format(language=language_name(current_language())),
-            id="language-button",
-            classes="preference",
-            compact=True,
-        )
-        contrast = Button(
-            _("Contrast · F3"), id="contrast-button", classes="preference", compact=True
-        )
-        contrast.set_class(bool(getattr(app, "high_contrast", False)), "-on")
-        yield contrast
-        large = Button(
-            _("Large text · F4"), id="large-text-button", classes="preference", compact=True
-        )
-        large.set_class(bool(getattr(app, "large_text", False)), "-on")
-        yield large
-        # TRANSLATORS: the button that turns speech output on and off; F5 does too.
-        speech = Button(_("Speech · F5"), id="speech-button", classes="preference", compact=True)
-        speech.set_class(bool(getattr(app, "speech_on", False)), "-on")
-        yield speech
+        language = language_name(current_language())
+        with Horizontal(id="preferences"):
+            # TRANSLATORS: the button that opens the language list; F2 is the key that does too.
+            yield Button(
+                _("{language} · F2").format(language=language),
+                id="language-button",
+                classes="preference",
+                compact=True,
+            )
+            contrast = Button(
+                _("Contrast · F3"), id="contrast-button", classes="preference", compact=True
+            )
+            contrast.set_class(bool(getattr(app, "high_contrast", False)), "-on")
+            yield contrast
+            large = Button(
+                _("Large text · F4"), id="large-text-button", classes="preference", compact=True
+            )
+            large.set_class(bool(getattr(app, "large_text", False)), "-on")
+            yield large
+            # TRANSLATORS: the button that turns speech output on and off; F5 does too.
+            speech = Button(
+                _("Speech · F5"), id="speech-button", classes="preference", compact=True
+            )
+            speech.set_class(bool(getattr(app, "speech_on", False)), "-on")
+            yield speech
+
+    def on_mount(self) -> None:
+        self.fit_title()
+
+    def on_resize(self) -> None:
+        self.fit_title()
+
+    def fit_title(self) -> None:
+        """Put the controls below the title where both do not fit on one row (the header keeps
+        its height: the title takes its top padding's place)."""
+        width = self.app.size.width
+        controls = sum(_width(b) for b in self.query(".preference").results(Button))
+        room = width - HEADER_GUTTER - controls
+        self.set_class(cell_len(self.title_text) > room, "-stacked")
 
     @on(Button.Pressed, "#language-button")
     def _language(self, event: Button.Pressed) -> None:
@@ -103,3 +138,13 @@ class KioskHeader(Horizontal):
     def _large_text(self, event: Button.Pressed) -> None:
         event.stop()
         self.app.action_toggle_large_text()  # type: ignore[attr-defined]
+
+
+def _width(button: Button) -> int:
+    """The cells *button* takes in the header: label, padding, margin, least width."""
+    styles = button.styles
+    cells = cell_len(str(button.label)) + 2 + styles.padding.width  # a Button pads its label
+    least = styles.min_width
+    if least is not None and least.unit == Unit.CELLS:
+        cells = max(cells, int(least.value))
+    return cells + styles.margin.width

@@ -13,6 +13,10 @@ Widget ids (all unique on a page):
 * ``<input>--unit``: the unit of a quantity with several units.
 * ``<input>--add`` and ``<input>--remove<n>``: add an entry to a repeating group, remove
   its n-th entry.
+* ``<input>--matches``: the options an autocomplete lists under its field as one types.
+
+A slider (``itemControl`` slider) is the ``<input>`` itself. The fields of each kind are in
+:mod:`screens.field_kinds`.
 """
 
 from __future__ import annotations
@@ -21,48 +25,35 @@ import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.suggester import SuggestFromList
+from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import (
-    Button,
-    Checkbox,
-    Input,
     Label,
-    RadioButton,
-    RadioSet,
-    Select,
     Static,
-    TextArea,
 )
 
 from kiosk.i18n import _
 from kiosk.languages import date_hint, datetime_hint, format_date_entry, visitor_date_order
 from kiosk.questionnaire import (
-    AnswerError,
     Answers,
     AnswerValue,
     EnableState,
     Entry,
     Item,
-    ItemControl,
     ItemType,
     Path,
-    Quantity,
     Questionnaire,
     answer_key,
-    format_answer,
     input_text,
     instances,
-    option_for,
-    parse_text_answer,
     values_of,
 )
 from kiosk.questionnaire.constraints import bounds
-from kiosk.questionnaire.textentry import check_quantity, parse_number, quantity_in, unit_matches
-from screens.localized_answers import parse_localized, show_answer, typed_datetime
+from kiosk.questionnaire.model import AnswerOption, Coding, Quantity
+from screens.localized_answers import show_answer, typed_datetime
 from screens.question_drafts import Drafts
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -125,27 +116,44 @@ def _number(bound: AnswerValue) -> AnswerValue:
     return bound.value if isinstance(bound, Quantity) else bound
 
 
-def kind_of(item: Item) -> str:
-    """How the terminal shows *item* (see :class:`ItemField`)."""
-    if item.type is ItemType.GROUP:
-        return "groups" if item.repeats else "group"
-    if item.type is ItemType.DISPLAY:
-        return "display"
-    if not item.available:
-        return "unavailable"
-    if not item.answerable:
-        return "readonly"
-    if item.type is ItemType.BOOLEAN:
-        return "boolean"
-    if item.options:
-        if item.repeats:
-            return "checkboxes"
-        if item.item_control is ItemControl.DROP_DOWN:
-            return "select"
-        if item.item_control is ItemControl.AUTOCOMPLETE:
-            return "autocomplete"
-        return "radio"
-    return "text"
+NARROW = 100
+"""Below this many columns a question with a ``shortText`` shows it instead of its text."""
+
+
+PARENT_CONTROLS = frozenset({"prompt", "unit"})
+"""itemControl codes of a display child that its question uses (placeholder, unit label)."""
+
+
+def field_for(item: Item, scope: Answers, path: Path, ctx: FieldContext) -> ItemField:
+    """The field that shows *item* at *path* (its class from :mod:`screens.field_kinds`)."""
+    from screens.field_kinds import field_class  # the kinds build on this module
+
+    return field_class(item)(item, scope, path, ctx)
+
+
+def shown_by_parent(item: Item) -> bool:
+    """A display child shown as part of its question or group, not as a field of its own:
+    help, legal and instruction texts beside it, a placeholder, a unit."""
+    if item.type is not ItemType.DISPLAY:
+        return False
+    return beside_kind(item) is not None or any(c in PARENT_CONTROLS for c in item.hints.controls)
+
+
+def beside_kind(item: Item) -> str | None:
+    """``help``, ``flyover``, ``legal``, ``instructions``, ``security``: a display item shown
+    beside the question or group it belongs to (from the start); else ``None``."""
+    return item.hints.beside if item.type is ItemType.DISPLAY else None
+
+
+def option_text(item: Item, option: AnswerOption, language: str | None) -> str:
+    """An option's label, or the columns that ``choiceColumn`` asks to show of it."""
+    label = option.label_in(language)
+    columns = [c for c in item.hints.choice_columns if c.for_display]
+    if not columns or not isinstance(option.value, Coding):
+        return label
+    parts = {"code": option.value.code, "display": label, "system": option.value.system}
+    shown = [parts.get(column.path) for column in columns]
+    return " · ".join(part for part in shown if part) or label
 
 
 def typed_text(item: Item, value: AnswerValue) -> str:
@@ -217,9 +225,18 @@ class FieldContext:
         self.fields: dict[str, ItemField] = {}
         """answer key -> field, in document order."""
 
-    def build(self, items: tuple[Item, ...], scope: Answers, path: Path) -> list[ItemField]:
-        """Fields for *items* (hidden ones left out) and everything nested in them."""
-        return [ItemField(item, scope, path, self) for item in items if not item.hidden]
+    def build(
+        self, items: tuple[Item, ...], scope: Answers, path: Path, *, top: bool = False
+    ) -> list[ItemField]:
+        """Fields for *items* (hidden ones left out) and everything nested in them.
+
+        Help, legal and instruction texts under a question or group are shown by that
+        field itself (see :func:`beside_kind`); at the *top* of a page they are fields."""
+        return [
+            field_for(item, scope, path, self)
+            for item in items
+            if not item.hidden and (top or not shown_by_parent(item))
+        ]
 
     def claim(self, candidate: str, field: ItemField, role: str, index: int = 0) -> str:
         found = self.ids.claim(candidate)
@@ -229,7 +246,14 @@ class FieldContext:
 
 class ItemField(Vertical):
     """One item at one path: a group with its children (or entries), a display text, or a
-    question with its input(s) and error line."""
+    question with its input(s) and error line.
+
+    What differs between kinds of item (how the inputs are built, read and focused) is in
+    the subclasses of :mod:`screens.field_kinds`, one per kind; :func:`field_for` picks one.
+    """
+
+    kind = "item"
+    """The kind's name (``text``, ``radio``, ``select``...): the ``kind-<name>`` class."""
 
     DEFAULT_CSS = """
     ItemField {
@@ -243,7 +267,6 @@ class ItemField(Vertical):
         self.path = path
         self.ctx = ctx
         self.key = answer_key(item.link_id, path)
-        self.kind = kind_of(item)
         self.input_id = ctx.ids.base(item.link_id, path)
         ctx.refs[self.input_id] = Ref(self, "main")
         ctx.fields[self.key] = self
@@ -289,372 +312,93 @@ class ItemField(Vertical):
     def values(self) -> list[AnswerValue]:
         return values_of(self.item, self.scope)
 
+    def label_text(self) -> str:
+        """Prefix and text as the visitor reads them: the formatted text (rendering-xhtml
+        or -markdown) as plain text, or the shortText on a narrow screen, unless the text
+        is shown translated."""
+        item, language = self.item, self.language
+        label = item.label_in(language)
+        if item.text_in(language) != item.text:
+            return label  # the translation, not the base language's formatting
+        hints = item.hints
+        text = hints.rich_text
+        if hints.short_text and self.app.size.width < NARROW:
+            text = hints.short_text
+        if not text:
+            return label
+        return " ".join(part for part in (item.prefix_in(language), text) if part)
+
+    def _beside(self) -> list[Item]:
+        """The help, legal and instruction texts shown under the label (not hidden ones)."""
+        return [
+            child
+            for child in self.item.items
+            if beside_kind(child) is not None and not child.hidden
+        ]
+
+    def _child_control(self, control: str) -> str | None:
+        """The text of a display child with itemControl *control* (``prompt``, ``unit``)."""
+        for child in self.item.items:
+            if child.type is ItemType.DISPLAY and child.hints.has(control):
+                return child.text_in(self.language) or None
+        return None
+
     def compose(self) -> ComposeResult:
         item = self.item
-        label = item.label_in(self.language)
+        label = self.label_text()
+        if item.hints.instruction:
+            yield Static(item.hints.instruction, classes="item-instruction", markup=False)
         if item.type is ItemType.GROUP:
             if item.text or item.prefix:
                 yield Static(label, classes="group-title", markup=False)
         elif item.type is ItemType.DISPLAY:
-            yield Static(label, classes="display-text", markup=False)
+            kind = beside_kind(item)
+            classes = "display-text" + (f" beside-{kind}" if kind else "")
+            yield Static(label, classes=classes, markup=False)
         else:
             needed = item.answerable and (item.required or (item.min_occurs or 0) > 0)
             marker = _(" (required)") if needed else ""
             yield Label(label + marker, classes="field-label", markup=False)
-        yield from self._compose_inputs()
+        for child in self._beside():
+            text = ItemField.label_of(child, self.language)
+            yield Static(text, classes=f"beside beside-{beside_kind(child)}", markup=False)
+        yield from self.compose_inputs()
         if item.type is not ItemType.DISPLAY:
             yield Static("", id=f"{self.input_id}-error", classes="field-error")
         if self.children_fields:
             with Vertical(classes="nested"):
                 yield from self.children_fields
-        if self.kind == "groups":
-            yield from self._compose_instances()
-        elif self.entries:
-            for _index, heading, fields in self.entries:
-                with Vertical(classes="nested answer-items"):
-                    yield Static(heading, classes="entry-heading", markup=False)
-                    yield from fields
+        yield from self.compose_after()
 
-    def _compose_inputs(self) -> ComposeResult:
-        kind = self.kind
-        if kind == "unavailable":
-            yield Static(_("Not available here."), classes="not-available")
-        elif kind == "readonly":
-            self._shown_value = self.shown_values()
-            yield Static(
-                self._shown_value, id=self.input_id, classes="read-only-value", markup=False
-            )
-        elif kind == "boolean":
-            yield self._boolean()
-        elif kind == "radio":
-            yield from self._radio()
-        elif kind == "select":
-            yield from self._select()
-        elif kind == "autocomplete":
-            yield self._autocomplete()
-        elif kind == "checkboxes":
-            yield from self._checkboxes()
-        elif kind == "text":
-            yield from self._rows()
+    def compose_inputs(self) -> ComposeResult:
+        """The widgets the visitor answers with (none for groups and display texts)."""
+        yield from ()
 
-    def shown_values(self) -> str:
-        found = self.values()
-        if not found:
-            return "—"
-        return ", ".join(show_answer(self.item, v, self.language) for v in found)
-
-    def _orientation(self) -> str:
-        return " horizontal" if self.item.choice_orientation == "horizontal" else ""
-
-    def _boolean(self) -> Widget:
-        value = next(iter(self.values()), None)
-        return RadioSet(
-            RadioButton(_("Yes"), value=value is True),
-            RadioButton(_("No"), value=value is False),
-            id=self.input_id,
-            classes="choices",
-        )
-
-    def _own_answer(self) -> str | None:
-        """An open-choice answer typed by the visitor (not one of the options)."""
-        for value in self.values():
-            if isinstance(value, str) and option_for(self.item, value) is None:
-                return value
-        return None
-
-    def _other_input(self, own: str | None) -> Input:
-        draft = self.ctx.drafts.get(self.item.link_id, self.path, "other")
-        return Input(
-            value=draft if draft is not None else (own or ""),
-            id=self.ctx.claim(f"{self.input_id}--other", self, "other"),
-            placeholder=_("Your own answer"),
-            max_length=self.item.max_length or 0,
-            classes="other-answer",
-        )
-
-    def _radio(self) -> ComposeResult:
-        item = self.item
-        value = next(iter(self.values()), None)
-        own = self._own_answer()
-        buttons = [
-            RadioButton(
-                o.label_in(self.language), value=value is not None and option_for(item, value) is o
-            )
-            for o in item.options
-        ]
-        if item.type is ItemType.OPEN_CHOICE:
-            buttons.append(RadioButton(_("Other:"), value=own is not None))
-        yield RadioSet(*buttons, id=self.input_id, classes="choices" + self._orientation())
-        if item.type is ItemType.OPEN_CHOICE:
-            yield self._other_input(own)
-
-    def _select(self) -> ComposeResult:
-        item = self.item
-        value = next(iter(self.values()), None)
-        own = self._own_answer()
-        options: list[tuple[str, int]] = [
-            (o.label_in(self.language), index) for index, o in enumerate(item.options)
-        ]
-        chosen: int | object = Select.NULL
-        if value is not None and (option := option_for(item, value)) is not None:
-            chosen = item.options.index(option)
-        if item.type is ItemType.OPEN_CHOICE:
-            options.append((_("Other (type it below)"), OTHER))
-            if own is not None:
-                chosen = OTHER
-        yield Select(options, prompt=_("Choose…"), value=chosen, id=self.input_id)  # type: ignore[arg-type]
-        if item.type is ItemType.OPEN_CHOICE:
-            yield self._other_input(own)
-
-    def _autocomplete(self) -> Widget:
-        item = self.item
-        draft = self.ctx.drafts.get(item.link_id, self.path, 0)
-        value = next(iter(self.values()), None)
-        text = (
-            draft
-            if draft is not None
-            else ("" if value is None else format_answer(item, value, self.language))
-        )
-        labels = [o.label_in(self.language) for o in item.options]
-        return Input(
-            value=text,
-            id=self.input_id,
-            placeholder=item.entry_format or _("Start typing, then take the suggestion"),
-            suggester=SuggestFromList(labels, case_sensitive=False),
-        )
-
-    def _checkboxes(self) -> ComposeResult:
-        item = self.item
-        found = self.values()
-        own = self._own_answer()
-        with Vertical(id=self.input_id, classes="choices checks" + self._orientation()):
-            for index, option in enumerate(item.options):
-                ticked = any(option_for(item, v) is option for v in found)
-                yield Checkbox(
-                    option.label_in(self.language),
-                    value=ticked,
-                    id=self.ctx.claim(f"{self.input_id}--o{index + 1}", self, "check", index),
-                )
-            if item.type is ItemType.OPEN_CHOICE:
-                yield Checkbox(
-                    _("Other:"),
-                    value=own is not None,
-                    id=self.ctx.claim(f"{self.input_id}--o-other", self, "check", OTHER),
-                )
-        if item.type is ItemType.OPEN_CHOICE:
-            yield self._other_input(own)
-
-    def row_texts(self) -> list[str]:
-        """The texts of a typed answer's rows (one per answer; at least one)."""
-        drafted = self.ctx.drafts.rows(self.item.link_id, self.path)
-        if drafted is not None:
-            return drafted or [""]
-        return [typed_text(self.item, v) for v in self.values()] or [""]
-
-    def shown_row_texts(self) -> list[str]:
-        """The rows as (re)built: dates that were read are written in the current locale's
-        order, so that a change of language rewrites them; anything unread stays as typed."""
-        texts = self.row_texts()
-        if self.item.type in (ItemType.DATE, ItemType.DATETIME):
-            values = self.values()
-            if values and len(values) == len([text for text in texts if text.strip()]):
-                return [typed_text(self.item, value) for value in values]
-        return texts
-
-    def row_id(self, row: int) -> str:
-        return self.input_id if row == 0 else f"{self.input_id}--a{row + 1}"
-
-    def _rows(self) -> ComposeResult:
-        item = self.item
-        texts = self.shown_row_texts()
-        if not item.repeats:
-            texts = texts[:1]
-        with Vertical(classes="rows"):
-            for row, text in enumerate(texts):
-                widget_id = (
-                    self.input_id
-                    if row == 0
-                    else self.ctx.claim(self.row_id(row), self, "row", row)
-                )
-                if row == 0:
-                    self.ctx.refs[widget_id] = Ref(self, "row", 0)
-                with Horizontal(classes="row -area" if item.type is ItemType.TEXT else "row"):
-                    yield self._typed_input(text, widget_id)
-                    if row == 0:
-                        yield from self._unit()
-                    if item.repeats and len(texts) > 1:
-                        yield Button(
-                            _("Remove"),
-                            id=self.ctx.claim(
-                                f"{self.input_id}--remove-a{row + 1}", self, "remove-row", row
-                            ),
-                            classes="remove-row",
-                        )
-            if item.repeats and (item.max_occurs is None or len(texts) < item.max_occurs):
-                yield Button(
-                    _("Add another answer"),
-                    id=self.ctx.claim(f"{self.input_id}--add", self, "add-row"),
-                    classes="add-row",
-                )
-
-    def _typed_input(self, text: str, widget_id: str) -> Widget:
-        item = self.item
-        if item.type is ItemType.TEXT:
-            return TextArea(text, id=widget_id, soft_wrap=True, show_line_numbers=False)
-        return Input(
-            value=text,
-            id=widget_id,
-            placeholder=placeholder(item),
-            max_length=item.max_length or 0,
-        )
-
-    def _unit(self) -> ComposeResult:
-        units = self.item.units
-        if len(units) == 1:
-            yield Static(units[0].display or units[0].code or "", classes="unit", markup=False)
-        elif len(units) > 1:
-            chosen = self.chosen_unit_index()
-            yield Select(
-                [(u.display or u.code or "", index) for index, u in enumerate(units)],
-                prompt=_("Unit"),
-                value=Select.NULL if chosen is None else chosen,
-                id=self.ctx.claim(f"{self.input_id}--unit", self, "unit"),
-                classes="unit-select",
-            )
-
-    def chosen_unit_index(self) -> int | None:
-        drafted = self.ctx.drafts.get(self.item.link_id, self.path, "unit")
-        if drafted is not None:
-            return int(drafted) if drafted.lstrip("-").isdigit() and int(drafted) >= 0 else None
-        for value in self.values():
-            if isinstance(value, Quantity):
-                for index, unit in enumerate(self.item.units):
-                    if unit_matches(value, unit):
-                        return index
-        return None
-
-    def _compose_instances(self) -> ComposeResult:
-        item = self.item
-        least = max(1, item.min_occurs or 0)
-        count = len(self.entries)
-        for index, heading, fields in self.entries:
-            with Vertical(classes="instance"):
-                with Horizontal(classes="instance-head"):
-                    yield Static(heading, classes="entry-heading", markup=False)
-                    if count > least:
-                        yield Button(
-                            _("Remove this entry"),
-                            id=self.ctx.claim(
-                                f"{self.input_id}--remove{index + 1}",
-                                self,
-                                "remove-instance",
-                                index,
-                            ),
-                            classes="remove-instance",
-                        )
+    def compose_after(self) -> ComposeResult:
+        """After the field: the items asked about each answer of a repeating question."""
+        for _index, heading, fields in self.entries:
+            with Vertical(classes="nested answer-items"):
+                yield Static(heading, classes="entry-heading", markup=False)
                 yield from fields
-        if item.max_occurs is None or count < item.max_occurs:
-            yield Button(
-                _("Add another entry"),
-                id=self.ctx.claim(f"{self.input_id}--add", self, "add-instance"),
-                classes="add-instance",
-            )
+
+    @staticmethod
+    def label_of(item: Item, language: str | None) -> str:
+        """*item*'s text as shown: its formatted text unless translated."""
+        if item.hints.rich_text and item.text_in(language) == item.text:
+            return item.hints.rich_text
+        return item.label_in(language)
 
     # -- reading the widgets -------------------------------------------------------------
 
     def read(self) -> Reading:
-        """The answers the widgets hold now (for the kinds the visitor answers)."""
-        kind = self.kind
-        if kind == "boolean":
-            pressed = self.query_one(f"#{self.input_id}", RadioSet).pressed_index
-            return Reading([] if pressed < 0 else [pressed == 0])
-        if kind == "radio":
-            pressed = self.query_one(f"#{self.input_id}", RadioSet).pressed_index
-            return self._chosen(
-                pressed if pressed < len(self.item.options) else OTHER, pressed >= 0
-            )
-        if kind == "select":
-            value = self.query_one(f"#{self.input_id}", Select).value
-            return self._chosen(value if isinstance(value, int) else OTHER, isinstance(value, int))
-        if kind == "autocomplete":
-            return self._autocompleted()
-        if kind == "checkboxes":
-            return self._ticked()
-        if kind == "text":
-            return self._typed()
+        """The answers the widgets hold now, and what is wrong with what was typed."""
         return Reading(self.values())
 
-    def _other_text(self) -> Reading:
-        text = self.query_one(f"#{self.input_id}--other", Input).value
-        try:
-            value = parse_text_answer(self.item, text)
-        except AnswerError as error:
-            return Reading([], error.message)
-        return Reading([] if value is None else [value])
+    def draft_typed(self, ref: Ref, text: str) -> None:
+        """Keep *text*, typed into the widget *ref*, as it stands (see :class:`Drafts`)."""
 
-    def _chosen(self, index: int, chosen: bool) -> Reading:
-        if not chosen:
-            return Reading([])
-        if index == OTHER:
-            return self._other_text()
-        return Reading([self.item.options[index].value])
-
-    def _autocompleted(self) -> Reading:
-        text = self.query_one(f"#{self.input_id}", Input).value.strip()
-        if not text:
-            return Reading([])
-        wanted = text.casefold()
-        for option in self.item.options:
-            if (
-                option.label_in(self.language).casefold() == wanted
-                or option.label.casefold() == wanted
-            ):
-                return Reading([option.value])
-        if self.item.type is ItemType.OPEN_CHOICE:
-            try:
-                value = parse_text_answer(self.item, text)
-            except AnswerError as error:
-                return Reading([], error.message)
-            return Reading([] if value is None else [value])
-        return Reading([], _("Choose one of the suggested answers."))
-
-    def _ticked(self) -> Reading:
-        values: list[AnswerValue] = []
-        problem = None
-        for box in self.query(Checkbox):
-            ref = self.ctx.refs.get(box.id or "")
-            if ref is None or ref.field is not self or not box.value:
-                continue
-            if ref.index == OTHER:
-                other = self._other_text()
-                values.extend(other.values)
-                problem = other.problem
-            else:
-                values.append(self.item.options[ref.index].value)
-        return Reading(values, problem)
-
-    def _typed(self) -> Reading:
-        values: list[AnswerValue] = []
-        problem = None
-        for text in self.row_texts()[: None if self.item.repeats else 1]:
-            try:
-                value = self._parse_row(text)
-            except AnswerError as error:
-                problem = problem or error.message
-                continue
-            if value is not None:
-                values.append(value)
-        return Reading(values, problem)
-
-    def _parse_row(self, text: str) -> AnswerValue | None:
-        item = self.item
-        if item.type is not ItemType.QUANTITY or len(item.units) < 2 or not text.strip():
-            return parse_localized(item, text)  # dates in the visitor's way, numbers' limits
-        chosen = self.chosen_unit_index()  # the unit comes from the drop-down beside it
-        unit = None if chosen is None else item.units[chosen]
-        value = quantity_in(parse_number(text), unit)
-        check_quantity(item, value)
-        return value
+    def choose_other(self) -> None:
+        """Typing an open-choice's own answer chooses "Other" (choice fields)."""
 
     # -- showing state -------------------------------------------------------------------
 
@@ -670,34 +414,24 @@ class ItemField(Vertical):
 
     def focus_input(self) -> None:
         """Focus the first thing the visitor can act on in this field."""
-        if self.kind == "groups":
-            target = self.query(".add-instance, .remove-instance").first() if self.entries else None
-            first_child = next(
-                (f for _i, _h, fields in self.entries for f in fields if f.focusable_input()), None
-            )
-            if first_child is not None:
-                first_child.focus_input()
-            elif target is not None:
-                target.focus()
-            return
         widget = self.focusable_input()
         if widget is not None:
             widget.focus()
 
     def focusable_input(self) -> Widget | None:
-        if not self.item.answerable or self.kind in ("group", "groups"):
+        if not self.item.answerable:
             return None
-        if self.kind == "checkboxes":
-            return self.query(Checkbox).first()
         return self.query_one(f"#{self.input_id}")
 
     def refresh_value(self) -> None:
-        """Show a read-only (e.g. calculated) item's current value."""
-        if self.kind == "readonly":
-            shown = self.shown_values()
-            if shown != self._shown_value:  # an update lays the page out again
-                self._shown_value = shown
-                self.query_one(f"#{self.input_id}", Static).update(shown)
+        """Show a read-only (e.g. calculated) item's current value (read-only fields)."""
+
+
+def number_of(value: object, default: Decimal | None) -> Decimal | None:
+    """A slider's number from an integer or decimal answer or bound."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return default
+    return Decimal(value)
 
 
 def review_lines(

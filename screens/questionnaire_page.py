@@ -6,8 +6,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import Reactive
+from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, RadioSet, Select, Static, TextArea
 
 from kiosk.i18n import _, current_language, ngettext
 from kiosk.questionnaire import (
@@ -20,8 +21,10 @@ from kiosk.questionnaire import (
 )
 from kiosk.questionnaire.values import same_value
 from screens.base import VisitScreen
+from screens.field_kinds import TypedField
 from screens.question_drafts import Drafts
-from screens.question_fields import OTHER, FieldContext, ItemField, Ref
+from screens.question_fields import FieldContext, ItemField, Ref
+from screens.slider import Slider
 
 
 class QuestionnairePageScreen(VisitScreen):
@@ -78,9 +81,14 @@ class QuestionnairePageScreen(VisitScreen):
             title = self.page.title_in(language)
             if title and title != self.questionnaire.title_in(language):
                 yield Static(title, classes="step-title", markup=False)
-            yield from self.ctx.build(self.page.items, self.answers, ())
+            if self.page.link_id is not None:
+                instruction = self.questionnaire.item(self.page.link_id).hints.instruction
+                if instruction:
+                    yield Static(instruction, classes="item-instruction", markup=False)
+            yield from self.ctx.build(self.page.items, self.answers, (), top=True)
             with Horizontal(classes="nav-row"):
-                yield Button(_("Back"), id="back")
+                if not self.no_way_back:
+                    yield Button(_("Back"), id="back")
                 yield Button(_("Done") if self.editing else _("Next"), id="next", variant="primary")
 
     def on_mount(self) -> None:
@@ -90,6 +98,21 @@ class QuestionnairePageScreen(VisitScreen):
             first.focus_input()
         else:
             self.query_one("#next", Button).focus()
+
+    @property
+    def no_way_back(self) -> bool:
+        """entryMode ``sequential``: once past a question, the visitor does not return to it
+        (``prior-edit`` and ``random`` allow Back)."""
+        return (
+            self.questionnaire.entry_mode == "sequential"
+            and self.page_index > 0
+            and not self.editing
+        )
+
+    def action_back(self) -> None:
+        self.calculate_now()
+        if not self.no_way_back:
+            super().action_back()
 
     # -- answers as they change ---------------------------------------------------------
 
@@ -116,6 +139,12 @@ class QuestionnairePageScreen(VisitScreen):
             self.drafts.set(ref.field.item.link_id, ref.field.path, "unit", index)
         self._store(ref.field)
 
+    @on(Slider.Changed)
+    def _slider_changed(self, event: Slider.Changed) -> None:
+        ref = self._ref(event.slider.id)
+        if ref is not None:
+            self._store(ref.field)
+
     @on(Checkbox.Changed)
     def _checkbox_changed(self, event: Checkbox.Changed) -> None:
         ref = self._ref(event.checkbox.id)
@@ -139,34 +168,23 @@ class QuestionnairePageScreen(VisitScreen):
         if ref.role == "other":
             self.drafts.set(link_id, path, "other", text)
             if text.strip():
-                self._choose_other(field)
-        elif ref.role in ("row", "main") and field.kind == "text":
-            rows = field.row_texts()
-            while len(rows) <= ref.index:
-                rows.append("")
-            rows[ref.index] = text
-            self.drafts.set_rows(link_id, path, rows)
-        elif field.kind == "autocomplete":
-            self.drafts.set(link_id, path, 0, text)
-        self._store(field)
+                field.choose_other()
+        else:
+            field.draft_typed(ref, text)
+        self._store(field, typing=True)
 
-    def _choose_other(self, field: ItemField) -> None:
-        """Typing an open-choice's own answer chooses "Other"."""
-        if field.kind == "radio":
-            buttons = field.query(RadioButton)
-            if buttons and not buttons.last().value:
-                buttons.last().value = True
-        elif field.kind == "select":
-            select = field.query_one(f"#{field.input_id}", Select)
-            if select.value != OTHER:
-                select.value = OTHER
-        elif field.kind == "checkboxes":
-            box = field.query_one(f"#{field.input_id}--o-other", Checkbox)
-            if not box.value:
-                box.value = True
+    CALCULATE_AFTER = 0.15
+    """Seconds of no typing after which calculations run (a choice runs them at once)."""
 
-    def _store(self, field: ItemField) -> None:
-        """Keep what *field*'s widgets hold as its answers, and update what depends on it."""
+    _calculation_timer: Timer | None = None
+
+    def _store(self, field: ItemField, *, typing: bool = False) -> None:
+        """Keep what *field*'s widgets hold as its answers, and update what depends on it.
+
+        While the visitor types, the form's calculations wait until the typing pauses
+        (``CALCULATE_AFTER``): a large form's scores need not be worked out again for every
+        character. Anything that reads the answers as a whole (Next, Back, the entry
+        buttons, leaving the page) runs them first (:meth:`calculate_now`)."""
         item = field.item
         new = field.read().values
         structural = False
@@ -182,15 +200,48 @@ class QuestionnairePageScreen(VisitScreen):
         set_values(item, field.scope, new)
         field.show_error(None)
         changed: set[str] = set()
-        if self.calculates:
-            changed = apply_calculations(self.questionnaire, self.answers)
-            for other in self.ctx.fields.values():
-                if other.item.link_id in changed:
-                    other.refresh_value()
+        if self.calculates and typing and not structural:
+            if self._calculation_timer is not None:
+                self._calculation_timer.stop()
+            self._calculation_timer = self.set_timer(self.CALCULATE_AFTER, self.calculate_now)
+        elif self.calculates:
+            changed = self._calculate()
         if structural:
             self._recompose(focus=field.focusable_input())
         elif item.link_id in self.sources or changed & self.sources:
             self._apply_enable_when()
+
+    def _calculate(self) -> set[str]:
+        """Run the form's calculations; show the values that changed (their linkIds)."""
+        if self._calculation_timer is not None:
+            self._calculation_timer.stop()
+            self._calculation_timer = None
+        changed = apply_calculations(self.questionnaire, self.answers)
+        for other in self.ctx.fields.values():
+            if other.item.link_id in changed:
+                other.refresh_value()
+        return changed
+
+    def calculate_now(self) -> None:
+        """Calculations that wait for the typing to pause, run now (if any wait)."""
+        if self._calculation_timer is None:
+            return
+        if not self.is_current:  # on its way out: the answers only, nothing to show
+            self._calculation_timer.stop()
+            self._calculation_timer = None
+            apply_calculations(self.questionnaire, self.answers)
+            return
+        changed = self._calculate()
+        if changed & self.sources:
+            self._apply_enable_when()
+
+    def on_unmount(self) -> None:
+        """Leaving the page while calculations wait: run them on the answers (its widgets
+        are gone by now, so nothing is shown)."""
+        if self._calculation_timer is not None:
+            self._calculation_timer.stop()
+            self._calculation_timer = None
+            apply_calculations(self.questionnaire, self.answers)
 
     def _apply_enable_when(self) -> None:
         state = EnableState(self.questionnaire, self.answers)
@@ -246,6 +297,8 @@ class QuestionnairePageScreen(VisitScreen):
                 del found[ref.index]
                 self.drafts.remove_instance(self.questionnaire, item.link_id, path, ref.index)
             target = f"{field.input_id}--add"
+        elif not isinstance(field, TypedField):
+            return
         elif ref.role == "add-row":
             rows = field.row_texts()
             self.drafts.set_rows(item.link_id, path, [*rows, ""])
@@ -257,7 +310,7 @@ class QuestionnairePageScreen(VisitScreen):
             set_values(item, scope, field.read().values)
             target = field.row_id(max(0, ref.index - 1))
         if self.calculates:
-            apply_calculations(self.questionnaire, self.answers)
+            self._calculate()
         self._focus_after = target
         self.refresh(recompose=True)
         self.call_after_refresh(self._after_recompose)
@@ -275,6 +328,7 @@ class QuestionnairePageScreen(VisitScreen):
 
     def page_problems(self) -> dict[str, str]:
         """Every problem on this page, by answer key, in the order of the fields."""
+        self.calculate_now()
         state = EnableState(self.questionnaire, self.answers)
         found: dict[str, str] = {}
         for key, field in self.ctx.fields.items():
@@ -298,6 +352,7 @@ class QuestionnairePageScreen(VisitScreen):
     @on(Button.Pressed, "#next")
     def next_page(self) -> None:
         """Check the page; say what is wrong beside each field, or go on."""
+        self.calculate_now()
         self.checked = True
         found = self.page_problems()
         for key, field in self.ctx.fields.items():

@@ -35,7 +35,8 @@ from kiosk.speech.phrases import Control
 
 OPENING = (
     "#welcome-greeting, #welcome-title, .screen-heading, .step-title, #farewell-message, "
-    "#still-there-text, #still-there-countdown, #saved-for-later, #reference"
+    "#still-there-text, #still-there-countdown, #saved-for-later, #reference, #masked-name, "
+    "#done-username"
 )
 """What is said when a screen opens, in the screen's order."""
 LIVE_CLASSES = frozenset({"field-error", "status-line"})
@@ -137,17 +138,19 @@ def _select_value(select: Select) -> str:
 
 
 def _option_list(options: OptionList) -> Control:
+    """A list of options; in an open drop-down, its blank first line is not counted."""
     index = options.highlighted
     select = options.parent if isinstance(options.parent, Select) else None
     label = phrases.split_required(field_label(select))[0] if select is not None else ""
-    if index is None:
-        return Control(phrases.LIST, label=label)
+    blank = 1 if select is not None and getattr(select, "_allow_blank", False) else 0
+    if index is None or index < blank:
+        return Control(phrases.DROP_DOWN, label=label)
     prompt = options.get_option_at_index(index).prompt
     return Control(
         phrases.LIST,
         label=label,
-        position=index + 1,
-        total=options.option_count,
+        position=index + 1 - blank,
+        total=options.option_count - blank,
         option=str(prompt),
     )
 

@@ -21,6 +21,7 @@ from kiosk.server.app import create_app
 from kiosk.server.tokens import provision_terminal_token, write_token_file
 from kiosk.session import Visit
 from tests.server.live import FAST_SETTINGS
+from tests.server.payloads import configure_payload_portal
 
 STARTUP_TIMEOUT_SECONDS = 15.0
 
@@ -33,6 +34,7 @@ class SwitchableServer:
         self.token_file = token_file
         """This terminal's bearer token (an admin token: it may also list the charts)."""
         write_token_file(token_file, provision_terminal_token(database_url, "lobby-1", admin=True))
+        configure_payload_portal(database_url)  # the portal tests.server.payloads files on
         probe = socket.socket()
         probe.bind(("127.0.0.1", 0))
         self.port = probe.getsockname()[1]

@@ -9,7 +9,8 @@ import pytest
 
 from kiosk.app import load_portal_questionnaires
 from kiosk.client import BackendClient, BackendError, connect
-from kiosk.config import BackendConfig, load_config
+from kiosk.config import BackendConfig, load_config, read_consent_text
+from kiosk.server.cli import main
 from kiosk.server.tokens import provision_terminal_token
 from kiosk.session import ConsentSignature, Visit
 from kiosk.submission import applicant_submission
@@ -22,10 +23,11 @@ def demo_visit(demo_config_path: Path) -> Visit:
     questionnaires = load_portal_questionnaires(portal)
     visit = Visit(portal=portal, questionnaires=questionnaires, language="en")
     visit.first_name, visit.last_name = "Lee", "Park"
-    visit.signatures["preplacement-evaluation"] = ConsentSignature(
-        form_id="preplacement-evaluation",
+    consent = portal.consents[0]
+    visit.signatures[consent.id] = ConsentSignature(
+        form_id=consent.id,
         title="Consent",
-        version="sha256:" + "0" * 64,
+        version=read_consent_text(consent, "en").version,
         language="en",
         typed_name="Lee Park",
         signed_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
@@ -50,7 +52,8 @@ async def submit_twice(client: BackendClient, visit: Visit) -> None:
 
 
 async def test_embedded_backend_is_idempotent(demo_config_path: Path, database_url: str) -> None:
-    client = connect(BackendConfig(), database_url)
+    kiosk_config = load_config(demo_config_path)
+    client = connect(BackendConfig(), database_url, terminal="lobby-1", kiosk_config=kiosk_config)
     try:
         assert (await client.health())["status"] == "ok"
         await submit_twice(client, demo_visit(demo_config_path))
@@ -61,6 +64,12 @@ async def test_embedded_backend_is_idempotent(demo_config_path: Path, database_u
 async def test_remote_backend_over_http_is_idempotent(
     demo_config_path: Path, database_url: str, tmp_path: Path
 ) -> None:
+    assert (
+        main(
+            ["portals", "load", "--kiosk-config", str(demo_config_path), "--database", database_url]
+        )
+        == 0
+    )
     with live_server(database_url) as base:
         token_file = tmp_path / "token"
         token_file.write_text(provision_terminal_token(database_url, "lobby-1") + "\n")

@@ -17,7 +17,7 @@ from kiosk.server.codes import new_code
 from kiosk.server.tokens import provision_terminal_token
 from kiosk.session import ConsentSignature
 from tests.server.live import FAST_SETTINGS, live_server, token_headers
-from tests.server.payloads import applicant_body
+from tests.server.payloads import applicant_body, configure_payload_portal
 from tests.server.pickup_helpers import (
     CONSENT_TEXT,
     PRIVACY_TEXT,
@@ -155,6 +155,7 @@ async def test_remote_client_without_a_valid_token(
 
 
 async def test_the_embedded_backend_provisions_its_own_token(database_url: str) -> None:
+    configure_payload_portal(database_url)
     client = connect(BackendConfig(), database_url, terminal="lobby-1")
     try:
         created = await client.submit_applicant(applicant_body(), "embedded-visit-1")

@@ -29,8 +29,10 @@ from screens.pickup_done import PickupDoneScreen
 from screens.staff import StaffScreen
 from screens.still_there import StillThereScreen
 from screens.ticker import Ticker
+from tests.visit_helpers import tap
 
 SIZE = (100, 36)
+SMALL_SIZE = (80, 24)
 PORTAL = "cascade-contractors"
 LANGUAGES = ["en", "es"]
 STAFF_PIN = "2468"
@@ -84,7 +86,7 @@ async def language_list(pilot: Pilot[None]) -> None:
 async def name_with_errors(pilot: Pilot[None]) -> None:
     kiosk(pilot).start_applicant_visit()
     await settle(pilot)
-    await pilot.click("#next")  # Next with both names empty
+    await tap(pilot, "#next")  # Next with both names empty
 
 
 async def signed_name(pilot: Pilot[None]) -> None:
@@ -97,14 +99,14 @@ async def first_page(pilot: Pilot[None]) -> None:
     await signed_name(pilot)
     await settle(pilot)
     await pilot.press(*"Lucía Fernández", "enter", "space")
-    await pilot.click("#next")
+    await tap(pilot, "#next")
 
 
 async def page_with_errors(pilot: Pilot[None]) -> None:
     await first_page(pilot)
     await settle(pilot)
     await pilot.press("tab", "tab", *"31/02/2026")
-    await pilot.click("#next")
+    await tap(pilot, "#next")
     await settle(pilot)
 
 
@@ -113,13 +115,13 @@ async def review(pilot: Pilot[None]) -> None:
     await settle(pilot)
     typed_date = format_date_entry(datetime.date(2026, 3, 15))  # in the locale's order
     await pilot.press(*"Andamios del Norte", "tab", "enter", "tab", *typed_date)
-    await pilot.click("#next")
+    await tap(pilot, "#next")
     await settle(pilot)
     await pilot.press("down", "enter", "tab", "down", "enter", "tab", "down", "enter")
-    await pilot.click("#next")
+    await tap(pilot, "#next")
     await settle(pilot)
     await pilot.press("down", "enter", "tab", "down", "enter")
-    await pilot.click("#next")
+    await tap(pilot, "#next")
 
 
 async def farewell(pilot: Pilot[None]) -> None:
@@ -146,7 +148,7 @@ async def pickup_login(pilot: Pilot[None]) -> None:
     await pickup_identity(pilot)
     await settle(pilot)
     await pilot.press(*"1985-04-23")  # a date of birth is typed year first, in every language
-    await pilot.click("#next")
+    await tap(pilot, "#next")
     await settle(pilot)
     await pilot.press(*"lucia.f", "tab", *"short")  # the rules show what is still missing
 
@@ -207,13 +209,28 @@ SCREENS: dict[str, Steps | None] = {
 }
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("screen", list(SCREENS))
-def test_screen_snapshot(screen: str, language: str, snap_compare, demo_config_path: Path) -> None:  # type: ignore[no-untyped-def]
+def snapshot_app(demo_config_path: Path) -> KioskApp:
     config = load_config(demo_config_path)
     # A remote backend that is never called: no snapshot submits, and no server is started.
     config = replace(
         config, backend=BackendConfig(url="http://127.0.0.1:9"), staff_pin_hash=STAFF_PIN_HASH
     )
-    app = KioskApp(config, portal=PORTAL)
+    return KioskApp(config, portal=PORTAL)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen_snapshot(screen: str, language: str, snap_compare, demo_config_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = snapshot_app(demo_config_path)
     assert snap_compare(app, terminal_size=SIZE, run_before=in_language(language, SCREENS[screen]))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen_snapshot_at_80x24(  # type: ignore[no-untyped-def]
+    screen: str, language: str, snap_compare, demo_config_path: Path
+) -> None:
+    """The same screens on an 80×24 terminal (see also test_small_screens.py)."""
+    app = snapshot_app(demo_config_path)
+    run_before = in_language(language, SCREENS[screen])
+    assert snap_compare(app, terminal_size=SMALL_SIZE, run_before=run_before)

@@ -171,7 +171,7 @@ async def test_staff_screen_shows_the_state_and_ends_the_visit(database_url: str
         await wait_for_screen(pilot, NameScreen)
         await pilot.press(*"Ottilie")
         outbox = app.submissions.outbox  # one earlier submission waits, not due for an hour
-        outbox.put("applicant", "staff-test-0001", applicant_body())
+        outbox.put("applicant", "staff-test-0001", applicant_body(consents=[], documents=[]))
         outbox.failed("staff-test-0001", "http-503", time.time() + 3600)
         await pilot.press("f12")
         await _enter_pin(pilot, PIN)

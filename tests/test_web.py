@@ -20,11 +20,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+import textual_serve
 
 from kiosk.drive import load_scenario
 from tests.server.live import live_server, token_headers
 
 SCENARIO = Path(__file__).with_name("scenarios") / "demo_applicant_visit.toml"
+TERMINAL_SCRIPT = Path(textual_serve.__file__).parent / "static" / "js" / "textual.js"
+CHINESE_WELCOME = "我在申请工作"  # "I am applying for a job" in Simplified Chinese
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Textual key names in scenarios -> the browser's key names.
 KEYS = {
@@ -193,3 +196,55 @@ def test_an_applicant_visit_in_headless_chromium(
         assert [(c["first_name"], c["last_name"]) for c in charts] == [("Dana", "Kowalczyk-Ng")]
         chart = httpx.get(f"{base}/v1/charts/{charts[0]['id']}", headers=headers, timeout=30)
     assert len(chart.json()["documents"]) == 2
+
+
+def terminal_font() -> str:
+    """The font stack textual-serve's terminal draws with (read from its script)."""
+    found = re.search(r'fontFamily:"([^"]+)"', TERMINAL_SCRIPT.read_text(encoding="utf-8"))
+    assert found, f"no fontFamily in {TERMINAL_SCRIPT}"
+    return found[1]
+
+
+# Draws each character in the page's own canvas with the terminal's fonts, and says which are
+# drawn as the same picture as a character no font has (U+E000): the empty boxes ("tofu") of a
+# machine without CJK fonts. A real glyph also differs from a space (it has ink).
+MISSING_GLYPHS_JS = """([font, characters]) => {
+  const draw = (text) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 64; canvas.height = 64;
+    const pen = canvas.getContext("2d");
+    pen.fillStyle = "#fff"; pen.fillRect(0, 0, 64, 64);
+    pen.fillStyle = "#000"; pen.font = "40px " + font; pen.textBaseline = "top";
+    pen.fillText(text, 8, 8);
+    return Array.from(pen.getImageData(0, 0, 64, 64).data).join(",");
+  };
+  const missing = draw("\\uE000"), blank = draw(" ");
+  return Array.from(characters).filter((c) => [missing, blank].includes(draw(c)));
+}"""
+
+
+def test_chinese_is_drawn_with_real_glyphs_in_chromium(kiosk_web: str, tmp_path: Path) -> None:
+    """A thin client needs CJK fonts (Debian: fonts-noto-cjk) or 中文 is drawn as empty boxes."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            terminal = Terminal(page)
+            page.goto(kiosk_web)
+            terminal.wait_for("I am applying for a job", 60)
+            page.locator(".xterm-helper-textarea").focus()
+            terminal.settle(time.monotonic() - 1, quiet=0.5)
+            terminal.press("F2")  # the language list: English, Español, ..., 中文 (简体)
+            terminal.wait_for("中文", 30)
+            terminal.settle(time.monotonic() - 1, quiet=0.5)
+            for key in ["Tab"] * 5 + ["Enter"]:
+                terminal.press(key)
+            terminal.wait_for(CHINESE_WELCOME, 30)  # Welcome, now in Chinese
+            terminal.settle(time.monotonic() - 1, quiet=0.5)
+            page.screenshot(path=str(tmp_path / "welcome-zh_Hans.png"))
+            shown = sorted({c for c in CHINESE_WELCOME + "中文简体" if ord(c) > 0x2E80})
+            boxes = page.evaluate(MISSING_GLYPHS_JS, [terminal_font(), "".join(shown)])
+        finally:
+            browser.close()
+    assert boxes == [], f"drawn as empty boxes (no CJK font; Debian: fonts-noto-cjk): {boxes}"

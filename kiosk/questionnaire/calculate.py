@@ -73,7 +73,7 @@ MAX_ROUNDS = 10
 
 def fresh_answers(questionnaire: Questionnaire) -> Answers:
     """The answers a visit starts with: initial values, initialExpressions, calculations."""
-    answers = initial_answers(questionnaire)
+    answers: Answers = VisitAnswers(initial_answers(questionnaire))
     expressions = [item for item in questionnaire.all_items() if item.initial_expression]
     if expressions:
         evaluation = Evaluation(questionnaire, answers)
@@ -93,6 +93,66 @@ def fresh_answers(questionnaire: Questionnaire) -> Answers:
     return answers
 
 
+class VisitAnswers(dict):  # type: ignore[type-arg]
+    """The answers of one visit, carrying the engine's memo of expression results.
+
+    The memo (the answers an expression read, and what it gave) is personal data: it lives
+    and dies with the visit's answers, never with the questionnaire, which visits share.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.engine_memo: dict[str, dict[Any, Any]] = {}
+
+    def clear(self) -> None:
+        """Forget the answers and the memo (a visit's ``wipe``)."""
+        super().clear()
+        self.engine_memo.clear()
+
+
+def memo_of(answers: Answers) -> dict[str, dict[Any, Any]]:
+    """The memo of *answers* (a fresh one, for this call only, for plain dicts)."""
+    found = getattr(answers, "engine_memo", None)
+    return found if isinstance(found, dict) else {}
+
+
+def expressions_of(questionnaire: Questionnaire) -> list[tuple[str | None, Expression]]:
+    """Every FHIRPath expression of *questionnaire*, with the linkId of its item."""
+    found: list[tuple[str | None, Expression]] = [
+        (None, v.expression) for v in questionnaire.variables
+    ]
+    found += [(None, c.expression) for c in questionnaire.constraints]
+    for item in questionnaire.all_items():
+        own = [v.expression for v in item.variables] + [c.expression for c in item.constraints]
+        single = (
+            item.calculated,
+            item.initial_expression,
+            item.enable_expression,
+            item.answer_expression,
+        )
+        own += [expression for expression in single if expression is not None]
+        found += [(item.link_id, expression) for expression in own]
+    return found
+
+
+def precompile(questionnaire: Questionnaire) -> list[str]:
+    """Parse every expression with fhirpathpy now (keeping the trees in the disk cache, so
+    that the first visit does not wait for them); what it cannot parse, by linkId."""
+    from kiosk.i18n import _
+    from kiosk.questionnaire.fhirpath import FhirPathError
+
+    problems: list[str] = []
+    for link_id, expression in expressions_of(questionnaire):
+        try:
+            expression.tree()
+        except FhirPathError as error:
+            problem = f"{expression.source}: {error}"
+            if link_id is not None:
+                problem = _("item '{link_id}': {problem}").format(link_id=link_id, problem=problem)
+            problems.append(problem)
+    return problems
+
+
 def has_calculations(questionnaire: Questionnaire) -> bool:
     return any(item.calculated is not None for item in questionnaire.all_items())
 
@@ -104,7 +164,7 @@ def apply_calculations(questionnaire: Questionnaire, answers: Answers) -> set[st
     changed: set[str] = set()
     if not calculated:
         return changed
-    memo = questionnaire.runtime.setdefault("calculated", {})
+    memo = memo_of(answers).setdefault("calculated", {})
     for _round in range(MAX_ROUNDS):
         evaluation = Evaluation(questionnaire, answers)
         changed_now = False
@@ -208,7 +268,7 @@ class Evaluation:
             names["qitem"] = [raw] if raw is not None else []
             own = item.variables
             focus = context
-        memo = self.questionnaire.runtime.setdefault("variables", {})
+        memo = memo_of(self.answers).setdefault("variables", {})
         inputs: dict[str, frozenset[str] | None] = {}
         for variable in own:
             expression = variable.expression
@@ -224,7 +284,7 @@ class Evaluation:
             if fingerprint is not None and remembered and remembered[0] == fingerprint:
                 names[variable.name] = remembered[1]
                 continue
-            names[variable.name] = self._value(expression, focus, names, item)
+            names[variable.name] = self._value(expression, focus, names, item, typed=True)
             memo[(key, variable.name)] = (fingerprint, names[variable.name])
         self._scopes[key] = names
         return names
@@ -239,7 +299,13 @@ class Evaluation:
         return json.dumps([path, found], default=str, sort_keys=True)
 
     def _value(
-        self, expression: Expression, focus: Any, names: dict[str, Collection], item: Item | None
+        self,
+        expression: Expression,
+        focus: Any,
+        names: dict[str, Collection],
+        item: Item | None,
+        *,
+        typed: bool = False,
     ) -> Collection:
         missing = (expression.constants - names.keys()) & _variable_owners(
             self.questionnaire
@@ -247,7 +313,7 @@ class Evaluation:
         if missing:
             names = {**names, **{name: self._elsewhere(name) for name in missing}}
         try:
-            return evaluate(expression, focus, Environment(names, self._weight))
+            return evaluate(expression, focus, Environment(names, self._weight), typed=typed)
         except EvalError:
             log.info("an expression of %s gave no value", item.link_id if item else "the form")
             return []
@@ -318,17 +384,20 @@ def expression_inputs(questionnaire: Questionnaire, item: Item) -> frozenset[str
     cache: dict[str, frozenset[str] | None] = questionnaire.runtime.setdefault("inputs", {})
     if item.link_id in cache:
         return cache[item.link_id]
-    expressions = [variable.expression for variable in questionnaire.variables]
+    variables = list(questionnaire.variables)
     for ancestor in reversed(list(questionnaire.ancestors(item.link_id))):
-        expressions.extend(variable.expression for variable in ancestor.variables)
-    expressions.extend(variable.expression for variable in item.variables)
+        variables.extend(ancestor.variables)
+    variables.extend(item.variables)
+    expressions = [variable.expression for variable in variables]
     if item.calculated is not None:
         expressions.append(item.calculated)
+    known = {variable.name for variable in variables} | _STATIC_NAMES
+    known |= {"resource", "context", *questionnaire.launch_contexts}
     inputs: set[str] = set()
     result: frozenset[str] | None = None
     for expression in expressions:
         named = expression.link_ids()
-        if named is None:
+        if named is None or expression.constants - known:  # another item's variable
             break
         inputs |= named
     else:

@@ -85,12 +85,104 @@ ordinalValue; ``answers``: every answer of a response, SDC's PHQ-9 uses it) or r
 (the aggregates, which fhirpathpy cannot add over response data)."""
 
 
-@cache
+FHIRPATHPY_FUNCTIONS = frozenset(
+    [
+        "abs",
+        "aggregate",
+        "all",
+        "allFalse",
+        "allTrue",
+        "anyFalse",
+        "anyTrue",
+        "as",
+        "avg",
+        "ceiling",
+        "children",
+        "coalesce",
+        "combine",
+        "contains",
+        "convertsToBoolean",
+        "convertsToDate",
+        "convertsToDateTime",
+        "convertsToDecimal",
+        "convertsToInteger",
+        "convertsToQuantity",
+        "convertsToString",
+        "convertsToTime",
+        "count",
+        "decode",
+        "descendants",
+        "distinct",
+        "empty",
+        "encode",
+        "endsWith",
+        "exclude",
+        "exists",
+        "exp",
+        "extension",
+        "first",
+        "floor",
+        "iif",
+        "indexOf",
+        "intersect",
+        "is",
+        "isDistinct",
+        "join",
+        "last",
+        "length",
+        "ln",
+        "log",
+        "lower",
+        "matches",
+        "max",
+        "min",
+        "not",
+        "now",
+        "ofType",
+        "power",
+        "repeat",
+        "replace",
+        "replaceMatches",
+        "round",
+        "select",
+        "single",
+        "skip",
+        "split",
+        "sqrt",
+        "startsWith",
+        "subsetOf",
+        "substring",
+        "sum",
+        "supersetOf",
+        "tail",
+        "take",
+        "timeOfDay",
+        "toBoolean",
+        "toChars",
+        "toDate",
+        "toDateTime",
+        "toDecimal",
+        "toInteger",
+        "toQuantity",
+        "toString",
+        "toTime",
+        "today",
+        "trace",
+        "trim",
+        "truncate",
+        "type",
+        "union",
+        "upper",
+        "where",
+    ]
+)
+"""fhirpathpy's functions, listed here so that loading a form does not import fhirpathpy
+(a test keeps the list equal to fhirpathpy's own)."""
+
+
 def known_functions() -> frozenset[str]:
     """Every function an expression may call."""
-    from fhirpathpy.engine.invocations import invocation_registry
-
-    return frozenset(invocation_registry) | ENGINE_FUNCTIONS
+    return FHIRPATHPY_FUNCTIONS | ENGINE_FUNCTIONS
 
 
 BUILTIN_CONSTANTS: dict[str, str] = {
@@ -185,15 +277,48 @@ def _link_ids(source: str) -> frozenset[str] | None:
     if expression.functions & _ANY_ITEM:
         return None
     named = frozenset(_LINK_ID.findall(source))
-    reaches = expression.constants & {"resource", "context"}
-    if reaches and not named:
+    reads_answers = bool(expression.constants & {"resource", "context"})
+    if expression.root is None:  # checked by fhirpathpy: where it reads is not known here
+        reads_answers = reads_answers or "linkId" in source or not expression.constants
+    else:
+        reads_answers = reads_answers or _reads_focus(expression.root)
+    if reads_answers and not named:
         return None
-    if "resource" in expression.constants or "context" in expression.constants:
-        return named
-    return named if named else frozenset()
+    return named
+
+
+def _reads_focus(node: Node | None) -> bool:
+    """Whether *node* reads the focus (a path that does not start at a ``%name``), outside
+    the arguments that functions evaluate per element (there ``linkId`` is the element's)."""
+    if node is None:
+        return False
+    if isinstance(node, Member):
+        if node.target is None:  # 'null', which forms write for {}, is no element's name
+            return node.name != "null"
+        return _reads_focus(node.target)
+    if isinstance(node, Call):
+        spec = FUNCTIONS.get(node.name)
+        per_element = node.target is not None and spec is not None and spec.lazy
+        inner = () if per_element else node.args
+        return _reads_focus(node.target) or any(_reads_focus(arg) for arg in inner)
+    if isinstance(node, Binary):
+        return _reads_focus(node.left) or _reads_focus(node.right)
+    if isinstance(node, Index):
+        return _reads_focus(node.target) or _reads_focus(node.index)
+    if isinstance(node, Negate):
+        return _reads_focus(node.operand)
+    return False
 
 
 _MEMORY: dict[str, dict[str, Any]] = {}
+
+
+def clear_caches() -> None:
+    """Forget every checked expression and parse tree held in memory (not those on disk):
+    for benchmarks that measure a first load."""
+    parse.cache_clear()
+    _link_ids.cache_clear()
+    _MEMORY.clear()
 
 
 def parsed_tree(source: str) -> dict[str, Any]:
@@ -276,6 +401,8 @@ def _cache_path(source: str):  # type: ignore[no-untyped-def]
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+|//[^\n]*|/\*.*?\*/)
+  | (?P<datetime>@(?:T[0-9:.]+
+                   |[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?(?:T[0-9:.]*(?:Z|[+-][0-9:]+)?)?))
   | (?P<number>[0-9]+(?:\.[0-9]+)?)
   | (?P<string>'(?:[^'\\]|\\.)*')
   | (?P<delimited>`(?:[^`\\]|\\.)*`)
@@ -288,6 +415,26 @@ _TOKEN = re.compile(
 )
 _ESCAPES = {"'": "'", '"': '"', "`": "`", "\\": "\\", "/": "/", "f": "\f", "n": "\n",
             "r": "\r", "t": "\t"}  # fmt: skip
+_CALENDAR_UNITS = frozenset(
+    [
+        "year",
+        "years",
+        "month",
+        "months",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "hour",
+        "hours",
+        "minute",
+        "minutes",
+        "second",
+        "seconds",
+        "millisecond",
+        "milliseconds",
+    ]
+)
 _KEYWORD_OPS = frozenset({"and", "or", "xor", "implies", "div", "mod", "in", "contains"})
 
 
@@ -445,7 +592,14 @@ class _Parser:
         if token.kind == "number":
             self.advance()
             text = token.text
+            unit = self.current
+            if unit.kind == "string" or (unit.kind == "ident" and unit.text in _CALENDAR_UNITS):
+                self.advance()  # a quantity: 1.5 'kg', 90 days
+                return Literal(f"{text} {unit.text}")
             return Literal(Decimal(text) if "." in text else int(text))
+        if token.kind == "datetime":
+            self.advance()
+            return Literal(token.text)
         if token.kind == "string":
             self.advance()
             return Literal(_unescape(token.text[1:-1]))

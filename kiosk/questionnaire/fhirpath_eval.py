@@ -45,15 +45,20 @@ def _model() -> dict[str, Any]:
     return models["r4"]
 
 
-def evaluate(expression: Expression, focus: Any, env: Environment) -> Collection:
-    """The result of *expression* on *focus* (a JSON object or a list of them)."""
+def evaluate(
+    expression: Expression, focus: Any, env: Environment, *, typed: bool = False
+) -> Collection:
+    """The result of *expression* on *focus* (a JSON object or a list of them).
+
+    With *typed*, values keep fhirpathpy's own form (a Quantity answer stays a Quantity):
+    for variables, whose values other expressions use."""
     from fhirpathpy import apply_parsed_path
 
     try:
         tree = expression.tree()
     except FhirPathError as error:
         raise EvalError(str(error)) from None
-    options = {"userInvocationTable": _functions(env.weight)}
+    options = {"userInvocationTable": _functions(env.weight), "returnRawData": True}
     variables = dict(env.variables)
     if "context" in variables:
         variables["context"] = [_typed(value) for value in variables["context"]]
@@ -62,7 +67,7 @@ def evaluate(expression: Expression, focus: Any, env: Environment) -> Collection
     except Exception as error:  # fhirpathpy raises plain exceptions
         raise EvalError(str(error)) from None
     out: Collection = []
-    _flat(result, out)
+    _flat(result, out, typed)
     return out
 
 
@@ -76,14 +81,14 @@ def _typed(value: Any) -> Any:
     return value
 
 
-def _flat(value: object, out: Collection) -> None:
+def _flat(value: object, out: Collection, typed: bool = False) -> None:
     if value is None:
         return
     if isinstance(value, list | tuple):
         for element in value:
-            _flat(element, out)
+            _flat(element, out, typed)
         return
-    out.append(plain(value))
+    out.append(value if typed else plain(value))
 
 
 def plain(value: object) -> Any:

@@ -24,6 +24,7 @@ from kiosk.i18n import _
 from kiosk.questionnaire import extensions as ext
 from kiosk.questionnaire.constraints import check_value
 from kiosk.questionnaire.fhirpath import STANDARD_NAMES, Expression
+from kiosk.questionnaire.hints import ITEM_HINT_EXTENSIONS, ROOT_HINT_EXTENSIONS, read_item_hints
 from kiosk.questionnaire.itemext import (
     ItemSettings,
     constraint_of,
@@ -196,7 +197,7 @@ class _Loader:
 
         report = self.file_warning
         check_keys(data, _TOP_LEVEL_KEYS, report, refuse=self.file_problem)
-        check_extensions(data, report, handled=ext.ROOT_EXTENSIONS)
+        check_extensions(data, report, handled=ext.ROOT_EXTENSIONS | ROOT_HINT_EXTENSIONS)
         self.kept_occurrence = _kept_occurrences(data.get("item"))
         variables, launch_contexts = self.root_extensions(data, report)
         fields = {key: optional_str(data, key, report) for key in _TOP_LEVEL_STRINGS}
@@ -209,8 +210,9 @@ class _Loader:
         else:
             items = self.items(raw_items, "item", None, 1)
         self.check_enable_when()
-        if self.reasons:
+        if not items:
             raise self.refuse()
+        # the expressions are checked even when there are reasons already: one pass finds all
         questionnaire = Questionnaire(
             id=fields["id"],
             url=fields["url"],
@@ -334,7 +336,7 @@ class _Loader:
 
         item_type = self.item_type(raw, report)
         check_keys(raw, _ITEM_KEYS, report, refuse=refuse)
-        handled = ext.ITEM_EXTENSIONS
+        handled = ext.ITEM_EXTENSIONS | ITEM_HINT_EXTENSIONS
         if item_type in UNAVAILABLE_TYPES:
             handled = handled | ext.IGNORED_ON_UNAVAILABLE
         check_extensions(raw, report, handled=handled, on_display=item_type is ItemType.DISPLAY)
@@ -417,6 +419,7 @@ class _Loader:
             enable_expression=settings.enable_expression,
             answer_expression=settings.answer_expression,
             constraints=tuple(settings.constraints),
+            hints=read_item_hints(raw),
         )
         if settings.enable_expression_problem and _asks_something_required(item):
             refuse(settings.enable_expression_problem)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kiosk.questionnaire.bounds import CalendarBound
+from kiosk.questionnaire.hints import NO_HINTS, ItemHints, read_entry_mode
 from kiosk.questionnaire.translations import Translations, translate
 
 if TYPE_CHECKING:
@@ -225,6 +226,8 @@ class Item:
     unavailable_reason: str | None = None
     """Why a question the kiosk would otherwise ask cannot be answered here (its options
     could not be found offline, ...): shown as "not available here", never sent."""
+    hints: ItemHints = NO_HINTS
+    """Rendering hints (help texts, shortText, columns, slider step...): never validity."""
 
     @property
     def is_question(self) -> bool:
@@ -401,8 +404,29 @@ class Questionnaire:
         """Every item that takes an answer, depth first, in document order."""
         return (item for item in self.all_items() if item.is_question)
 
+    @property
+    def entry_mode(self) -> str | None:
+        """``sdc-questionnaire-entryMode``: ``sequential``, ``prior-edit``, ``random`` or None."""
+        return read_entry_mode(self.raw)
+
     def pages(self) -> tuple[Page, ...]:
-        """One page per top-level group; consecutive other top-level items share one page."""
+        """One page per top-level group; consecutive other top-level items share one page.
+
+        With entryMode ``sequential`` or ``prior-edit`` every page is split further into one
+        page per item (a question with its nested items, or a sub-group), so that the
+        questions come one at a time.
+        """
+        pages = self._pages()
+        if self.entry_mode not in ("sequential", "prior-edit"):
+            return pages
+        return tuple(
+            Page(page.title, (item,), page.link_id, page.title_translations)
+            for page in pages
+            for item in page.items
+            if not item.hidden
+        )
+
+    def _pages(self) -> tuple[Page, ...]:
         pages: list[Page] = []
         loose: list[Item] = []
 

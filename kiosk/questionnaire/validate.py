@@ -118,7 +118,23 @@ class _Walker:
         if item.type is ItemType.DISPLAY or not item.available:
             return None
         found = self.state.values(item.link_id, path)
-        return question_problem(item, found, complete=self.complete, name_values=self.name_values)
+        problem = question_problem(
+            item, found, complete=self.complete, name_values=self.name_values
+        )
+        if problem is None and found and item.answer_expression is not None:
+            problem = self.not_computed_option(item, found, path)
+        return problem
+
+    def not_computed_option(self, item: Item, found: list[AnswerValue], path: Path) -> str | None:
+        """An answer that is not among the options *item*'s answerExpression gives now (when
+        it gives any: offline, an expression over a server's data gives none to check)."""
+        from kiosk.questionnaire.calculate import computed_options
+
+        state = self.state
+        options = computed_options(state.questionnaire, item, state.answers, path)
+        if options and any(not any(same_value(v, o.value) for o in options) for v in found):
+            return _("Choose one of the listed answers.")
+        return None
 
 
 def question_problem(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk import __version__
 from kiosk.server import charts, intake
 from kiosk.server.auth import AdminDep, CallerDep
+from kiosk.server.errors import ApiError
 from kiosk.server.schemas import (
     IDEMPOTENCY_KEY_PATTERN,
     ApplicantCreated,
@@ -79,6 +80,13 @@ ChartId = Annotated[int, Path(ge=1, le=MAX_CHART_ID)]
 router = APIRouter()
 
 
+async def one_idempotency_key(request: Request) -> None:
+    """400 when the request carries more than one ``Idempotency-Key`` header: which one
+    would count is not for the server to guess."""
+    if len(request.headers.getlist("idempotency-key")) > 1:
+        raise ApiError(400, "idempotency_key_repeated", "Send exactly one Idempotency-Key header.")
+
+
 @router.get("/health", summary="Liveness and version (no token needed)")
 def health() -> Health:
     return Health(version=__version__)
@@ -88,10 +96,17 @@ def health() -> Health:
     "/applicants",
     status_code=status.HTTP_201_CREATED,
     summary="File an applicant's visit (idempotent)",
+    dependencies=[Depends(one_idempotency_key)],
     responses={
         **AUTH_RESPONSES,
+        400: {"model": ErrorOut, "description": "Not JSON, or `idempotency_key_repeated`"},
         200: {"model": ApplicantCreated, "description": "Replay of an earlier identical request"},
         409: {"model": ErrorOut, "description": "Idempotency-Key used with another body"},
+        422: {
+            "model": ErrorOut,
+            "description": "Invalid body, or `refused`: the token or the portal's configuration"
+            " refuses a field (`detail` lists each with `loc` and `msg`)",
+        },
         413: {"model": ErrorOut, "description": "Request body too large"},
     },
 )
@@ -99,7 +114,7 @@ async def create_applicant(
     payload: ApplicantIn,
     request: Request,
     response: Response,
-    _caller: CallerDep,
+    caller: CallerDep,
     idempotency_key: Annotated[
         str,
         Header(
@@ -110,7 +125,13 @@ async def create_applicant(
     ],
 ) -> ApplicantCreated:
     """Create the applicant chart with its documents and consent signatures in one transaction,
-    and raise the portal's ``applicant_registered`` and ``document_filed`` tasks."""
+    and raise the portal's ``applicant_registered`` and ``document_filed`` tasks.
+
+    The chart is filed under the token's terminal, on a portal configured on the server; its
+    department and each document's order item, type and chart tab come from the portal's
+    configuration. A body that disagrees is refused: `422 {"error": "refused", "detail":
+    [{"type", "loc", "msg"}]}` names each field and why. The Idempotency-Key is the
+    terminal's own: another terminal's key never replays this terminal's answer."""
     # async, with the database work in a worker thread of its own limiter: a plain def takes
     # two thread hops (FastAPI checks its answer in a thread too), and the limiter's few
     # threads do not fight over the GIL and the connection pool as the default 40 would.
@@ -121,6 +142,7 @@ async def create_applicant(
         result = await to_thread.run_sync(
             intake.create_applicant,
             state.sessions,
+            caller,
             idempotency_key,
             payload,
             limiter=state.intake_limiter,

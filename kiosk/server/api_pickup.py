@@ -16,7 +16,7 @@ from fastapi import APIRouter, status
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.server import pickup
-from kiosk.server.api import AUTH_RESPONSES, ReadSessions, Sessions, Settings
+from kiosk.server.api import AUTH_RESPONSES, Sessions, Settings
 from kiosk.server.auth import CallerDep
 from kiosk.server.passwords import hasher
 from kiosk.server.schemas import ErrorOut
@@ -70,7 +70,7 @@ async def verify(
     confirmed, the consents due and the questionnaires assigned. Nothing is consumed."""
     return await _padded(
         settings.invalid_code_floor_seconds,
-        lambda: pickup.verify(sessions, settings, caller.terminal, payload.code),
+        lambda: pickup.verify(sessions, settings, caller.terminal, payload.code, caller.portals),
     )
 
 
@@ -92,7 +92,9 @@ async def redeem(
     password_hasher = hasher(settings.password_hashing)
     return await _padded(
         settings.invalid_code_floor_seconds,
-        lambda: pickup.redeem(sessions, settings, caller.terminal, payload, password_hasher.hash),
+        lambda: pickup.redeem(
+            sessions, settings, caller.terminal, payload, password_hasher.hash, caller.portals
+        ),
     )
 
 
@@ -123,9 +125,18 @@ def redemption_status(payload: RedemptionIn, caller: CallerDep, sessions: Sessio
     return pickup.follow_up(sessions, caller.terminal, payload.redemption)
 
 
-@router.post("/username", summary="Is a username free?", responses=AUTH_RESPONSES)
+@router.post(
+    "/username",
+    summary="Is a username free?",
+    responses={
+        **AUTH_RESPONSES,
+        429: {"model": ErrorOut, "description": "`terminal_locked`: wait `retry_after` seconds"},
+    },
+)
 def username_available(
-    payload: UsernameIn, _caller: CallerDep, sessions: ReadSessions
+    payload: UsernameIn, caller: CallerDep, sessions: Sessions, settings: Settings
 ) -> UsernameAvailability:
-    """Usernames are unique regardless of case; redeem checks again."""
-    return UsernameAvailability(available=pickup.username_available(sessions, payload.username))
+    """Usernames are unique regardless of case; redeem checks again. A terminal may look up
+    30 usernames in 5 minutes; then it waits (429), 5 minutes at first, longer each time."""
+    available = pickup.username_available(sessions, settings, caller.terminal, payload.username)
+    return UsernameAvailability(available=available)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 from anyio import CapacityLimiter
@@ -13,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
+from starlette.routing import Route
 
 from kiosk import __version__
 from kiosk.server.api import build_router
@@ -27,8 +31,9 @@ from kiosk.server.db import (
 from kiosk.server.errors import ApiError, api_error_handler
 from kiosk.server.fhir.outcome import FhirError, fhir_error_handler
 from kiosk.server.fhir.router import router as fhir_router
+from kiosk.server.filing import Refused
 from kiosk.server.intake import IntakeRetriesExhausted
-from kiosk.server.middleware import AccessLog, BodySizeLimit
+from kiosk.server.middleware import AccessLog, AllowedMethods, BodySizeLimit
 from kiosk.server.models import utc_now
 from kiosk.server.settings import ServerSettings
 
@@ -60,6 +65,13 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
         for error in exc.errors()
     ]
     return JSONResponse(status_code=422, content={"detail": detail})
+
+
+async def _refused(_request: Request, exc: Exception) -> JSONResponse:
+    """422 naming each field the server's configuration or the token refuses, and why."""
+    assert isinstance(exc, Refused)
+    detail = [problem.as_json() for problem in exc.problems]
+    return JSONResponse(status_code=422, content={"detail": detail, "error": "refused"})
 
 
 async def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
@@ -112,10 +124,51 @@ def create_app(database_url: str | None = None, settings: ServerSettings | None 
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(FhirError, fhir_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Refused, _refused)
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(IntakeRetriesExhausted, _busy)
-    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
-    app.add_middleware(AccessLog)
     app.include_router(build_router())
     app.include_router(fhir_router)
+    app.add_middleware(AllowedMethods, routes=_route_methods(app))
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(AccessLog)
     return app
+
+
+def _route_methods(app: FastAPI) -> list[tuple[re.Pattern[str], set[str]]]:
+    """(path pattern, methods) of every path of the API (from its OpenAPI document, where
+    routes that share a path are one entry) and of the docs."""
+    routes = [
+        (route.path_regex, set(route.methods))
+        for route in app.routes
+        if isinstance(route, Route) and route.methods
+    ]
+    for template, operations in app.openapi()["paths"].items():
+        pattern = "".join(
+            "[^/]+" if part.startswith("{") else re.escape(part)
+            for part in re.split(r"(\{[^}]+\})", template)
+        )
+        routes.append((re.compile(f"^{pattern}$"), {method.upper() for method in operations}))
+    return routes
+
+
+DATABASE_ENV = "KIOSK_SERVER_DATABASE_URL"
+SETTINGS_ENV = "KIOSK_SERVER_SETTINGS"
+
+
+def settings_to_env(settings: ServerSettings) -> str:
+    """The settings a worker process needs, as the text of :data:`SETTINGS_ENV`."""
+    return json.dumps({"code_ttl_seconds": settings.code_ttl.total_seconds()})
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one ``serve --workers N`` process: the database and settings come from
+    :data:`DATABASE_ENV` and :data:`SETTINGS_ENV`, set by the parent."""
+    import os
+    from datetime import timedelta
+
+    stored = json.loads(os.environ.get(SETTINGS_ENV, "{}"))
+    settings = ServerSettings()
+    if "code_ttl_seconds" in stored:
+        settings = replace(settings, code_ttl=timedelta(seconds=stored["code_ttl_seconds"]))
+    return create_app(os.environ.get(DATABASE_ENV), settings)

@@ -41,6 +41,16 @@ def _port(text: str) -> int:
     return port
 
 
+def _workers(text: str) -> int:
+    try:
+        workers = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of processes: {text!r}") from None
+    if not 1 <= workers <= 64:
+        raise argparse.ArgumentTypeError(f"workers out of range 1..64: {workers}")
+    return workers
+
+
 def _add_database(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database",
@@ -67,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DURATION",
         default="7d",
         help="how long a new pickup code is valid, e.g. 7d, 36h (default 7d)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        metavar="N",
+        help="server processes sharing the port (default 1); with more, use PostgreSQL",
     )
     serve.set_defaults(handler=_serve)
 
@@ -121,13 +138,25 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+LOG_CONFIG = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "kiosk.logs.JsonLines"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+    "loggers": {"alembic": {"level": "WARNING"}},
+}
+"""One JSON object per line on stderr, every field escaped (:class:`kiosk.logs.JsonLines`);
+uvicorn applies it in each worker process too."""
+
+
 def _serve(args: argparse.Namespace) -> int:
-    import logging
+    import logging.config
 
     from sqlalchemy.exc import SQLAlchemyError
 
-    from kiosk.server.app import create_app
-    from kiosk.server.db import safe_url
+    from kiosk.server.app import DATABASE_ENV, SETTINGS_ENV, create_app, settings_to_env
+    from kiosk.server.db import create_schema, make_engine, safe_url
     from kiosk.server.settings import ServerSettings, parse_duration
 
     try:
@@ -135,32 +164,59 @@ def _serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     url = _database_url(args)
+    settings = ServerSettings(code_ttl=code_ttl)
+    app = None
     try:
-        app = create_app(url, ServerSettings(code_ttl=code_ttl))
+        if args.workers == 1:
+            app = create_app(url, settings)
+        else:  # each worker makes its own app; the schema is brought up to date once, here
+            engine = make_engine(url)
+            try:
+                create_schema(engine)
+            finally:
+                engine.dispose()
     except (SQLAlchemyError, ImportError, OSError) as exc:
         raise _database_failure(exc) from None
     try:
         sock = _listen(args.host, args.port)
     except CommandError:
-        app.state.engine.dispose()
+        if app is not None:
+            app.state.engine.dispose()
         raise
 
     import uvicorn
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    config = uvicorn.Config(
-        app, host=args.host, port=sock.getsockname()[1], access_log=False, log_config=None
-    )
+    logging.config.dictConfig(LOG_CONFIG)
+    port = sock.getsockname()[1]
     logging.getLogger("kiosk.server").info(
-        "kiosk-server %s on http://%s:%d, database %s",
+        "kiosk-server %s on http://%s:%d, database %s, %d worker%s",
         __version__,
         args.host,
-        sock.getsockname()[1],
+        port,
         safe_url(url),
+        args.workers,
+        "" if args.workers == 1 else "s",
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    if app is not None:
+        config = uvicorn.Config(
+            app, host=args.host, port=port, access_log=False, log_config=LOG_CONFIG
+        )
+        uvicorn.Server(config).run(sockets=[sock])
+        return 0
+    os.environ[DATABASE_ENV] = url  # read by each worker's app_from_environment
+    os.environ[SETTINGS_ENV] = settings_to_env(settings)
+    config = uvicorn.Config(
+        "kiosk.server.app:app_from_environment",
+        factory=True,
+        host=args.host,
+        port=port,
+        workers=args.workers,
+        access_log=False,
+        log_config=LOG_CONFIG,
+    )
+    from uvicorn.supervisors import Multiprocess
+
+    Multiprocess(config, sockets=[sock]).run()
     return 0
 
 

@@ -118,7 +118,9 @@ def _token_create(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     with open_database(args, create=True) as sessions, sessions() as session:
-        token = create_token(session, name, admin=args.admin, fhir_read=fhir_read)
+        token = create_token(
+            session, name, admin=args.admin, fhir_read=fhir_read, portals=args.portals
+        )
         session.commit()
     print(token)
     if fhir_read:
@@ -161,7 +163,9 @@ def _token_list(args: argparse.Namespace) -> int:
         state = "revoked " + token.revoked_at.strftime("%Y-%m-%d") if token.revoked_at else ""
         kind = "admin" if token.admin else "fhir" if token.fhir_read else "terminal"
         created = token.created_at.strftime("%Y-%m-%d %H:%M")
-        print(f"{token.terminal:<30} {kind:<8} created {created}  {state}".rstrip())
+        scope = "" if token.portals is None else "portals: " + ",".join(token.portals)
+        extra = "  ".join(part for part in (scope, state) if part)
+        print(f"{token.terminal:<30} {kind:<8} created {created}  {extra}".rstrip())
     return 0
 
 
@@ -394,6 +398,13 @@ def add_commands(commands: Any, add_database: Callable[[argparse.ArgumentParser]
         help="a token that may only read the FHIR API (/fhir/R4), for the system NAME",
     )
     create.add_argument("--admin", action="store_true", help="an admin token (staff, HR feed)")
+    create.add_argument(
+        "--portal",
+        dest="portals",
+        action="append",
+        metavar="NAME",
+        help="limit the token to this portal (repeat for several; default: every portal)",
+    )
     revoke = command(tokens, "revoke", "revoke every token of a terminal", _token_revoke)
     revoke.add_argument("terminal", metavar="NAME")
     listing = command(tokens, "list", "list tokens (never the tokens themselves)", _token_list)

@@ -2,11 +2,13 @@
 
 The shape of a code (alphabet, check symbol, normalizing what was typed) lives in
 :mod:`kiosk.pickup_code`, which the terminal uses too; this module makes new codes
-from :mod:`secrets` and the SHA-256 digests that are all the server stores.
+from :mod:`secrets` and the keyed digests (HMAC-SHA256) that are all the server stores.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
 
@@ -32,6 +34,7 @@ __all__ = [
     "RANDOM_BITS",
     "check_symbol",
     "code_digest",
+    "legacy_code_digest",
     "new_code",
     "normalize_code",
 ]
@@ -46,5 +49,15 @@ def new_code(randbelow: Callable[[int], int] = secrets.randbelow) -> str:
 
 
 def code_digest(code: str) -> str:
-    """The stored form of a canonical code (see :func:`normalize_code`)."""
+    """The stored form of a canonical code (see :func:`normalize_code`): HMAC-SHA256 under
+    the server's code key (:mod:`kiosk.server.code_key`), in hex."""
+    from kiosk.server.code_key import code_key
+
+    message = code.replace("-", "").encode("ascii")
+    return hmac.new(code_key(), message, hashlib.sha256).hexdigest()
+
+
+def legacy_code_digest(code: str) -> str:
+    """How codes issued before the code key were stored (plain SHA-256); such a code is
+    stored again under :func:`code_digest` when it is used."""
     return digest(code.replace("-", ""))

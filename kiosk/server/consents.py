@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.server.filing import consent_problems, consent_title
 from kiosk.server.models import ConsentSignature
 from kiosk.server.portals import ConsentForm, PortalConfig
 from kiosk.server.schemas import ConsentIn
@@ -89,33 +90,23 @@ def chart_signatures(session: Session, chart_id: int) -> list[ConsentSignature]:
 
 
 def signing_problem(portal: PortalConfig | None, consents: Sequence[ConsentIn]) -> str | None:
-    """Why *consents* cannot be recorded against *portal*'s forms, or None when they can.
-
-    Each must name a form of the portal, once, at the form's current version in the
-    language it was signed in.
-    """
-    seen: set[str] = set()
-    for index, consent in enumerate(consents):
-        form = None if portal is None else portal.consent(consent.form_id)
-        if form is None:
-            return f"consents[{index}]: {consent.form_id!r} is not a consent form of this portal"
-        if consent.form_id in seen:
-            return f"consents[{index}]: {consent.form_id!r} is signed twice"
-        seen.add(consent.form_id)
-        current = form.versions.get(consent.language)
-        if current is None:
-            return f"consents[{index}]: the form has no text in {consent.language!r}"
-        if current != consent.version:
-            return f"consents[{index}]: the form's text has changed; sign the current version"
-    return None
+    """Why *consents* cannot be recorded against *portal*'s forms, or None when they can
+    (the first of :func:`kiosk.server.filing.consent_problems`, as one line)."""
+    problems = consent_problems(portal, consents, where=("consents",))
+    if not problems:
+        return None
+    first = problems[0]
+    return f"consents[{first.loc[1]}].{first.loc[2]}: {first.msg}"
 
 
-def signature_rows(consents: Sequence[ConsentIn], terminal: str) -> list[ConsentSignature]:
-    """New signature rows for *consents* signed at *terminal*."""
+def signature_rows(
+    portal: PortalConfig | None, consents: Sequence[ConsentIn], terminal: str
+) -> list[ConsentSignature]:
+    """New signature rows for *consents* signed at *terminal* (titles: the server's)."""
     return [
         ConsentSignature(
             form_id=consent.form_id,
-            title=consent.title,
+            title=consent_title(portal, consent),
             version=consent.version,
             language=consent.language,
             typed_name=consent.typed_name,

@@ -15,6 +15,15 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Text, bindparam, cast, insert, select
 
+from kiosk.server.filing import (
+    Problem,
+    Refused,
+    consent_problems,
+    consent_title,
+    document_problems,
+    filed_spec,
+    portal_department,
+)
 from kiosk.server.models import (
     Chart,
     ChartKind,
@@ -48,6 +57,20 @@ LOOK_UP = select(
 """The key's earlier record (if any) and the portal's configuration as JSON text (see
 :func:`kiosk.server.portals.parse_portal_config`), in one round trip."""
 
+
+def _department_problems(payload: ApplicantIn, portal: PortalConfig) -> list[Problem]:
+    department = portal_department(portal)
+    if payload.department is None or payload.department == department:
+        return []
+    return [
+        Problem(
+            ("body", "department"),
+            f"the portal files applicants under {department!r}",
+            "not_configured",
+        )
+    ]
+
+
 INSERT_CHART = insert(Chart.__table__).returning(Chart.__table__.c.id)
 INSERT_DOCUMENT = insert(Document.__table__)
 INSERT_CONSENT = insert(ConsentSignature.__table__)
@@ -79,7 +102,20 @@ class VisitRows:
     document_types: list[str]
 
     @classmethod
-    def of(cls, payload: ApplicantIn) -> VisitRows:
+    def of(cls, payload: ApplicantIn, terminal: str, portal: PortalConfig) -> VisitRows:
+        """The rows of *payload* filed by *terminal* on *portal*: the department and each
+        document's filing come from the portal's configuration, never from the body.
+
+        Raises :class:`kiosk.server.filing.Refused` when the body disagrees with it.
+        """
+        problems = [
+            *_department_problems(payload, portal),
+            *consent_problems(portal, payload.consents),
+            *document_problems(portal, payload.documents),
+        ]
+        if problems:
+            raise Refused(problems)
+        specs = [filed_spec(portal, doc) for doc in payload.documents]
         return cls(
             portal=payload.portal,
             chart_values={
@@ -87,41 +123,39 @@ class VisitRows:
                 "first_name": payload.first_name,
                 "last_name": payload.last_name,
                 "portal": payload.portal,
-                "department": payload.department,
+                "department": portal_department(portal),
                 "login_enabled": False,
                 "language": payload.language,
-                "terminal": payload.terminal,
+                "terminal": terminal,
             },
             documents=[
                 {
                     "questionnaire": doc.questionnaire,
-                    "title": doc.title,
-                    "order_item": doc.order_item,
-                    "document_type": doc.document_type,
-                    "chart_tab": doc.chart_tab,
+                    "title": spec.title,
+                    "order_item": spec.order_item,
+                    "document_type": spec.document_type,
+                    "chart_tab": spec.chart_tab,
                     "response": doc.response,
-                    "terminal": payload.terminal,
+                    "terminal": terminal,
                 }
-                for doc in payload.documents
+                for doc, spec in zip(payload.documents, specs, strict=True)
             ],
             consents=[
                 {
                     "form_id": consent.form_id,
-                    "title": consent.title,
+                    "title": consent_title(portal, consent),
                     "version": consent.version,
                     "language": consent.language,
                     "typed_name": consent.typed_name,
                     "signed_at": consent.signed_at,
-                    "terminal": payload.terminal,
+                    "terminal": terminal,
                 }
                 for consent in payload.consents
             ],
-            document_types=[doc.document_type for doc in payload.documents],
+            document_types=[spec.document_type for spec in specs],
         )
 
-    def tasks(
-        self, portal: PortalConfig | None, chart_id: int, now: datetime
-    ) -> list[dict[str, Any]]:
+    def tasks(self, portal: PortalConfig, chart_id: int, now: datetime) -> list[dict[str, Any]]:
         """The ``tasks`` rows the portal's rules raise for this new applicant and its documents."""
         return [
             *task_rows(self.portal, portal, chart_id, TaskEvent.APPLICANT_REGISTERED, now=now),
@@ -136,7 +170,7 @@ class Filing:
     """One attempt at filing a visit: its rows, the portal's rules and what was decided."""
 
     visit: VisitRows
-    portal: PortalConfig | None
+    portal: PortalConfig
     key: str
     fingerprint: str
     reference: str

@@ -10,11 +10,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kiosk.server.models import TaskEvent
-from kiosk.server.portals import PortalFileError, PortalIn, TaskRule
+from kiosk.server.portals import (
+    PortalFileError,
+    PortalIn,
+    TaskRule,
+    portal_config,
+    put_portal,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from kiosk.config import KioskConfig
 
 DEFAULT_TASK_RULES = (
     TaskRule(event=TaskEvent.APPLICANT_REGISTERED, title="Review the new applicant's chart"),
@@ -74,6 +85,34 @@ def portals_from_kiosk_config(path: Path) -> dict[str, PortalIn]:
         config = read_config_file(path)
     except ConfigError as exc:
         raise PortalFileError(exc.problems) from None
+    return portals_from_config(config)
+
+
+def sync_kiosk_portals(sessions: sessionmaker[Session], config: KioskConfig) -> list[str]:
+    """Store *config*'s portals on the server wherever the server's differ; the names stored.
+
+    The embedded server calls this each time the kiosk connects, so it knows the kiosk's
+    portals from the first visit on, and again whenever the kiosk configuration changed
+    (a consent text, a questionnaire, a department). Task rules set on the server are kept;
+    a portal new to the server gets :data:`DEFAULT_TASK_RULES`.
+    """
+    wanted = portals_from_config(config)
+    stored: list[str] = []
+    with sessions() as session:
+        for name, portal in wanted.items():
+            existing = portal_config(session, name)
+            if existing is not None:
+                portal = portal.model_copy(update={"tasks": existing.tasks})
+                if existing == portal.stored():
+                    continue
+            put_portal(session, name, portal)
+            stored.append(name)
+        session.commit()
+    return stored
+
+
+def portals_from_config(config: KioskConfig) -> dict[str, PortalIn]:
+    """The portals of a kiosk configuration already read (its files are read here)."""
     portals: dict[str, PortalIn] = {}
     for portal in config.portals:
         consents = []
@@ -107,6 +146,7 @@ def portals_from_kiosk_config(path: Path) -> dict[str, PortalIn]:
         portals[portal.name] = PortalIn.model_validate(
             {
                 "title": portal.title,
+                "applicant_department": portal.applicant_department,
                 "consents": consents,
                 "questionnaires": questionnaires,
                 "tasks": [rule.model_dump() for rule in DEFAULT_TASK_RULES],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -85,8 +86,21 @@ class BodySizeLimit:
         await self.app(scope, replay, send)
 
 
+def printable(text: str) -> str:
+    """*text* with every character that is not printable (newlines, carriage returns,
+    escapes, C1 controls, line separators...) written as a Python escape, e.g. ``\\n``."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class AccessLog:
-    """Log method, path and status of each request - never query strings, headers or bodies."""
+    """Log method, path and status of each request - never query strings, headers or bodies.
+
+    The record carries them as fields (``method``, ``path``, ``status``) for the JSON-lines
+    formatter, which escapes every field; the message repeats them with the path made
+    :func:`printable`, so a plain-text handler cannot be fed a forged line either.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -101,7 +115,14 @@ class AccessLog:
             nonlocal logged
             if not logged:
                 logged = True
-                access_log.info("%s %s %d", scope["method"], scope["path"], status)
+                method, path = str(scope["method"]), str(scope["path"])
+                access_log.info(
+                    "%s %s %d",
+                    printable(method),
+                    printable(path),
+                    status,
+                    extra={"method": method, "path": path, "status": status},
+                )
 
         async def send_and_note(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -113,3 +134,54 @@ class AccessLog:
             await self.app(scope, receive, send_and_note)
         finally:
             note(500)  # no response was started: the app failed
+
+
+class AllowedMethods:
+    """``OPTIONS`` answers 204 with ``Allow``, and a 405 names every method of the path.
+
+    *routes* are (compiled path pattern, methods) of the app's routes; several routes may
+    share a path (``GET`` and ``POST /v1/charts``), so their methods are joined.
+    """
+
+    def __init__(self, app: ASGIApp, routes: list[tuple[re.Pattern[str], set[str]]]) -> None:
+        self.app = app
+        self.routes = routes
+
+    def _allowed(self, path: str) -> list[str]:
+        methods: set[str] = set()
+        for pattern, route_methods in self.routes:
+            if pattern.match(path):
+                methods |= route_methods
+        if not methods:
+            return []
+        if "GET" in methods:
+            methods.add("HEAD")
+        return sorted(methods | {"OPTIONS"})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        allowed = self._allowed(scope["path"])
+        if not allowed:
+            await self.app(scope, receive, send)
+            return
+        allow = ", ".join(allowed).encode("ascii")
+        if scope["method"] == "OPTIONS":
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 204,
+                    "headers": [(b"allow", allow), (b"content-length", b"0")],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        async def send_with_allow(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 405:
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"]
+                message = {**message, "headers": [*headers, (b"allow", allow)]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_allow)

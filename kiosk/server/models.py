@@ -210,6 +210,8 @@ class ApiToken(Base):
     """A token that may only read the FHIR API (``/fhir/R4``)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    portals: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    """The portals this token may file applicants for; NULL: every portal."""
 
 
 class TerminalThrottle(Base):

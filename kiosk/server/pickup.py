@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.server import throttle
-from kiosk.server.codes import code_digest, normalize_code
+from kiosk.server.codes import code_digest, legacy_code_digest, normalize_code
 from kiosk.server.consents import (
     chart_signatures,
     due_consents,
@@ -32,6 +32,7 @@ from kiosk.server.consents import (
     signing_problem,
 )
 from kiosk.server.errors import ApiError
+from kiosk.server.filing import FILED_FIELDS
 from kiosk.server.models import (
     Assignment,
     Chart,
@@ -90,10 +91,14 @@ def _usable_code(
     With *lock*, the row is locked for update (PostgreSQL), so a terminal racing another
     with the same code waits here and then sees it used.
     """
-    query = select(PickupCode).where(PickupCode.code_hash == code_digest(code))
+    keyed, legacy = code_digest(code), legacy_code_digest(code)
+    query = select(PickupCode).where(PickupCode.code_hash.in_((keyed, legacy)))
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     row = session.scalar(query)
+    if row is not None and row.code_hash == legacy:
+        row.code_hash = keyed  # issued before the code key: stored keyed from now on
+        session.flush()
     if row is None or row.used_at is not None or row.revoked_at is not None:
         return None
     if row.expires_at <= now:
@@ -165,9 +170,14 @@ def _status(
 
 
 def verify(
-    sessions: sessionmaker[Session], settings: ServerSettings, terminal: str, code_text: str
+    sessions: sessionmaker[Session],
+    settings: ServerSettings,
+    terminal: str,
+    code_text: str,
+    portals: frozenset[str] | None = None,
 ) -> Verified:
-    """What the terminal needs to go on with a usable code."""
+    """What the terminal needs to go on with a usable code (of a chart on one of *portals*,
+    when the terminal's token is limited to some)."""
     code = _canonical(code_text)
     now = utc_now()
     with sessions() as session:
@@ -176,6 +186,8 @@ def verify(
         if row is None:
             raise _invalid(session, attempt)
         chart = session.get_one(Chart, row.chart_id)
+        if portals is not None and chart.portal not in portals:
+            raise _invalid(session, attempt)  # not this terminal's to use: the same answer
         portal = portal_config(session, chart.portal)
         status = _status(session, chart, portal, now)
         session.commit()  # releases the terminal's row; a success forgives nothing
@@ -239,6 +251,16 @@ def _check_documents(open_: dict[str, Assignment], documents: Sequence[DocumentI
                 422, "document_invalid", f"documents[{index}]: the questionnaire is filed twice"
             )
         seen.add(doc.questionnaire)
+        assigned = open_[doc.questionnaire]
+        for field in FILED_FIELDS:
+            sent = getattr(doc, field)
+            if sent is not None and sent != getattr(assigned, field):
+                raise ApiError(
+                    422,
+                    "document_invalid",
+                    f"documents[{index}].{field}: the chart files this questionnaire with"
+                    f" {field} {getattr(assigned, field)!r}",
+                )
 
 
 def _file(
@@ -252,28 +274,28 @@ def _file(
     now: datetime,
 ) -> None:
     """Add signatures, documents, completed assignments and their tasks (not committed)."""
-    for signature in signature_rows(consents, terminal):
+    for signature in signature_rows(portal, consents, terminal):
         signature.chart_id = chart.id
         session.add(signature)
     filed_types = []
     for doc in documents:
+        assignment = open_[doc.questionnaire]  # filed as assigned, never as the body says
         row = Document(
             chart_id=chart.id,
             questionnaire=doc.questionnaire,
-            title=doc.title,
-            order_item=doc.order_item,
-            document_type=doc.document_type,
-            chart_tab=doc.chart_tab,
+            title=assignment.title,
+            order_item=assignment.order_item,
+            document_type=assignment.document_type,
+            chart_tab=assignment.chart_tab,
             response=doc.response,
             filed_at=now,
             terminal=terminal,
         )
         session.add(row)
         session.flush()
-        assignment = open_[doc.questionnaire]
         assignment.document_id = row.id
         assignment.completed_at = now
-        filed_types.append(doc.document_type)
+        filed_types.append(assignment.document_type)
     session.add_all(
         tasks_for(chart.portal, portal, chart.id, TaskEvent.DOCUMENT_FILED, filed_types)
     )
@@ -295,7 +317,12 @@ class _Checked:
 
 
 def _check_redeem(
-    session: Session, settings: ServerSettings, terminal: str, payload: RedeemIn, now: datetime
+    session: Session,
+    settings: ServerSettings,
+    terminal: str,
+    payload: RedeemIn,
+    now: datetime,
+    portals: frozenset[str] | None,
 ) -> _Checked:
     code = _canonical(payload.code)
     attempt = _hold_terminal(session, terminal, now, settings)
@@ -303,6 +330,8 @@ def _check_redeem(
     if row is None:
         raise _invalid(session, attempt)
     chart = session.get_one(Chart, row.chart_id)
+    if portals is not None and chart.portal not in portals:
+        raise _invalid(session, attempt)
     if chart.date_of_birth is not None:
         if payload.date_of_birth is None:
             raise ApiError(
@@ -336,6 +365,7 @@ def redeem(
     terminal: str,
     payload: RedeemIn,
     hash_password: Callable[[str], str],
+    portals: frozenset[str] | None = None,
 ) -> Redeemed:
     """Consume the code, create (or reset) the chart's login, and file what came along.
 
@@ -344,7 +374,7 @@ def redeem(
     """
     now = utc_now()
     with sessions() as session:
-        checked = _check_redeem(session, settings, terminal, payload, now)
+        checked = _check_redeem(session, settings, terminal, payload, now, portals)
         password_hash = hash_password(payload.password)
         chart = checked.chart
         consumed = session.execute(
@@ -439,6 +469,25 @@ def follow_up(
         return status
 
 
-def username_available(sessions: sessionmaker[Session], username: str) -> bool:
+USERNAME_LOOKUP = "username-lookup"
+"""The throttle kind of a terminal's username look-ups: each one counts, success or not."""
+
+
+def username_available(
+    sessions: sessionmaker[Session], settings: ServerSettings, terminal: str, username: str
+) -> bool:
+    """Whether *username* is free; each look-up counts against the terminal's limit
+    (``username_lookup_limit``), so the routes cannot be used to list the usernames."""
+    now = utc_now()
     with sessions() as session:
-        return not username_taken(session, username)
+        attempt = throttle.Attempt(session, settings.username_lookup_limit, now)
+        _hold(
+            attempt,
+            throttle.Subject(USERNAME_LOOKUP, f"terminal:{terminal}"),
+            "terminal_locked",
+            "from this terminal",
+        )
+        attempt.failed()  # a look-up, counted whatever it finds
+        available = not username_taken(session, username)
+        session.commit()
+        return available

@@ -16,12 +16,12 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.server.models import Portal, TaskEvent, utc_now
-from kiosk.server.schemas import Language, Text
+from kiosk.server.schemas import JsonInt, Language, Text
 
 MAX_PORTAL_CONSENTS = 20
 MAX_PORTAL_QUESTIONNAIRES = 50
@@ -35,7 +35,7 @@ PortalName = Annotated[str, StringConstraints(pattern=PORTAL_NAME_PATTERN)]
 FormId = Annotated[str, StringConstraints(pattern=PORTAL_NAME_PATTERN)]
 ConsentText = Annotated[str, StringConstraints(min_length=1, max_length=CONSENT_TEXT_MAX)]
 Version = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
-RenewalDays = Annotated[int, Strict(), Field(ge=1, le=3650)]
+RenewalDays = Annotated[JsonInt, Field(ge=1, le=3650)]
 
 
 def consent_version(text: str) -> str:
@@ -111,6 +111,9 @@ def _unique(values: list[str], what: str) -> None:
 
 class _PortalBase(_Model):
     title: Text
+    applicant_department: Text | None = Field(
+        default=None, description="The department applicant charts are filed under (none: title)."
+    )
     provider_organization: Text | None = None
     questionnaires: list[QuestionnaireSpec] = Field(
         default_factory=list, max_length=MAX_PORTAL_QUESTIONNAIRES
@@ -144,6 +147,7 @@ class PortalIn(_PortalBase):
     def stored(self) -> PortalConfig:
         return PortalConfig(
             title=self.title,
+            applicant_department=self.applicant_department,
             provider_organization=self.provider_organization,
             consents=[c.stored() for c in self.consents],
             questionnaires=self.questionnaires,
@@ -163,9 +167,11 @@ def put_portal(session: Session, name: str, portal: PortalIn) -> tuple[PortalOut
     if row is None:
         row = Portal(name=name)
         session.add(row)
+    stored = config.model_dump(mode="json")
+    if created or row.title != config.title or row.config != stored:
+        row.updated_at = utc_now()  # unchanged: the FHIR resources it shapes are unchanged too
     row.title = config.title
-    row.config = config.model_dump(mode="json")
-    row.updated_at = utc_now()
+    row.config = stored
     return PortalOut(name=name, **config.model_dump()), created
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
@@ -19,7 +20,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    Strict,
     StringConstraints,
 )
 
@@ -31,6 +31,9 @@ MAX_RESPONSE_DEPTH = 64
 IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_-]{8,200}$"
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_INVISIBLE = frozenset({"Cf", "Zs", "Zl", "Zp", "Cc", "Mn", "Me"})
+"""Categories that show nothing on their own: format (zero-width, bidi controls), spaces,
+separators, controls and combining marks with nothing to combine with."""
 
 
 def _storable(text: str) -> str:
@@ -51,6 +54,15 @@ def _single_line(text: str) -> str:
     return text
 
 
+def _visible_name(text: str) -> str:
+    """A name must show something: not only zero-width, bidirectional-control or other
+    format characters (U+200B, U+202E...) and spaces."""
+    _single_line(text)
+    if all(unicodedata.category(c) in _INVISIBLE for c in text):
+        raise ValueError("the name has no visible characters")
+    return text
+
+
 def _as_utc(value: datetime) -> datetime:
     try:
         return value.astimezone(UTC)
@@ -61,7 +73,7 @@ def _as_utc(value: datetime) -> datetime:
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX),
-    AfterValidator(_single_line),
+    AfterValidator(_visible_name),
 ]
 Text = Annotated[
     str,
@@ -71,7 +83,7 @@ Text = Annotated[
 TypedName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=TYPED_NAME_MAX),
-    AfterValidator(_single_line),
+    AfterValidator(_visible_name),
 ]
 Language = Annotated[
     str,
@@ -93,7 +105,23 @@ def _iso_text(value: Any) -> Any:
 
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_as_utc)]
 IsoDate = Annotated[date, BeforeValidator(_iso_text)]
-StrictId = Annotated[int, Strict(), Field(ge=1, le=2**31 - 1)]
+
+
+def _json_integer(value: Any) -> Any:
+    """A JSON integer as JSON Schema defines it: a number with no fractional part (``110``
+    or ``110.0``); never a boolean or a string."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("give a whole number")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("give a whole number")
+        return int(value)
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+"""An integer as the OpenAPI schema says ``integer``: ``110.0`` is one, ``"110"`` is not."""
+StrictId = Annotated[JsonInt, Field(ge=1, le=2**31 - 1)]
 
 
 def _check_tree(root: Any) -> None:
@@ -155,20 +183,33 @@ class _Request(BaseModel):
 
 
 class ConsentIn(_Request):
-    form_id: Text
-    title: Text
-    version: Text
+    form_id: Text = Field(description="A consent form of the portal.")
+    title: Text | None = Field(
+        default=None, description="Ignored: the signature takes the server's title of the form."
+    )
+    version: Text = Field(
+        description="The form's current text version in *language* (`sha256:` + hex)."
+    )
     language: Language
     typed_name: TypedName
     signed_at: Timestamp
 
 
+_FROM_PORTAL = "Optional: the server files the document as the portal configures it; a value"
+" that differs from the portal's is refused."
+
+
 class DocumentIn(_Request):
-    questionnaire: Text = Field(description="Canonical URL of the questionnaire, `url|version`.")
-    title: Text
-    order_item: Text
-    document_type: Text
-    chart_tab: Text
+    questionnaire: Text = Field(
+        description="Canonical URL of the questionnaire, `url|version`: one configured on"
+        " the portal (or assigned to the chart)."
+    )
+    title: Text | None = Field(
+        default=None, description="Ignored: the server's title of the questionnaire is filed."
+    )
+    order_item: Text | None = Field(default=None, description=_FROM_PORTAL)
+    document_type: Text | None = Field(default=None, description=_FROM_PORTAL)
+    chart_tab: Text | None = Field(default=None, description=_FROM_PORTAL)
     response: QuestionnaireResponse = Field(
         description='A FHIR R4 QuestionnaireResponse with status "completed".'
     )
@@ -177,9 +218,18 @@ class DocumentIn(_Request):
 class ApplicantIn(_Request):
     """One applicant's visit: who, where, the consents signed and the questionnaires filled."""
 
-    terminal: Text
-    portal: Text
-    department: Text = Field(description="The portal's applicant department.")
+    terminal: Text | None = Field(
+        default=None,
+        description="Optional: the chart is filed under the token's terminal; another name is"
+        " refused.",
+    )
+    portal: Text = Field(
+        description="A portal configured on the server (and allowed for the token)."
+    )
+    department: Text | None = Field(
+        default=None,
+        description="Optional: the portal's applicant department is filed; another is refused.",
+    )
     first_name: Name
     last_name: Name
     language: Language

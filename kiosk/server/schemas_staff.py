@@ -5,11 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, Strict, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from kiosk.server.models import EMAIL_MAX, EXTERNAL_ID_MAX
 from kiosk.server.portals import PortalName
-from kiosk.server.schemas import IsoDate, Language, Name, StrictId, Text, _Request, _single_line
+from kiosk.server.schemas import (
+    IsoDate,
+    JsonInt,
+    Language,
+    Name,
+    StrictId,
+    Text,
+    _Request,
+    _single_line,
+)
 
 EARLIEST_BIRTH = date(1900, 1, 1)
 MAX_ASSIGNED = 50
@@ -71,7 +80,7 @@ class CodeIssued(BaseModel):
 
 
 class IssueCodeIn(_Request):
-    ttl_days: Annotated[int, Strict()] | None = Field(
+    ttl_days: JsonInt | None = Field(
         default=None, ge=1, le=365, description="Days the code is valid (default: the server's)."
     )
 

@@ -58,6 +58,22 @@ class ServerSettings:
     """How long a checked bearer token is trusted without asking the database again: a
     revoked token stops working within this time (0: at once)."""
 
+    username_lookups_max: int = 30
+    """Username look-ups a terminal may make within ``terminal_failure_window``."""
+
+    @property
+    def username_lookup_limit(self) -> Limit:
+        """The limit on a terminal's username look-ups (each one counts)."""
+        from kiosk.server.throttle import Limit
+
+        return Limit(
+            max_failures=self.username_lookups_max,
+            window=self.terminal_failure_window,
+            lockout_base=self.lockout_base,
+            lockout_max=self.lockout_max,
+            forget_after=self.lockout_forget_after,
+        )
+
     @property
     def guess_limit(self) -> Limit:
         """The guess limit of terminals and charts (see :mod:`kiosk.server.throttle`)."""

@@ -1,6 +1,7 @@
 """Bearer tokens: one per terminal (or admin), stored only as hashes.
 
-``kiosk-server token create --terminal NAME [--admin]`` prints a new token once;
+``kiosk-server token create --terminal NAME [--admin]`` prints a new token once
+(``--fhir-read NAME`` instead: a token that may only read the FHIR API);
 ``kiosk-server token revoke NAME`` revokes every token of that terminal. The embedded
 kiosk provisions its own with :func:`ensure_embedded_token`.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +36,11 @@ class Caller:
     terminal: str
     admin: bool
     fhir_read: bool = False
+    portals: frozenset[str] | None = None
+    """The portals this token may file applicants for; None: every portal."""
+
+    def may_use_portal(self, portal: str) -> bool:
+        return self.portals is None or portal in self.portals
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ class TokenInfo:
     created_at: datetime
     revoked_at: datetime | None
     fhir_read: bool = False
+    portals: list[str] | None = None
 
 
 def check_terminal_name(name: str) -> str:
@@ -57,18 +65,31 @@ def check_terminal_name(name: str) -> str:
 
 
 def create_token(
-    session: Session, terminal: str, *, admin: bool = False, fhir_read: bool = False
+    session: Session,
+    terminal: str,
+    *,
+    admin: bool = False,
+    fhir_read: bool = False,
+    portals: Sequence[str] | None = None,
 ) -> str:
     """Add a new token for *terminal* (not committed) and return it; only its hash is kept.
 
     A *fhir_read* token may only read the FHIR API; it cannot also be an admin token.
+    With *portals*, the token may file applicants (and use pickup codes) for those portals only.
     """
     check_terminal_name(terminal)
     if admin and fhir_read:
         raise ValueError("a token is either an admin token or a FHIR read token, not both")
     token = new_secret(TOKEN_PREFIX)
+    allowed = None if portals is None else sorted(set(portals))
     session.add(
-        ApiToken(terminal=terminal, token_hash=digest(token), admin=admin, fhir_read=fhir_read)
+        ApiToken(
+            terminal=terminal,
+            token_hash=digest(token),
+            admin=admin,
+            fhir_read=fhir_read,
+            portals=allowed,
+        )
     )
     return token
 
@@ -88,7 +109,7 @@ def list_tokens(session: Session, *, include_revoked: bool = False) -> list[Toke
     if not include_revoked:
         query = query.where(ApiToken.revoked_at.is_(None))
     return [
-        TokenInfo(t.id, t.terminal, t.admin, t.created_at, t.revoked_at, t.fhir_read)
+        TokenInfo(t.id, t.terminal, t.admin, t.created_at, t.revoked_at, t.fhir_read, t.portals)
         for t in session.scalars(query)
     ]
 
@@ -98,13 +119,14 @@ def authenticate(session: Session, token: str) -> Caller | None:
     if not _TOKEN_SHAPE.match(token):
         return None
     row = session.execute(
-        select(ApiToken.terminal, ApiToken.admin, ApiToken.fhir_read).where(
+        select(ApiToken.terminal, ApiToken.admin, ApiToken.fhir_read, ApiToken.portals).where(
             ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None)
         )
     ).first()
     if row is None:
         return None
-    return Caller(terminal=row.terminal, admin=row.admin, fhir_read=row.fhir_read)
+    portals = None if row.portals is None else frozenset(row.portals)
+    return Caller(terminal=row.terminal, admin=row.admin, fhir_read=row.fhir_read, portals=portals)
 
 
 def _open_sessions(database_url: str) -> tuple[Engine, sessionmaker[Session]]:
@@ -121,7 +143,12 @@ def _open_sessions(database_url: str) -> tuple[Engine, sessionmaker[Session]]:
 
 
 def provision_terminal_token(
-    database_url: str, terminal: str, *, admin: bool = False, fhir_read: bool = False
+    database_url: str,
+    terminal: str,
+    *,
+    admin: bool = False,
+    fhir_read: bool = False,
+    portals: Sequence[str] | None = None,
 ) -> str:
     """Create a new token for *terminal* in the database at *database_url* and return it.
 
@@ -131,7 +158,9 @@ def provision_terminal_token(
     engine, sessions = _open_sessions(database_url)
     try:
         with sessions() as session:
-            token = create_token(session, terminal, admin=admin, fhir_read=fhir_read)
+            token = create_token(
+                session, terminal, admin=admin, fhir_read=fhir_read, portals=portals
+            )
             session.commit()
         return token
     finally:

@@ -75,8 +75,8 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(database_url: str) -> Iterator[str]:
-    """``kiosk-server serve`` in its own process; yields its base URL."""
+def serving(database_url: str, workers: int = 1) -> Iterator[str]:
+    """``kiosk-server serve`` (with *workers* processes) in its own process; yields its URL."""
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -88,6 +88,8 @@ def serving(database_url: str) -> Iterator[str]:
             database_url,
             "--port",
             str(port),
+            "--workers",
+            str(workers),
         ],
         cwd=PROJECT_ROOT,
         stdout=subprocess.DEVNULL,
@@ -95,10 +97,12 @@ def serving(database_url: str) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
                 httpx.get(f"{base}/v1/health", timeout=1)
+                if workers > 1:
+                    time.sleep(10)  # let every worker finish starting
                 break
             except httpx.TransportError:
                 if server.poll() is not None or time.monotonic() > deadline:

@@ -29,10 +29,11 @@ typed into the Name screen's plain Input, and, for the drop-downs, the same keys
 Textual app holding only the same labels and drop-downs (what Textual's Select costs).
 Scenarios:
 
-* the largest questionnaire in ``tests/questionnaire/forms`` (first batch) that the
-  kiosk loads (by file size; PHQ-9, whose answers are drop-downs feeding a calculated
-  total): every drop-down chosen with Enter, Down, Down, Enter, and Tab between them;
-* the largest one with typed fields (by item count): every text field typed into.
+* the largest questionnaire in ``tests/questionnaire/forms`` (both batches) that the kiosk
+  loads, by file size (``--largest FILE_NAME`` picks another): its first ten drop-downs,
+  page after page, each chosen with Enter, Down, Down, Enter, and Tab after it;
+* the largest one with typed fields (by item count; ``--typed FILE_NAME`` picks another):
+  every text field typed into.
 
 The time spent in the page's own answer handling (``QuestionnairePageScreen._store``) is
 printed as well. ``--speech`` runs both kiosk scenarios again with speech on (espeak-ng
@@ -97,6 +98,8 @@ SPACING = 0.12
 QUIET = 0.05
 """Seconds without a frame after which a key counts as settled (if nothing is pending)."""
 TARGET_P99_MS = 33.0
+MAX_DROP_DOWNS = 10
+"""Drop-downs timed in the drop-down scenario (PHQ-9 has ten)."""
 HANDLER: list[float] = []
 """Time spent in the page's own answer handling (parse, store, enableWhen, calculations)."""
 PROFILE: cProfile.Profile | None = None
@@ -126,10 +129,10 @@ def instrument() -> None:
     """Time ``QuestionnairePageScreen._store``, where every change of an answer goes."""
     original = QuestionnairePageScreen._store
 
-    def timed(self, field):  # type: ignore[no-untyped-def]
+    def timed(self, field, **options):  # type: ignore[no-untyped-def]
         began = time.perf_counter()
         try:
-            return original(self, field)
+            return original(self, field, **options)
         finally:
             HANDLER.append((time.perf_counter() - began) * 1000)
 
@@ -298,7 +301,7 @@ async def plain_selects(questionnaire: Questionnaire) -> Samples:
     app = PlainSelects(questionnaire)
     async with app.run_test(size=SIZE) as pilot:
         typist = Typist(app, samples)
-        for select in list(app.query(Select)):
+        for select in list(app.query(Select))[:MAX_DROP_DOWNS]:
             select.focus()
             await ready(pilot)
             for key in ("enter", "down", "down", "enter", "tab"):
@@ -308,7 +311,7 @@ async def plain_selects(questionnaire: Questionnaire) -> Samples:
 
 def loadable() -> list[tuple[Path, Questionnaire]]:
     found = []
-    for path in sorted(SHARED.glob("*.json")):
+    for path in sorted(SHARED.rglob("*.json")):
         if path.name.endswith(".response.json"):
             continue
         try:
@@ -319,20 +322,27 @@ def loadable() -> list[tuple[Path, Questionnaire]]:
 
 
 async def drop_downs(path: Path, database_url: str, workdir: Path) -> Samples:
+    """Every drop-down of the form's pages, page after page (answered, then Next), until
+    ``MAX_DROP_DOWNS`` were timed."""
     samples = Samples("kiosk")
     app = kiosk_app(one_questionnaire_config(workdir, path), database_url, workdir)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot)
-        screen = app.screen
-        assert isinstance(screen, QuestionnairePageScreen)
         typist = Typist(app, samples, profile=True)
-        for item_field in list(screen.ctx.fields.values()):
-            if item_field.kind != "select" or not shown(item_field):
-                continue
-            item_field.focus_input()
-            await ready(pilot)
-            for key in ("enter", "down", "down", "enter", "tab"):
-                await typist.press(key)
+        done = 0
+        for _page in range(40):
+            screen = app.screen
+            if not isinstance(screen, QuestionnairePageScreen) or done >= MAX_DROP_DOWNS:
+                break
+            for item_field in list(screen.ctx.fields.values()):
+                if item_field.kind != "select" or not shown(item_field) or done >= MAX_DROP_DOWNS:
+                    continue
+                item_field.focus_input()
+                await ready(pilot)
+                for key in ("enter", "down", "down", "enter", "tab"):
+                    await typist.press(key)
+                done += 1
+            await fill_page(pilot)
     return samples
 
 
@@ -425,6 +435,12 @@ async def main(argv: list[str]) -> None:
     typed = [f for f in forms if any(i.answerable and not i.options and i.type.value not in
              ("boolean", "choice") for i in f[1].all_items())]  # fmt: skip
     largest_typed = max(typed, key=lambda f: (len(list(f[1].all_items())), f[0].stat().st_size))
+    if "--largest" in argv:  # a given form for the drop-down scenario (to compare runs)
+        wanted = argv[argv.index("--largest") + 1]
+        largest = next(f for f in forms if f[0].name == wanted)
+    if "--typed" in argv:  # a given form for the typing scenario (to compare runs)
+        wanted = argv[argv.index("--typed") + 1]
+        largest_typed = next(f for f in forms if f[0].name == wanted)
     instrument()
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the start")
     with tempfile.TemporaryDirectory() as tmp:

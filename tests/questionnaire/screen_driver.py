@@ -18,6 +18,7 @@ from kiosk.questionnaire import input_text
 from screens.question_fields import ItemField
 from screens.questionnaire_page import QuestionnairePageScreen
 from screens.review import ReviewScreen
+from screens.slider import Slider
 from tests.questionnaire.sampling import valid_values
 from tests.visit_helpers import tap, wait_for_screen
 
@@ -88,6 +89,10 @@ async def answer_field(pilot: Pilot[None], field: ItemField) -> None:
     elif kind == "autocomplete":
         await tap(pilot, screen.query_one(f"#{field.input_id}", Input))
         await pilot.press(*field.item.options[0].label_in())
+    elif kind == "slider":
+        slider = screen.query_one(f"#{field.input_id}", Slider)
+        slider.focus()
+        await pilot.press("right")  # the lowest value, or one step up from it
     elif kind == "text":
         await answer_rows(pilot, field)
     await pilot.pause()

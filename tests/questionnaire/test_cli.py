@@ -237,3 +237,18 @@ def test_fill_answers_under_repeating_answers(tmp_path: Path, capsys) -> None:  
         {"valueString": "cat", "item": [{"linkId": "age", "answer": [{"valueInteger": 3}]}]},
         {"valueString": "dog"},
     ]}]  # fmt: skip
+
+
+def test_check_parses_every_expression_ahead_of_the_first_visit(capsys) -> None:  # type: ignore[no-untyped-def]
+    """check keeps fhirpathpy's parse trees on disk: the first visit does not wait for them."""
+    from kiosk.paths import user_cache_dir
+    from kiosk.questionnaire import fhirpath
+
+    form = S / "second-batch" / "smart-forms__ACDCPlusNQIPClinicalQI.json"
+    fhirpath.clear_caches()
+    status, out, _err = run(capsys, "check", str(form))
+    assert status == 0
+    assert out.startswith(f"{form}: ok, with warnings")
+    assert "not valid FHIRPath" not in out  # fhirpathpy parses all 232 of them
+    kept = list((user_cache_dir() / "fhirpath").rglob("*.json"))
+    assert len(kept) >= 150  # one per distinct expression text

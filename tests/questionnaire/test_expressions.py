@@ -139,9 +139,9 @@ def test_a_calculation_is_evaluated_only_when_its_inputs_change(monkeypatch) -> 
     evaluated: list[str] = []
     real = fhirpath_eval.evaluate
 
-    def counting(expr, focus, env):  # type: ignore[no-untyped-def]
+    def counting(expr, focus, env, **options):  # type: ignore[no-untyped-def]
         evaluated.append(expr.source)
-        return real(expr, focus, env)
+        return real(expr, focus, env, **options)
 
     monkeypatch.setattr("kiosk.questionnaire.calculate.evaluate", counting)
     answers = fresh_answers(q)
@@ -206,6 +206,10 @@ def test_answer_expression_gives_the_options_from_the_forms_own_data() -> None:
     assert computed_options(q, q.item("favourite"), {}) == ()
     [arabic] = computed_options(q, q.item("lang"), {})
     assert (arabic.value.code, arabic.label) == ("ar", "Arabic")  # type: ignore[union-attr]
+    assert problems(q, {"pets": ["cat", "dog"], "favourite": "dog"}) == {}
+    assert problems(q, {"pets": ["cat", "dog"], "favourite": "fish"}) == {
+        "favourite": "Choose one of the listed answers."
+    }
 
 
 def test_target_constraint_on_next_and_in_validate() -> None:
@@ -243,3 +247,93 @@ def test_sdc_phq9_total_is_recomputed_and_the_stored_13_reported() -> None:
     assert validate_response(q, paired) == [
         "item 'H1/TS': the stored answer 13 {score} is not what its calculation gives (10)"
     ]
+
+
+def test_the_function_list_is_fhirpathpys() -> None:
+    from fhirpathpy.engine.invocations import invocation_registry
+
+    from kiosk.questionnaire.fhirpath import FHIRPATHPY_FUNCTIONS
+
+    names = {name for name in invocation_registry if name[0].isalpha()}
+    operators = {"and", "or", "xor", "implies", "div", "mod", "asOp", "isOp", "inOp", "containsOp"}
+    assert names - operators == FHIRPATHPY_FUNCTIONS
+
+
+def test_parse_trees_are_kept_on_disk(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.questionnaire import fhirpath
+
+    source = "(7).power(2) + 1"
+    fhirpath._MEMORY.pop(source, None)
+    assert fhirpath.parsed_tree(source)  # parsed, and written to the cache directory
+    fhirpath._MEMORY.pop(source, None)
+
+    def no_parser(text: str) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(fhirpath, "_antlr_parse", no_parser)
+    q = form(calc("x", "integer", source))
+    assert fresh_answers(q)["x"] == 50
+
+
+def test_bmi_from_quantities_in_other_units_and_from_inches() -> None:
+    from kiosk.questionnaire import Quantity
+
+    ucum = "http://unitsofmeasure.org"
+    q = load_questionnaire(SECOND_BATCH / "lforms-fhir-app__vital-sign-questionnaire.json")
+    answers = fresh_answers(q)
+    answers["/3141-9"] = Quantity(Decimal(70), "kg", ucum, "kg")
+    answers["/8302-2"] = Quantity(Decimal(175), "cm", ucum, "cm")  # toQuantity('m') converts
+    apply_calculations(q, answers)
+    assert answers["/39156-5"] == Decimal("22.9")
+    q = load_questionnaire(SECOND_BATCH / "lforms-fhir-app__weight-height-questionnaire.json")
+    answers = fresh_answers(q)
+    answers.update({"/29463-7": Decimal(70), "/8302-2": Decimal(70)})  # kg, inches
+    apply_calculations(q, answers)
+    assert answers["/39156-5"] == Decimal("22.1")  # power(2) and round(1)
+
+
+def test_hunger_vital_sign_risk_picks_its_own_option() -> None:
+    q = load_questionnaire(SECOND_BATCH / "lforms-fhir-app__hunger-vital-signs.json")
+    worried, ran_out, risk = (q.item(link) for link in ("/88122-7", "/88123-5", "/88124-3"))
+    answers = fresh_answers(q)
+    assert "/88124-3" not in answers  # {} until a question is answered
+    answers[worried.link_id] = worried.options[0].value  # "Often true"
+    apply_calculations(q, answers)
+    assert answers["/88124-3"] == risk.options[0].value  # At risk
+    answers[worried.link_id] = worried.options[2].value  # "Never true"
+    answers[ran_out.link_id] = ran_out.options[2].value
+    apply_calculations(q, answers)
+    assert answers["/88124-3"] == risk.options[1].value  # No risk
+
+
+def test_nothing_of_a_visit_stays_with_the_questionnaire() -> None:
+    """The memo of expression results holds answers: it lives with the visit's answers."""
+    q = form(
+        {"linkId": "name", "type": "string"},
+        calc("shout", "string", "%resource.item.where(linkId='name').answer.value.upper()"),
+    )
+    answers = fresh_answers(q)
+    answers["name"] = "Zanzibar-7731"
+    apply_calculations(q, answers)
+    assert answers["shout"] == "ZANZIBAR-7731"
+    assert "7731" not in repr(q.runtime)
+    assert "7731" in repr(answers.engine_memo)  # type: ignore[attr-defined]
+    visit_two = fresh_answers(q)
+    assert "7731" not in repr(visit_two) + repr(visit_two.engine_memo)  # type: ignore[attr-defined]
+    answers.clear()  # what Visit.wipe does at the end of a visit
+    assert "7731" not in repr(answers) + repr(answers.engine_memo)  # type: ignore[attr-defined]
+
+
+def test_an_expression_on_its_focus_without_linkids_follows_every_change() -> None:
+    q = form({"linkId": "g", "type": "group",
+              "extension": [expression(
+                  "variable", "item.where(linkId != 't').answer.value.sum()", "total")],
+              "item": [{"linkId": "a", "type": "integer"}, {"linkId": "b", "type": "integer"},
+                       calc("t", "integer", "%total")]})  # fmt: skip
+    answers = fresh_answers(q)
+    answers["a"] = 2
+    apply_calculations(q, answers)
+    assert answers["t"] == 2
+    answers["b"] = 5
+    apply_calculations(q, answers)
+    assert answers["t"] == 7

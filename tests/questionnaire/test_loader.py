@@ -262,14 +262,20 @@ def test_every_refusal_reason_is_found_in_one_pass() -> None:
         {"linkId": "f", "type": "attachment", "required": True},
         {"linkId": "c", "type": "choice", "required": True, "answerValueSet": "http://x/vs"},
         string_item("w", extension=[{"url": "http://x/e"}]),  # a warning, not a reason
+        {"linkId": "g", "type": "group", "extension": [{
+            "url": "http://hl7.org/fhir/uv/sdc/StructureDefinition/"
+                   "sdc-questionnaire-enableWhenExpression",
+            "valueExpression": {"language": "text/fhirpath", "expression": "%nowhere.exists()"}}],
+         "item": [string_item("r", required=True)]},
         modifierExtension=[{"url": "http://x/top"}],
-    )
+    )  # fmt: skip
     assert reasons == [
         "test.json: modifier extension 'http://x/top' is not supported",
         "item 'a': modifier extension 'http://x/m' is not supported",
         "item 'f': a required attachment item cannot be answered at a lobby terminal",
         "item 'c': answerValueSet 'http://x/vs' cannot be resolved offline; contain the "
         "ValueSet in the questionnaire or list the answers with answerOption",
+        "item 'g': expression '%nowhere.exists()' uses %nowhere, which is not defined",
     ]
 
 
@@ -660,6 +666,11 @@ def test_hidden_choice_answered_by_its_initial_coding_without_options_gets_one_r
         "item 'c': answerValueSet 'http://x/vs' cannot be resolved offline; contain the "
         "ValueSet in the questionnaire or list the answers with answerOption"
     ]  # and no "initial 'valueCoding' does not fit a choice item"
+    q = parse_questionnaire({"resourceType": "Questionnaire", "item": [{
+        "linkId": "c", "type": "choice", "extension": hidden, "answerValueSet": "http://x/vs",
+        "initial": [{"valueCoding": {"system": "http://x", "code": "a"}}]}]})  # fmt: skip
+    assert q.item("c").initial == Coding("http://x", "a", None)  # still sent in the response
+    assert q.item("c").available
 
 
 def test_duplicate_option_codes_name_both_options() -> None:

@@ -268,3 +268,10 @@ def test_gad7_ordinal_values_give_its_total() -> None:
         parse("%resource.answers().value.ordinal().sum()"), evaluation.names(None, ()), None
     )
     assert total == [21]
+
+
+def test_lforms_enable_when_expression_concatenates_two_answers() -> None:
+    q = load_questionnaire(SHARED / "lforms__enableWhen-test.R4.json")
+    assert not EnableState(q, {"Q10": "chick"}).enabled("Q10-ewe")
+    assert EnableState(q, {"Q10": "chicken"}).enabled("Q10-ewe")  # & takes {} as ''
+    assert EnableState(q, {"Q10": "chic", "Q10b": "ken"}).enabled("Q10-ewe")

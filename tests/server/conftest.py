@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.server.live import FAST_SETTINGS, live_server, token_headers
+from tests.server.payloads import configure_payload_portal
 
 POSTGRES_ENV = "KIOSK_TEST_POSTGRES_URL"
 
@@ -108,7 +109,9 @@ def base_url(server_database_url: str) -> Iterator[str]:
 
 @pytest.fixture
 def client(base_url: str, server_database_url: str) -> Iterator[httpx.Client]:
-    """An HTTP client of the live server with an admin token."""
+    """An HTTP client of the live server with an admin token; the portal of
+    :func:`tests.server.payloads.portal_body` is configured."""
+    configure_payload_portal(server_database_url)
     headers = token_headers(server_database_url, "staff", admin=True)
     with httpx.Client(base_url=base_url, timeout=30.0, headers=headers) as http:
         yield http
@@ -116,7 +119,9 @@ def client(base_url: str, server_database_url: str) -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def terminal_client(base_url: str, server_database_url: str) -> Iterator[httpx.Client]:
-    """An HTTP client of the live server with the token of terminal ``lobby-1``."""
+    """An HTTP client of the live server with the token of terminal ``lobby-1``; the portal
+    of :func:`tests.server.payloads.portal_body` is configured."""
+    configure_payload_portal(server_database_url)
     headers = token_headers(server_database_url, "lobby-1", admin=False)
     with httpx.Client(base_url=base_url, timeout=30.0, headers=headers) as http:
         yield http
@@ -131,6 +136,7 @@ def shared_client(
         url = f"sqlite:///{(tmp_path_factory.mktemp('shared') / 'kiosk.sqlite3').as_posix()}"
     else:
         url = _fresh_postgres_url(request)
+    configure_payload_portal(url)
     with live_server(url, FAST_SETTINGS) as base:
         headers = token_headers(url, "staff", admin=True)
         with httpx.Client(base_url=base, timeout=30.0, headers=headers) as http:

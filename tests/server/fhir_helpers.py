@@ -96,7 +96,7 @@ def applicant_then_pickup_then_merge(
 ) -> Visits:
     """A complete applicant visit, a complete pickup visit, then (optionally) the merge."""
     configure_portal(admin)
-    filed = admin.post(
+    filed = terminal.post(
         "/v1/applicants", json=applicant_body(), headers={"Idempotency-Key": "fhir-visit-1"}
     )
     assert filed.status_code == 201, filed.text

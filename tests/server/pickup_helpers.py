@@ -3,59 +3,23 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
-from tests.server.payloads import HEALTH_HISTORY, RESPIRATOR
+from tests.server.payloads import (
+    CONSENT_TEXT,
+    CONSENT_TEXT_ES,
+    HEALTH_HISTORY,
+    PORTAL,
+    PRIVACY_TEXT,
+    RESPIRATOR,
+    portal_body,
+    version,
+)
 
-PORTAL = "northwind-applicants"
-CONSENT_TEXT = "I agree to the pre-placement medical evaluation.\n"
-CONSENT_TEXT_ES = "Acepto la evaluación médica previa a la contratación.\n"
-PRIVACY_TEXT = "I have read the privacy notice.\n"
-
-
-def version(text: str) -> str:
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def portal_body(
-    consent_text: str = CONSENT_TEXT, renewal_interval_days: int | None = 365
-) -> dict[str, Any]:
-    """``PUT /v1/portals/northwind-applicants``: two consents, two questionnaires, task rules."""
-    return {
-        "title": "Northwind Logistics — Applicant Portal",
-        "provider_organization": "Harbor Occupational Health",
-        "consents": [
-            {
-                "form_id": "preplacement-evaluation",
-                "title": "Consent to the pre-placement medical evaluation",
-                "renewal_interval_days": renewal_interval_days,
-                "texts": {"en": consent_text, "es": CONSENT_TEXT_ES},
-            },
-            {"form_id": "privacy", "title": "Privacy notice", "texts": {"en": PRIVACY_TEXT}},
-        ],
-        "questionnaires": [
-            {key: HEALTH_HISTORY[key] for key in _SPEC_KEYS},
-            {key: RESPIRATOR[key] for key in _SPEC_KEYS},
-        ],
-        "tasks": [
-            {"event": "applicant_registered", "title": "Review new applicant", "queue": "Intake"},
-            {
-                "event": "document_filed",
-                "title": "Review the respirator evaluation",
-                "queue": "Respiratory",
-                "document_type": RESPIRATOR["document_type"],
-            },
-            {"event": "document_filed", "title": "File reviewed", "queue": "Records"},
-            {"event": "code_redeemed", "title": "Portal login created", "queue": "Front desk"},
-        ],
-    }
-
-
-_SPEC_KEYS = ("questionnaire", "title", "order_item", "document_type", "chart_tab")
+__all__ = ["CONSENT_TEXT", "CONSENT_TEXT_ES", "PORTAL", "PRIVACY_TEXT", "portal_body", "version"]
 
 
 def configure_portal(admin: httpx.Client, **kwargs: Any) -> dict[str, Any]:

@@ -17,9 +17,11 @@ def post(client: httpx.Client, body: dict[str, Any], key: str) -> httpx.Response
     return client.post("/v1/applicants", json=body, headers={"Idempotency-Key": key})
 
 
-def test_create_and_read_back_every_field(client: httpx.Client) -> None:
+def test_create_and_read_back_every_field(
+    client: httpx.Client, terminal_client: httpx.Client
+) -> None:
     before = datetime.now(UTC)
-    created = post(client, applicant_body(), "visit-0001")
+    created = post(terminal_client, applicant_body(terminal="lobby-1"), "visit-0001")
 
     assert created.status_code == 201
     answer = created.json()

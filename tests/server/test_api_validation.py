@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.server.payloads import CONSENT, HEALTH_HISTORY, applicant_body
+from tests.server.payloads import CONSENT, HEALTH_HISTORY, PRIVACY_TEXT, applicant_body, version
 
 Body = dict[str, Any]
 
@@ -49,7 +49,7 @@ INVALID_BODIES: dict[str, Callable[[], Body]] = {
     "name not a string": lambda: applicant_body(first_name=42),
     "terminal of 201": lambda: applicant_body(terminal="t" * 201),
     "empty portal": lambda: applicant_body(portal=""),
-    "department missing": lambda: _without("department"),
+    "portal missing": lambda: _without("portal"),
     "department of 201": lambda: applicant_body(department="d" * 201),
     "language of 1": lambda: applicant_body(language="e"),
     "language of 36": lambda: applicant_body(language="en-abcdefgh-abcdefgh-abcdefgh-abcdef"),
@@ -69,8 +69,8 @@ INVALID_BODIES: dict[str, Callable[[], Body]] = {
     "signed_at after 9999 in UTC": lambda: _with_consent(signed_at="9999-12-31T23:59:59-05:00"),
     "questionnaire of 201": lambda: _with_document(questionnaire="q" * 201),
     "empty chart tab": lambda: _with_document(chart_tab=""),
-    "document type missing": lambda: applicant_body(
-        documents=[{k: v for k, v in HEALTH_HISTORY.items() if k != "document_type"}]
+    "document without questionnaire": lambda: applicant_body(
+        documents=[{k: v for k, v in HEALTH_HISTORY.items() if k != "questionnaire"}]
     ),
     "response not an object": lambda: _with_document(response=[1, 2]),
     "response of another resourceType": lambda: _with_response(resourceType="Patient"),
@@ -243,9 +243,11 @@ def test_inputs_at_the_limits_are_accepted(shared_client: httpx.Client) -> None:
     body = applicant_body(
         first_name="F" * 60,
         last_name=" " + "L" * 60 + " ",
-        terminal="t" * 200,
         language="en-abcdefgh-abcdefgh-abcdefgh-abcde",
-        consents=[{**CONSENT, "typed_name": "N" * 130, "signed_at": "2026-11-23T10:00:00Z"}] * 20,
+        consents=[
+            {**CONSENT, "typed_name": "N" * 130, "signed_at": "2026-11-23T10:00:00Z"},
+            {**CONSENT, "form_id": "privacy", "version": version(PRIVACY_TEXT)},
+        ],
         documents=[{**HEALTH_HISTORY, "title": "T" * 200, "response": response}] * 50,
     )
     assert len(body["language"]) == 35
@@ -255,6 +257,6 @@ def test_inputs_at_the_limits_are_accepted(shared_client: httpx.Client) -> None:
     assert answer.status_code == 201, answer.text
     chart = shared_client.get(f"/v1/charts/{answer.json()['chart_id']}").json()
     assert chart["last_name"] == "L" * 60
-    assert len(chart["consents"]) == 20
+    assert len(chart["consents"]) == 2
     assert len(chart["documents"]) == 50
     assert chart["documents"][0]["response"]["extension"] == _nested(30)

@@ -10,11 +10,12 @@ from sqlalchemy.exc import ArgumentError
 
 from kiosk.server.app import create_app
 from tests.server.live import token_headers
-from tests.server.payloads import applicant_body
+from tests.server.payloads import applicant_body, configure_payload_portal
 
 
 @pytest.fixture
 async def asgi_client(sqlite_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    configure_payload_portal(sqlite_url)
     app = create_app(sqlite_url)
     transport = httpx.ASGITransport(app=app)
     headers = token_headers(sqlite_url, "staff", admin=True)

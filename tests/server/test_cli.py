@@ -18,7 +18,7 @@ import pytest
 from kiosk import __version__
 from kiosk.server.cli import main
 from tests.server.live import live_server, token_headers
-from tests.server.payloads import applicant_body
+from tests.server.payloads import applicant_body, configure_payload_portal
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,6 +45,7 @@ def assert_one_line_error(code: int, err: str, expected: str) -> None:
 @pytest.fixture
 def filed_chart(sqlite_url: str) -> dict[str, object]:
     """A database holding one applicant chart, filed through the real API; yields the chart."""
+    configure_payload_portal(sqlite_url)
     with (
         live_server(sqlite_url) as base,
         httpx.Client(base_url=base, headers=token_headers(sqlite_url)) as http,
@@ -200,6 +201,7 @@ def _free_port() -> int:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="sends SIGTERM")
 def test_serve_runs_the_api_and_logs_no_personal_data(sqlite_url: str) -> None:
+    configure_payload_portal(sqlite_url)
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -260,6 +262,7 @@ def test_charts_list_quotes_every_signature_the_same_way(
         last_name="Whitaker",
         consents=[{**applicant_body()["consents"][0], "typed_name": "Jordan Whitaker"}],
     )
+    configure_payload_portal(sqlite_url)
     with (
         live_server(sqlite_url) as base,
         httpx.Client(base_url=base, headers=token_headers(sqlite_url)) as http,

@@ -191,6 +191,15 @@ def test_errors_are_operation_outcomes(visits: Visits, fhir: httpx.Client) -> No
     _outcome(fhir.get(f"{FHIR}/Patient", params={"_count": "-1"}), 400)
     _outcome(fhir.get(f"{FHIR}/Patient", params={"birthdate": "yesterday"}), 400)
     _outcome(fhir.get(f"{FHIR}/Patient", params={"_lastUpdated": "gt2026-01-01T10:00"}), 400)
+    for odd in ("²", "9" * 5000, "1e3"):
+        _outcome(fhir.get(f"{FHIR}/Patient", params={"_count": odd}), 400)
+    for odd in ("0000", "2026-02-30", "٢٠٢٦", "2026-13", "2026-01-01T25:00:00Z"):
+        _outcome(fhir.get(f"{FHIR}/Patient", params={"_lastUpdated": odd}), 400)
+    for edge in ("lt9999-12-31", "lt9999", "le9999-12-31T23:59:59.999999Z", "ge0001-01-01"):
+        assert _search(fhir, "Patient", _lastUpdated=edge)["total"] == 2
+    assert _search(fhir, "Patient", _lastUpdated="gt9999-12")["total"] == 0
+    _outcome(fhir.get(f"{FHIR}/Patient/²"), 404)
+    _outcome(fhir.get(f"{FHIR}/$export-file/x/²"), 404)
     _outcome(fhir.get(f"{FHIR}/Patient", params={"_format": "xml"}), 406)
     assert _search(fhir, "Patient", _format="json")["total"] == 2
     _outcome(fhir.get(f"{FHIR}/Observation"), 404)

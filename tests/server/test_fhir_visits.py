@@ -20,7 +20,7 @@ from tests.server.fhir_helpers import (
     validate,
 )
 from tests.server.payloads import CONSENT, HEALTH_HISTORY, RESPIRATOR, applicant_body
-from tests.server.pickup_helpers import CONSENT_TEXT, PRIVACY_TEXT, version
+from tests.server.pickup_helpers import CONSENT_TEXT, PRIVACY_TEXT, configure_portal, version
 
 
 def _by_id(resources: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -54,7 +54,7 @@ def test_every_resource_validates_and_every_reference_resolves(
         "Task": 8,
         "DocumentReference": 4,
         "Questionnaire": 2,
-        "Organization": 2,
+        "Organization": 6,  # the provider, the applicant department, four queues
         "Device": 1,
     }
     assert resolved > 40
@@ -183,6 +183,8 @@ def test_documents_responses_consents_and_tasks_are_what_the_visits_filed(
         ("code_redeemed", "Front desk"),
     ]
     assert {t["status"] for t in tasks} == {"ready"}
+    queue = fhir.get(f"{FHIR}/{tasks[0]['owner']['reference']}").json()
+    assert (queue["name"], queue["type"][0]["coding"][0]["code"]) == ("Intake", "team")
     for task in tasks:
         if task["code"]["coding"][0]["code"] == "document_filed":
             document = documents[task["focus"]["reference"].removeprefix("DocumentReference/")]
@@ -260,3 +262,30 @@ def test_a_response_the_kiosk_dated_oddly_still_validates(
     assert responses[0]["authored"].startswith("20")  # when it was filed instead
     assert responses[1]["authored"] == "2026-11-23T10:00:00+01:00"
     assert [r["id"] for r in responses] == [r["id"] for r in everything(fhir, "DocumentReference")]
+
+
+def test_a_portal_change_shows_in_last_updated(
+    visits: Visits, fhir: httpx.Client, client: httpx.Client
+) -> None:
+    """A changed renewal interval changes the Consents' due dates: they are pulled again;
+    loading the same portal configuration again changes nothing."""
+    consents = everything(fhir, "Consent")
+    last_run = max(
+        r["meta"]["lastUpdated"] for t in RESOURCE_TYPES[:5] for r in everything(fhir, t)
+    )
+
+    def changed(resource_type: str) -> list[dict[str, Any]]:
+        answer = fhir.get(f"{FHIR}/{resource_type}", params={"_lastUpdated": f"gt{last_run}"})
+        assert answer.status_code == 200
+        return [e["resource"] for e in answer.json().get("entry", [])]
+
+    configure_portal(client)  # the same configuration again
+    assert [changed(t) for t in ("Patient", "Consent")] == [[], []]
+
+    configure_portal(client, renewal_interval_days=30)
+    renewed = changed("Consent")
+    assert [c["id"] for c in renewed] == [c["id"] for c in consents]
+    active = next(c for c in renewed if c["id"] == consents[1]["id"])
+    signed = datetime.fromisoformat(active["dateTime"])
+    due = datetime.fromisoformat(active["provision"]["period"]["end"])
+    assert due - signed == timedelta(days=30)

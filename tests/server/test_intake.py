@@ -13,16 +13,21 @@ from kiosk.server.charts import get_chart
 from kiosk.server.db import create_schema, make_engine, make_sessionmaker
 from kiosk.server.models import Chart, ConsentSignature, Document, IdempotencyKey
 from kiosk.server.schemas import ApplicantIn
-from tests.server.payloads import HEALTH_HISTORY, applicant_body
+from kiosk.server.tokens import Caller
+from tests.server.payloads import HEALTH_HISTORY, applicant_body, configure_payload_portal
 
 
 @pytest.fixture
 def sessions(server_database_url: str) -> Iterator[sessionmaker[Session]]:
     """Write sessions on SQLite, and on PostgreSQL when the tests have a server."""
+    configure_payload_portal(server_database_url)
     engine = make_engine(server_database_url)
     create_schema(engine)
     yield make_sessionmaker(engine, writes=True)
     engine.dispose()
+
+
+LOBBY = Caller(terminal="lobby-1", admin=False)
 
 
 def payload(**overrides: object) -> ApplicantIn:
@@ -45,26 +50,26 @@ def test_fingerprint_ignores_key_order_but_not_content() -> None:
 def test_one_transaction_writes_chart_documents_consents_and_key(
     sessions: sessionmaker[Session],
 ) -> None:
-    result = intake.create_applicant(sessions, "unit-key-1", payload())
+    result = intake.create_applicant(sessions, LOBBY, "unit-key-1", payload())
     assert result.created is True
     assert (count(sessions, Chart), count(sessions, Document)) == (1, 2)
     assert (count(sessions, ConsentSignature), count(sessions, IdempotencyKey)) == (1, 1)
     with sessions() as session:
-        record = session.get_one(IdempotencyKey, "unit-key-1")
+        record = session.get_one(IdempotencyKey, intake.scoped_key("lobby-1", "unit-key-1"))
         assert record.chart_id == result.chart_id
         assert record.response_body == {"chart_id": result.chart_id, "reference": result.reference}
 
 
 def _miss_first_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the first key lookup miss, as it does for the loser of a race (these tests
-    configure no portal, so the lookup finds none either)."""
+    """Make the first key lookup miss, as it does for the loser of a race."""
     real = intake._look_up
     calls = iter([False])
 
     def look_up(connection: Connection, key: str, digest: str, portal: str) -> intake.Earlier:
+        found = real(connection, key, digest, portal)
         if next(calls, True):
-            return real(connection, key, digest, portal)
-        return intake.Earlier(replay=None, portal=None)
+            return found
+        return intake.Earlier(replay=None, portal=found.portal)
 
     monkeypatch.setattr(intake, "_look_up", look_up)
 
@@ -72,10 +77,10 @@ def _miss_first_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_losing_a_race_rolls_back_and_answers_the_winner(
     sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    winner = intake.create_applicant(sessions, "race-key-1", payload())
+    winner = intake.create_applicant(sessions, LOBBY, "race-key-1", payload())
     _miss_first_lookup(monkeypatch)
 
-    loser = intake.create_applicant(sessions, "race-key-1", payload())
+    loser = intake.create_applicant(sessions, LOBBY, "race-key-1", payload())
 
     assert loser.model_dump() == {**winner.model_dump(), "created": False}
     assert (count(sessions, Chart), count(sessions, Document)) == (1, 2)
@@ -84,11 +89,11 @@ def test_losing_a_race_rolls_back_and_answers_the_winner(
 def test_losing_a_race_with_another_body_is_a_conflict(
     sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    intake.create_applicant(sessions, "race-key-2", payload())
+    intake.create_applicant(sessions, LOBBY, "race-key-2", payload())
     _miss_first_lookup(monkeypatch)
 
     with pytest.raises(intake.IdempotencyConflict):
-        intake.create_applicant(sessions, "race-key-2", payload(first_name="Bea"))
+        intake.create_applicant(sessions, LOBBY, "race-key-2", payload(first_name="Bea"))
     assert count(sessions, Chart) == 1
 
 
@@ -101,11 +106,11 @@ def test_a_reference_clash_at_insert_is_retried_with_a_new_reference(
     sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(intake, "new_reference", _references("AAAA-AAAA"))
-    intake.create_applicant(sessions, "clash-key-1", payload())
+    intake.create_applicant(sessions, LOBBY, "clash-key-1", payload())
     # The next request draws the same reference (as a concurrent one could), then a free one.
     monkeypatch.setattr(intake, "new_reference", _references("AAAA-AAAA", "BBBB-BBBB"))
 
-    second = intake.create_applicant(sessions, "clash-key-2", payload())
+    second = intake.create_applicant(sessions, LOBBY, "clash-key-2", payload())
 
     assert second.created is True
     assert second.reference == "BBBB-BBBB"
@@ -117,10 +122,10 @@ def test_endless_reference_clashes_give_up_without_writing(
     sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(intake, "new_reference", lambda: "AAAA-AAAA")
-    intake.create_applicant(sessions, "clash-key-3", payload())
+    intake.create_applicant(sessions, LOBBY, "clash-key-3", payload())
 
     with pytest.raises(intake.IntakeRetriesExhausted):
-        intake.create_applicant(sessions, "clash-key-4", payload())
+        intake.create_applicant(sessions, LOBBY, "clash-key-4", payload())
     assert count(sessions, Chart) == 1
     assert count(sessions, IdempotencyKey) == 1
 
@@ -153,11 +158,14 @@ def test_documents_keep_their_order_and_every_json_value(
         }
         for n in range(7)
     ]
-    result = intake.create_applicant(sessions, "order-key-1", payload(documents=documents))
+    result = intake.create_applicant(sessions, LOBBY, "order-key-1", payload(documents=documents))
 
     with sessions() as session:
         chart = get_chart(session, result.chart_id)
     assert chart is not None
-    assert [d.title for d in chart.documents] == [f"Form {n}" for n in range(7)]
+    assert [d.response for d in chart.documents] == [
+        odd if n == 3 else HEALTH_HISTORY["response"] for n in range(7)
+    ]
+    assert {d.title for d in chart.documents} == {HEALTH_HISTORY["title"]}  # the server's
     assert chart.documents[3].response == odd
     assert chart.documents[0].response == HEALTH_HISTORY["response"]

@@ -21,6 +21,7 @@ from kiosk.config import KioskConfig, load_config
 from kiosk.paths import SHIPPED_CONFIG_DIR
 
 SIZE = (100, 36)
+SMALL_SIZE = (80, 24)
 FIXED_NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # a Monday morning at the clinic
 FIRST, LAST = "Dana", "Kowalczyk-Ng"
 REFERENCE = "K7QX-2M4D"
@@ -57,10 +58,7 @@ async def steady_cursors(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-@pytest.fixture
-def snap(snap_compare: Snap) -> Snap:
-    """``snap_compare`` at :data:`SIZE`, with the cursors steadied after ``run_before``."""
-
+def _steady_compare(snap_compare: Snap, size: tuple[int, int]) -> Snap:
     def compare(
         app: KioskApp, run_before: Callable[[Pilot[None]], Awaitable[None]] | None = None
     ) -> bool:
@@ -71,9 +69,21 @@ def snap(snap_compare: Snap) -> Snap:
             await pilot.pause()
             await steady_cursors(pilot)
 
-        return snap_compare(app, terminal_size=SIZE, run_before=before)
+        return snap_compare(app, terminal_size=size, run_before=before)
 
     return compare
+
+
+@pytest.fixture
+def snap(snap_compare: Snap) -> Snap:
+    """``snap_compare`` at :data:`SIZE`, with the cursors steadied after ``run_before``."""
+    return _steady_compare(snap_compare, SIZE)
+
+
+@pytest.fixture
+def snap_80x24(snap_compare: Snap) -> Snap:
+    """As :func:`snap`, on an 80×24 terminal."""
+    return _steady_compare(snap_compare, SMALL_SIZE)
 
 
 @pytest.fixture

@@ -7,6 +7,9 @@ showing old and new side by side.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
 from textual.pilot import Pilot
 
 from kiosk.session import ConsentSignature
@@ -165,3 +168,29 @@ def test_staff_pin_prompt(snap: Snap, kiosk_app: SnapshotKiosk) -> None:
         await pilot.press("f12")
 
     assert snap(kiosk_app, run_before)
+
+
+EVERY_SCREEN = [
+    test_welcome,
+    test_name_entry,
+    test_name_entry_with_problems,
+    test_consent,
+    test_first_questionnaire_page,
+    test_questionnaire_page_with_problems,
+    test_review,
+    test_confirmation,
+    test_farewell_after_a_declined_consent,
+    test_pickup_code_entry,
+    test_pickup_done,
+    test_staff_pin_prompt,
+]
+
+
+@pytest.mark.parametrize(
+    "shown", EVERY_SCREEN, ids=[test.__name__.removeprefix("test_") for test in EVERY_SCREEN]
+)
+def test_at_80x24(
+    shown: Callable[[Snap, SnapshotKiosk], None], snap_80x24: Snap, kiosk_app: SnapshotKiosk
+) -> None:
+    """Every screen above on an 80×24 terminal (see also tests/test_small_screens.py)."""
+    shown(snap_80x24, kiosk_app)

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, false, func, or_, select, type_coerce
+from sqlalchemy import ColumnElement, Row, Select, and_, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from kiosk.server.fhir import systems as s
 from kiosk.server.fhir.context import Context
-from kiosk.server.fhir.kinds import SqlKind
+from kiosk.server.fhir.kinds import SqlKind, latest_of
 from kiosk.server.fhir.search import (
     STANDARD,
     Criterion,
@@ -27,7 +27,7 @@ from kiosk.server.fhir.search import (
     reference_ids,
     sql_in,
 )
-from kiosk.server.models import Chart, ConsentSignature, UTCDateTime
+from kiosk.server.models import Chart, ConsentSignature, Portal
 
 _later = aliased(ConsentSignature)
 
@@ -46,16 +46,9 @@ SUPERSEDED_AT = (
 )
 """When a later signature of the same form on the same chart was recorded (none: active)."""
 
-LAST_UPDATED = type_coerce(
-    case(
-        (
-            and_(SUPERSEDED_AT.is_not(None), ConsentSignature.updated_at < SUPERSEDED_AT),
-            SUPERSEDED_AT,
-        ),
-        else_=ConsentSignature.updated_at,
-    ),
-    UTCDateTime(),
-)
+LAST_UPDATED = latest_of(ConsentSignature.updated_at, SUPERSEDED_AT, Portal.updated_at)
+"""The signature's last change, its supersession, or its portal's last change (which may
+change the renewal due date)."""
 
 
 class ConsentKind(SqlKind):
@@ -78,12 +71,17 @@ class ConsentKind(SqlKind):
     patient_compartment = True
 
     def statement(self) -> Select[Any]:
-        return select(
-            ConsentSignature,
-            SUPERSEDED_AT.label("superseded_at"),
-            Chart.portal,
-            Chart.provider_organization,
-        ).join(Chart, Chart.id == ConsentSignature.chart_id)
+        return (
+            select(
+                ConsentSignature,
+                SUPERSEDED_AT.label("superseded_at"),
+                Chart.portal,
+                Chart.provider_organization,
+                LAST_UPDATED.label("last_updated"),
+            )
+            .join(Chart, Chart.id == ConsentSignature.chart_id)
+            .outerjoin(Portal, Portal.name == Chart.portal)
+        )
 
     def id_column(self) -> Any:
         return ConsentSignature.id
@@ -106,7 +104,8 @@ class ConsentKind(SqlKind):
 
     def build(self, ctx: Context, rows: Sequence[Row[Any]]) -> list[dict[str, Any]]:
         return [
-            consent(ctx, row[0], row[1], row[2], ctx.provider_of(row[2], row[3])) for row in rows
+            consent(ctx, row[0], row[1], row[2], ctx.provider_of(row[2], row[3]), row[4])
+            for row in rows
         ]
 
     def patient_reference(self, resource: dict[str, Any]) -> str | None:
@@ -131,10 +130,8 @@ def consent(
     superseded_at: datetime | None,
     portal: str,
     provider: str | None,
+    last_updated: datetime,
 ) -> dict[str, Any]:
-    last_updated = signature.updated_at
-    if superseded_at is not None and superseded_at > last_updated:
-        last_updated = superseded_at
     period: dict[str, str] = {"start": s.instant(signature.signed_at)}
     renewal = _renewal_days(ctx, portal, signature.form_id)
     if renewal is not None:

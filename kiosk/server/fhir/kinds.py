@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, func, select, type_coerce
 
 from kiosk.server.fhir.context import Context
 from kiosk.server.fhir.search import (
@@ -18,6 +18,7 @@ from kiosk.server.fhir.search import (
     Criterion,
     SearchParam,
     SearchRequest,
+    as_number,
     date_matches,
     numeric_ids,
     sql_date,
@@ -43,7 +44,6 @@ class Kind(ABC):
     """Reference parameters naming the Patient that ``_include`` follows."""
     patient_compartment: ClassVar[bool] = False
     """Whether a Patient-level ``$export`` holds it."""
-    profile: ClassVar[str | None] = None
 
     @classmethod
     def search_params(cls) -> dict[str, SearchParam]:
@@ -108,11 +108,10 @@ class SqlKind(Kind):
         return Page(total, self.build(ctx, rows))
 
     def read(self, ctx: Context, resource_id: str) -> dict[str, Any] | None:
-        if not resource_id.isdigit() or len(resource_id) > 10:
+        number = as_number(resource_id)
+        if number is None:
             return None
-        rows = ctx.session.execute(
-            self.statement().where(self.id_column() == int(resource_id))
-        ).all()
+        rows = ctx.session.execute(self.statement().where(self.id_column() == number)).all()
         built = self.build(ctx, rows)
         return built[0] if built else None
 
@@ -176,6 +175,17 @@ class DerivedKind(Kind):
             resources = [r for r in resources if last_updated(r) > since]
         if resources:
             yield resources
+
+
+def latest_of(first: Any, *others: Any) -> Any:
+    """The SQL expression of the latest of timestamps (*first* never NULL; others may be),
+    typed so that it reads back as an aware datetime on SQLite and PostgreSQL alike."""
+    from kiosk.server.models import UTCDateTime
+
+    latest = first
+    for other in others:
+        latest = case((and_(other.is_not(None), other > latest), other), else_=latest)
+    return type_coerce(latest, UTCDateTime())
 
 
 def last_updated(resource: dict[str, Any]) -> datetime:

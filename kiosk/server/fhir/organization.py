@@ -1,8 +1,8 @@
-"""Provider organizations and their departments as FHIR Organizations.
+"""Provider organizations, their departments and the tasklist queues as FHIR Organizations.
 
 A provider organization is named by a chart, or by a portal's configuration; a
 department (such as a portal's Applicant department) is ``partOf`` the provider
-organization of the charts filed in it."""
+organization of the charts filed in it; a queue (type ``team``) is a Task's ``owner``."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from kiosk.server.fhir import systems as s
 from kiosk.server.fhir.context import Context
 from kiosk.server.fhir.kinds import DerivedKind
 from kiosk.server.fhir.search import STANDARD, Criterion, ParamType, SearchParam, string_matches
-from kiosk.server.models import Chart
+from kiosk.server.models import Chart, Task
 
 
 class OrganizationKind(DerivedKind):
@@ -55,7 +55,11 @@ class OrganizationKind(DerivedKind):
                 seen(providers, provider, updated)
             if department.strip():
                 seen(departments, (provider, department), updated)
+        queues = ctx.session.execute(
+            select(Task.queue, func.min(Task.created_at)).group_by(Task.queue)
+        )
         resources = [provider_organization(name, when) for name, when in providers.items()]
+        resources += [queue_organization(name, when) for name, when in queues]
         resources += [
             department_organization(provider, name, when)
             for (provider, name), when in departments.items()
@@ -71,6 +75,18 @@ def provider_organization(name: str, updated: datetime) -> dict[str, Any]:
         "identifier": [{"system": s.PROVIDER_ORGANIZATION, "value": name}],
         "active": True,
         "type": [{"coding": [s.coding(s.ORGANIZATION_TYPE, "prov", "Healthcare Provider")]}],
+        "name": name,
+    }
+
+
+def queue_organization(name: str, first_used: datetime) -> dict[str, Any]:
+    return {
+        "resourceType": "Organization",
+        "id": s.queue_id(name),
+        "meta": s.meta(first_used),
+        "identifier": [{"system": s.QUEUE, "value": name}],
+        "active": True,
+        "type": [{"coding": [s.coding(s.ORGANIZATION_TYPE, "team", "Organizational team")]}],
         "name": name,
     }
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Row, Select, and_, false, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, false, or_, select
 
 from kiosk.server.fhir import systems as s
 from kiosk.server.fhir.context import Context
-from kiosk.server.fhir.kinds import SqlKind
+from kiosk.server.fhir.kinds import SqlKind, latest_of
 from kiosk.server.fhir.search import (
     STANDARD,
     Criterion,
@@ -25,7 +26,7 @@ from kiosk.server.fhir.search import (
     sql_string,
     sql_token,
 )
-from kiosk.server.models import Chart
+from kiosk.server.models import Chart, Portal
 
 _KIND_DISPLAY = {
     "applicant": "Applicant chart",
@@ -45,6 +46,14 @@ def _identifier_clause(system: str | None, code: str) -> ColumnElement[bool]:
     if system == s.HR_EXTERNAL_ID:
         return by_external
     return false()
+
+
+LAST_UPDATED = latest_of(
+    Chart.updated_at,
+    case((Chart.provider_organization.is_(None), Portal.updated_at), else_=None),
+)
+"""The chart's last change, or its portal's when the portal names its provider organization
+(the Patient's ``managingOrganization``)."""
 
 
 class PatientKind(SqlKind):
@@ -78,13 +87,15 @@ class PatientKind(SqlKind):
     patient_compartment = True
 
     def statement(self) -> Select[Any]:
-        return select(Chart)
+        return select(Chart, LAST_UPDATED.label("last_updated")).outerjoin(
+            Portal, Portal.name == Chart.portal
+        )
 
     def id_column(self) -> Any:
         return Chart.id
 
     def last_updated(self) -> Any:
-        return Chart.updated_at
+        return LAST_UPDATED
 
     def clause(self, criterion: Criterion) -> ColumnElement[bool]:
         name = criterion.name
@@ -114,6 +125,7 @@ class PatientKind(SqlKind):
 
     def build(self, ctx: Context, rows: Sequence[Row[Any]]) -> list[dict[str, Any]]:
         charts = [row[0] for row in rows]
+        last_updated = {row[0].id: row[1] for row in rows}
         replaces: dict[int, list[int]] = defaultdict(list)
         if charts:
             merged = ctx.session.execute(
@@ -123,13 +135,18 @@ class PatientKind(SqlKind):
             )
             for merged_id, into in merged:
                 replaces[into].append(merged_id)
-        return [patient(ctx, chart, replaces.get(chart.id, [])) for chart in charts]
+        return [
+            patient(ctx, chart, replaces.get(chart.id, []), last_updated[chart.id])
+            for chart in charts
+        ]
 
     def patient_reference(self, resource: dict[str, Any]) -> str | None:
         return f"Patient/{resource['id']}"
 
 
-def patient(ctx: Context, chart: Chart, replaces: list[int]) -> dict[str, Any]:
+def patient(
+    ctx: Context, chart: Chart, replaces: list[int], last_updated: datetime
+) -> dict[str, Any]:
     """The Patient of *chart*; *replaces* are the ids of the charts merged into it."""
     provider = ctx.provider_of(chart.portal, chart.provider_organization)
     identifiers: list[dict[str, Any]] = [
@@ -153,7 +170,7 @@ def patient(ctx: Context, chart: Chart, replaces: list[int]) -> dict[str, Any]:
         "resourceType": "Patient",
         "id": str(chart.id),
         "meta": s.meta(
-            chart.updated_at,
+            last_updated,
             s.coding(s.CHART_KIND, chart.kind, _KIND_DISPLAY.get(chart.kind)),
         ),
         "extension": [

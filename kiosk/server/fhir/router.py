@@ -21,7 +21,7 @@ from kiosk.server.fhir.capability import capability_statement
 from kiosk.server.fhir.context import Context
 from kiosk.server.fhir.outcome import FHIR_MEDIA_TYPE, FhirError, FhirResponse, not_found
 from kiosk.server.fhir.registry import KINDS
-from kiosk.server.fhir.search import parse_search
+from kiosk.server.fhir.search import as_number, parse_search
 from kiosk.server.models import utc_now
 from kiosk.server.tokens import Caller
 
@@ -210,9 +210,10 @@ def cancel_export(request: Request, export_id: str, _caller: Reader) -> Response
 )
 def export_file(request: Request, export_id: str, file_id: str, _caller: Reader) -> Response:
     content = None
-    if file_id.isdigit() and len(file_id) <= 9:
+    number = as_number(file_id, digits=9)
+    if number is not None:
         with _sessions(request)() as session:
-            content = bulk.output_file(session, export_id, int(file_id))
+            content = bulk.output_file(session, export_id, number)
     if content is None:
         raise not_found("no such export file (or it has expired)")
     return Response(content, media_type=NDJSON_MEDIA_TYPE)

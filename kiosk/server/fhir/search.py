@@ -60,9 +60,9 @@ COMMON_PARAMS = (ID_PARAM, LAST_UPDATED_PARAM)
 _MODIFIERS = {ParamType.STRING: {"exact", "contains"}}
 _DATE_PREFIXES = ("eq", "gt", "lt", "ge", "le")
 _DATE = re.compile(
-    r"^(?P<year>\d{4})(-(?P<month>\d{2})(-(?P<day>\d{2})"
-    r"(T(?P<hour>\d{2}):(?P<minute>\d{2})(:(?P<second>\d{2})(\.(?P<fraction>\d{1,6}))?)?"
-    r"(?P<tz>Z|[+-]\d{2}:\d{2})?)?)?)?$"
+    r"^(?P<year>[0-9]{4})(-(?P<month>[0-9]{2})(-(?P<day>[0-9]{2})"
+    r"(T(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})(:(?P<second>[0-9]{2})(\.(?P<fraction>[0-9]{1,6}))?)?"
+    r"(?P<tz>Z|[+-][0-9]{2}:[0-9]{2})?)?)?)?$"
 )
 
 
@@ -104,6 +104,35 @@ class SearchRequest:
     summary_count: bool = False
 
 
+_END_OF_TIME = datetime.max.replace(tzinfo=UTC)
+
+
+def _next_month(low: datetime) -> datetime:
+    if low.month < 12:
+        return low.replace(month=low.month + 1)
+    return low.replace(year=low.year + 1, month=1)
+
+
+def _after(low: datetime, step: timedelta | str) -> datetime:
+    """The end of the range starting at *low*: *step* later, or at the end of time."""
+    try:
+        if step == "year":
+            return low.replace(year=low.year + 1)
+        if step == "month":
+            return _next_month(low)
+        assert isinstance(step, timedelta)
+        return low + step
+    except (ValueError, OverflowError):
+        return _END_OF_TIME
+
+
+def _fraction_step(parts: dict[str, str | None]) -> timedelta:
+    if parts["second"] is None:
+        return timedelta(minutes=1)
+    fraction = parts["fraction"] or ""
+    return timedelta(microseconds=10 ** (6 - len(fraction)))
+
+
 def parse_instant_range(text: str, prefix: str) -> DateRange:
     """The ``[low, high)`` range of a FHIR date/dateTime/instant search value (UTC if no zone)."""
     match = _DATE.match(text)
@@ -116,18 +145,15 @@ def parse_instant_range(text: str, prefix: str) -> DateRange:
         year = int(parts["year"])
         if parts["month"] is None:
             low = datetime(year, 1, 1, tzinfo=UTC)
-            return DateRange(prefix, low, low.replace(year=year + 1))
+            return DateRange(prefix, low, _after(low, "year"))
         month = int(parts["month"])
         if parts["day"] is None:
             low = datetime(year, month, 1, tzinfo=UTC)
-            high = (
-                low.replace(year=year + 1, month=1) if month == 12 else low.replace(month=month + 1)
-            )
-            return DateRange(prefix, low, high)
+            return DateRange(prefix, low, _after(low, "month"))
         day = date(year, month, int(parts["day"]))
         if parts["hour"] is None:
             low = datetime(day.year, day.month, day.day, tzinfo=UTC)
-            return DateRange(prefix, low, low + timedelta(days=1))
+            return DateRange(prefix, low, _after(low, timedelta(days=1)))
         zone = datetime.fromisoformat(f"2000-01-01T00:00:00{parts['tz'].replace('Z', '+00:00')}")
         fraction = parts["fraction"] or ""
         low = datetime(
@@ -142,13 +168,7 @@ def parse_instant_range(text: str, prefix: str) -> DateRange:
         ).astimezone(UTC)
     except (ValueError, OverflowError):
         raise bad_request(f"not a valid date: {text!r}") from None
-    if parts["second"] is None:
-        step = timedelta(minutes=1)
-    elif not fraction:
-        step = timedelta(seconds=1)
-    else:
-        step = timedelta(microseconds=10 ** (6 - len(fraction)))
-    return DateRange(prefix, low, low + step)
+    return DateRange(prefix, low, _after(low, _fraction_step(parts)))
 
 
 def _date_values(values: Sequence[str]) -> tuple[DateRange, ...]:
@@ -160,8 +180,16 @@ def _date_values(values: Sequence[str]) -> tuple[DateRange, ...]:
     return tuple(ranges)
 
 
+def as_number(text: str, digits: int = 10) -> int | None:
+    """*text* as a whole number when it is one of at most *digits* ASCII digits, else None."""
+    if text.isascii() and text.isdigit() and len(text) <= digits:
+        return int(text)
+    return None
+
+
 def _integer(name: str, text: str, low: int, high: int) -> int:
-    if not text.isdigit() or not low <= int(text) <= high:
+    number = as_number(text)
+    if number is None or not low <= number <= high:
         raise bad_request(f"{name} must be a whole number from {low} to {high}: {text!r}")
     return int(text)
 
@@ -288,13 +316,14 @@ def reference_ids(criterion: Criterion, resource_type: str) -> list[int]:
         tail = value.rstrip("/").split("/")
         if len(tail) >= 2 and tail[-2] != resource_type:
             continue
-        if tail[-1].isdigit() and len(tail[-1]) <= 10:
-            ids.append(int(tail[-1]))
+        number = as_number(tail[-1])
+        if number is not None:
+            ids.append(number)
     return ids
 
 
 def numeric_ids(criterion: Criterion) -> list[int]:
-    return [int(v) for v in criterion.values if v.isdigit() and len(v) <= 10]
+    return [n for n in (as_number(v) for v in criterion.values) if n is not None]
 
 
 def sql_in(column: Any, ids: Sequence[int]) -> ColumnElement[bool]:

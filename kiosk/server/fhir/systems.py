@@ -50,6 +50,10 @@ def department_id(provider: str | None, department: str) -> str:
     return derived_id("dept", provider or "", department)
 
 
+def queue_id(queue: str) -> str:
+    return derived_id("queue", queue)
+
+
 def device_id(terminal: str) -> str:
     return derived_id("term", terminal)
 

@@ -1,5 +1,6 @@
 """Tasklist events as FHIR Tasks: ``for`` the Patient, ``focus`` the DocumentReference a
-``document_filed`` event was raised by (else the Patient), ``owner`` the queue, status
+``document_filed`` event was raised by (else the Patient), ``owner`` the queue (an
+Organization of type ``team``), status
 ``ready`` while open and ``completed`` once done."""
 
 from __future__ import annotations
@@ -154,10 +155,7 @@ def task(row: Task, document_id: int | None) -> dict[str, Any]:
         "executionPeriod": period,
         "authoredOn": s.instant(row.created_at),
         "lastModified": s.instant(row.updated_at),
-        "owner": {
-            "identifier": {"system": s.QUEUE, "value": row.queue},
-            "display": row.queue,
-        },
+        "owner": s.reference("Organization", s.queue_id(row.queue), row.queue),
     }
     if row.detail:
         resource["note"] = [{"text": row.detail}]

@@ -1,0 +1,69 @@
+"""Freeze what start-up left in memory, once, and never with a visitor's screen among it.
+
+Start-up leaves some 200,000 long-lived objects (Textual, the embedded server); each full
+collection scanning them all is a pause of 200-300 ms in somebody's typing, so once the backend
+is built they are set aside for good (``gc.freeze``). A frozen object is never collected, and
+``gc.get_referrers`` no longer sees what it holds: a screen frozen with them (a Confirmation
+still showing its reference number, a pickup screen, one still being closed) would stay in
+memory for the life of the process. So the freeze waits until the terminal is at rest (no visit,
+only a fresh Welcome) and every other screen shown since start-up has been collected; until
+then the app's one-second tick tries again.
+"""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from typing import TYPE_CHECKING
+
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
+
+MAX_TRIES = 30
+"""Full collections tried while a closed screen lingers; after that memory is left unfrozen."""
+
+
+class StartupMemory:
+    """Decides when start-up's objects may be frozen, and freezes them once."""
+
+    def __init__(self) -> None:
+        self.settled = False
+        self.wanted = False
+        self._tries = 0
+        self._screens: weakref.WeakSet[Screen[object]] = weakref.WeakSet()
+
+    def saw(self, screen: object) -> None:
+        """Note a screen shown before the freeze: it must be gone (or on the stack) first."""
+        if not self.settled and isinstance(screen, Screen):
+            self._screens.add(screen)
+
+    def settle(self, app: KioskApp) -> bool:
+        """Freeze now if the terminal is at rest and nothing of a visit lingers; whether it did."""
+        if self.settled:
+            return False
+        self.wanted = True
+        if not _at_rest(app) or self._tries >= MAX_TRIES:
+            return False
+        self._tries += 1
+        gc.collect()
+        stack = {id(screen) for screen in app.screen_stack}
+        if any(id(screen) not in stack for screen in self._screens):
+            return False  # a closed screen is still being taken down: the next tick tries again
+        self.settled, self.wanted = True, False
+        self._screens = weakref.WeakSet()
+        gc.freeze()
+        return True
+
+    def retry(self, app: KioskApp) -> None:
+        """Every tick: settle if start-up asked for it and could not yet."""
+        if self.wanted and not self.settled:
+            self.settle(app)
+
+
+def _at_rest(app: KioskApp) -> bool:
+    from screens.welcome import WelcomeScreen
+
+    stack = app.screen_stack
+    return app.visit is None and len(stack) == 2 and isinstance(stack[-1], WelcomeScreen)
