@@ -126,6 +126,17 @@ def date_entry_to_iso(
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+def datetime_hint(language: str | None = None, order: DateOrder | None = None) -> str:
+    """The placeholder of a date-and-time field: the date as in every date field, then the
+    time on the 24-hour clock."""
+    order = order or date_order(language or current_language())
+    names = {"d": _("day"), "M": _("month"), "y": _("year")}
+    return _("{order} hour:minute, for example {example}").format(
+        order=order.separator.join(names[f] for f in order.fields),
+        example=order.write(datetime.date(2024, 7, 31)) + " 14:30",
+    )
+
+
 def date_problem(language: str | None = None, order: DateOrder | None = None) -> str:
     """What to tell a visitor whose date could not be read."""
     return _("Enter the date as {hint}.").format(hint=date_hint(language, order))

@@ -452,7 +452,7 @@ class TypedField(ItemField):
         """The rows as (re)built: dates that were read are written in the current locale's
         order, so that a change of language rewrites them; anything unread stays as typed."""
         texts = self.row_texts()
-        if self.item.type is ItemType.DATE:
+        if self.item.type in (ItemType.DATE, ItemType.DATETIME):
             values = self.values()
             if values and len(values) == len([text for text in texts if text.strip()]):
                 return [typed_text(self.item, value) for value in values]
@@ -548,10 +548,8 @@ class TypedField(ItemField):
 
     def _parse_row(self, text: str) -> AnswerValue | None:
         item = self.item
-        if item.type is ItemType.DATE:
-            return parse_localized(item, text)  # the locale's order, or ISO
         if item.type is not ItemType.QUANTITY or len(item.units) < 2 or not text.strip():
-            return parse_text_answer(item, text)
+            return parse_localized(item, text)  # dates in the visitor's way, numbers' limits
         chosen = self.chosen_unit_index()  # the unit comes from the drop-down beside it
         unit = None if chosen is None else item.units[chosen]
         value = quantity_in(parse_number(text), unit)

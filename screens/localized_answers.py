@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from kiosk.i18n import _
 from kiosk.languages import (
     DateOrder,
     date_entry_to_iso,
     date_problem,
+    datetime_hint,
     show_date,
     show_number,
     visitor_date_order,
@@ -20,14 +22,25 @@ from kiosk.languages import (
 from kiosk.questionnaire import AnswerError, AnswerValue, Item, ItemType
 from kiosk.questionnaire import parse_text_answer as parse_iso_answer
 from kiosk.questionnaire.answers import format_answer
-from kiosk.questionnaire.constraints import check_value, range_message
+from kiosk.questionnaire.constraints import bounds, check_value, range_message
 from kiosk.questionnaire.model import Quantity
+
+_NUMBERS = (ItemType.INTEGER, ItemType.DECIMAL, ItemType.QUANTITY)
 
 
 def parse_localized(item: Item, text: str) -> AnswerValue | None:
     """Parse *text* for *item*; a date is typed the visitor's one way (see
     :func:`kiosk.languages.visitor_date_order`), or ISO, and every message about it shows
-    dates written that way."""
+    dates written that way; a number that is not one is told the item's own limits."""
+    if item.type in _NUMBERS:
+        try:
+            return parse_iso_answer(item, text)
+        except AnswerError as exc:
+            if exc.kind == "number-form" and any(b is not None for b in bounds(item)):
+                raise AnswerError(range_message(item), kind=exc.kind) from exc  # not "42"
+            raise
+    if item.type is ItemType.DATETIME and text.strip():
+        return _parse_datetime(item, text)
     if item.type is not ItemType.DATE or not text.strip():
         return parse_iso_answer(item, text)
     order = visitor_date_order(item.entry_format)
@@ -46,6 +59,33 @@ def parse_localized(item: Item, text: str) -> AnswerValue | None:
             message = range_message(item, show=lambda bound: _show_bound(bound, order))
             raise AnswerError(message, kind="range") from exc
         raise
+
+
+def _parse_datetime(item: Item, text: str) -> AnswerValue | None:
+    """A date and time: the date written as in every date field, then the time."""
+    order = visitor_date_order()
+    date_text, _space, rest = text.strip().partition(" ")
+    iso = date_entry_to_iso(date_text, order=order)
+    problem = _("Enter the date and time as {hint}.").format(hint=datetime_hint(order=order))
+    typed = text if iso is None or not rest.strip() else f"{iso} {rest.strip()}"
+    try:
+        return parse_iso_answer(item, typed)  # year first (ISO) is read as it stands
+    except AnswerError as exc:
+        if exc.kind in ("datetime-form", "month"):
+            raise AnswerError(problem, kind=exc.kind) from exc
+        raise
+
+
+def typed_datetime(value: datetime.datetime) -> str:
+    """A date and time as the visitor types it (the terminal's time, to the minute)."""
+    local = value.astimezone()
+    if local.utcoffset() != value.utcoffset():
+        local = value  # another zone: kept, with its offset
+    date_text = visitor_date_order().write(local.date())
+    time_text = local.strftime("%H:%M" if not local.second else "%H:%M:%S")
+    zone = "" if local is not value else value.strftime("%z")
+    zone = f"{zone[:3]}:{zone[3:]}" if zone else ""
+    return f"{date_text} {time_text}{zone}"
 
 
 def _show_bound(bound: AnswerValue, order: DateOrder) -> str:

@@ -37,7 +37,7 @@ from textual.widgets import (
 )
 
 from kiosk.i18n import _
-from kiosk.languages import date_hint, format_date_entry, visitor_date_order
+from kiosk.languages import date_hint, datetime_hint, format_date_entry, visitor_date_order
 from kiosk.questionnaire import (
     Answers,
     AnswerValue,
@@ -52,8 +52,9 @@ from kiosk.questionnaire import (
     instances,
     values_of,
 )
-from kiosk.questionnaire.model import AnswerOption, Coding
-from screens.localized_answers import show_answer
+from kiosk.questionnaire.constraints import bounds
+from kiosk.questionnaire.model import AnswerOption, Coding, Quantity
+from screens.localized_answers import show_answer, typed_datetime
 from screens.question_drafts import Drafts
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -74,19 +75,46 @@ def walk(items: tuple[Item, ...]) -> Iterator[Item]:
 
 
 def placeholder(item: Item) -> str:
-    """The questionnaire's entryFormat, else an example of *item*'s type."""
+    """The questionnaire's entryFormat, else what *item*'s type and limits allow (no made-up
+    example: "A number from 35 to 45", "A whole number")."""
     if item.entry_format:
         return item.entry_format
+    if item.type in (ItemType.INTEGER, ItemType.DECIMAL, ItemType.QUANTITY):
+        return number_hint(item)
     examples = {
-        ItemType.INTEGER: _("A whole number, for example 42"),
-        ItemType.DECIMAL: _("A number, for example 72.5"),
-        ItemType.QUANTITY: _("A number, for example 72.5"),
         ItemType.DATE: date_hint(order=visitor_date_order()),
-        ItemType.DATETIME: _("Year-month-day hour:minute, for example 2024-07-31 14:30"),
+        ItemType.DATETIME: datetime_hint(order=visitor_date_order()),
         ItemType.TIME: _("Hour:minute, for example 14:30"),
         ItemType.URL: _("A web address, for example https://example.org"),
     }
     return examples.get(item.type, "")
+
+
+def number_hint(item: Item) -> str:
+    """A number field's placeholder from the item's type and its own minValue/maxValue."""
+    low, high = (
+        None if bound is None else show_answer(item, _number(bound)) for bound in bounds(item)
+    )
+    whole = item.type is ItemType.INTEGER
+    if low is not None and high is not None:
+        text = (
+            _("A whole number from {low} to {high}")
+            if whole
+            else _("A number from {low} to {high}")
+        )
+        return text.format(low=low, high=high)
+    if low is not None:
+        text = _("A whole number of at least {low}") if whole else _("A number of at least {low}")
+        return text.format(low=low)
+    if high is not None:
+        text = _("A whole number of at most {high}") if whole else _("A number of at most {high}")
+        return text.format(high=high)
+    return _("A whole number") if whole else _("A number")
+
+
+def _number(bound: AnswerValue) -> AnswerValue:
+    """A bound as a plain number (a quantity's value: the unit is shown beside the field)."""
+    return bound.value if isinstance(bound, Quantity) else bound
 
 
 NARROW = 100
@@ -139,6 +167,8 @@ def typed_text(item: Item, value: AnswerValue) -> str:
     """*value* as typed: a date in the locale's order, anything else as the engine reads it."""
     if item.type is ItemType.DATE and type(value) is datetime.date:
         return format_date_entry(value, order=visitor_date_order(item.entry_format))
+    if item.type is ItemType.DATETIME and isinstance(value, datetime.datetime):
+        return typed_datetime(value)
     return input_text(item, value)
 
 

@@ -144,6 +144,10 @@ class ReviewScreen(VisitScreen):
         self.kiosk.show_confirmation(receipt.reference if receipt is not None else None)
 
     def _status(self, message: str, *, error: bool) -> None:
+        """Say what happened to the submission, scrolled into view above the buttons (a long
+        review, such as a pickup's with its consents, has it below the fold)."""
         status = self.query_one("#submit-status", Static)
         status.update(message)
         status.set_class(error, "error")
+        body = self.query_one("#review-body", VerticalScroll)
+        self.call_after_refresh(lambda: body.scroll_to_widget(status, animate=False))

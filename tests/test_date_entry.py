@@ -132,3 +132,28 @@ def test_the_date_of_birth_is_written_as_every_other_date(
     assert value is None
     assert problem is not None
     assert label.split("(")[1].rstrip(")") in problem  # the same way as the label
+
+
+DATETIME_FORM = questionnaire(
+    {"linkId": "arrived", "type": "dateTime", "text": "When did the symptoms start?"}
+)
+
+
+async def test_a_date_and_time_is_written_as_every_date(tmp_path: Path, database_url: str) -> None:
+    app = KioskApp(mini_portal(tmp_path, DATETIME_FORM), database_url=database_url)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await sign_in(pilot, "Ana", "Lee")
+        await wait_for_screen(pilot, QuestionnairePageScreen)
+        field = app.screen.query_one("#q-arrived", Input)
+        assert field.placeholder == "month/day/year hour:minute, for example 07/31/2024 14:30"
+        field.value = "31/07/2024 14:30"
+        await tap(pilot, "#next")
+        assert error_of(app, "q-arrived") == (
+            "Enter the date and time as month/day/year hour:minute, for example 07/31/2024 14:30."
+        )
+        field.value = "07/30/2024 09:05"
+        await tap(pilot, "#next")
+        assert not isinstance(app.screen, QuestionnairePageScreen), error_of(app, "q-arrived")
+        [answers] = app.visit.answers
+        local = answers["arrived"].astimezone()
+        assert (local.date(), local.hour, local.minute) == (datetime.date(2024, 7, 30), 9, 5)

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fhir.resources.R4B.questionnaire import Questionnaire
+
+from tests.fhir_models import validate_fhir
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "config" / "demo"
 QUESTIONNAIRE_DIR = DEMO_DIR / "questionnaires"
@@ -55,7 +56,18 @@ ITEM_KEYS = {
     "enableWhen",
     "enableBehavior",
     "item",
+    "extension",
 }
+CORE = "http://hl7.org/fhir/StructureDefinition/"
+CALCULATED_VALUE = CORE + "cqf-calculatedValue"
+VALIDATION_TEXT = "http://biodesign.stanford.edu/fhir/StructureDefinition/validationtext"
+BOUND_KINDS = {"integer": {"valueInteger", "_valueInteger"}, "decimal": {"valueDecimal"},
+               "date": {"valueDate", "_valueDate"}}  # fmt: skip
+"""The limits each question type may carry (minValue/maxValue): a value, or an expression."""
+BOUND_EXPRESSIONS = {"_valueDate": {"today()", "today() - 10 years"},
+                     "_valueInteger": {"today().yearOf()"}}  # fmt: skip
+NOT_SHOWN = {CORE + "regex", CALCULATED_VALUE}
+"""Extensions whose valueString is for the engine, not for the visitor (not translated)."""
 ENABLE_WHEN_KEYS = {
     "question",
     "operator",
@@ -109,7 +121,12 @@ def translations_of(element: Any) -> dict[str, str]:
 def without_translations(node: Any) -> Any:
     """*node* without its ``_…`` translation elements: what the subset rules look at."""
     if isinstance(node, dict):
-        return {k: without_translations(v) for k, v in node.items() if not k.startswith("_")}
+        kept = ("_valueDate", "_valueInteger")  # a limit's expression, not a translation
+        return {
+            k: without_translations(v)
+            for k, v in node.items()
+            if not k.startswith("_") or k in kept
+        }
     if isinstance(node, list):
         return [without_translations(v) for v in node]
     return node
@@ -127,7 +144,7 @@ def untranslated(node: Any, where: str = "") -> Iterator[str]:
         for index, value in enumerate(node):
             yield from untranslated(value, f"{where}[{index}]")
         return
-    if not isinstance(node, dict):
+    if not isinstance(node, dict) or node.get("url") in NOT_SHOWN:
         return
     for key in ("title", "text", "display", "valueString"):
         if isinstance(node.get(key), str):
@@ -207,6 +224,7 @@ def item_problems(item: dict[str, Any], where: str) -> list[str]:
         found.append(f"{where}: needs plain, trimmed text")
     elif HTML_TAG.search(text):
         found.append(f"{where}: text contains HTML")
+    found += extension_problems(item, where)
     if "maxLength" in item and kind not in {"string", "text"}:
         found.append(f"{where}: maxLength only on string/text")
     if "required" in item and not is_question(item):
@@ -228,6 +246,38 @@ def item_problems(item: dict[str, Any], where: str) -> list[str]:
                     found.append(f"{where}: valueCoding needs system, code and display")
         if len({option_value(o) for o in options}) != len(options):
             found.append(f"{where}: duplicate options")
+    return found
+
+
+def extension_problems(item: dict[str, Any], where: str) -> list[str]:
+    """The limits an item may carry: minValue/maxValue of its type (a value, or one of
+    :data:`BOUND_EXPRESSIONS` through cqf-calculatedValue), a regex with its message."""
+    found = []
+    extensions = item.get("extension", [])
+    urls = [extension.get("url") for extension in extensions]
+    if len(set(urls)) != len(urls):
+        found.append(f"{where}: an extension given twice")
+    for extension in extensions:
+        url = extension.get("url")
+        if url in (CORE + "minValue", CORE + "maxValue"):
+            keys = set(extension) - {"url"}
+            if len(keys) != 1 or not keys <= BOUND_KINDS.get(item.get("type"), set()):
+                found.append(f"{where}: {url} as {sorted(keys)} on a {item.get('type')}")
+                continue
+            [key] = keys
+            if key.startswith("_"):
+                [calculated] = extension[key]["extension"]
+                if (
+                    calculated.get("url") != CALCULATED_VALUE
+                    or calculated.get("valueString") not in BOUND_EXPRESSIONS[key]
+                ):
+                    found.append(f"{where}: limit {calculated} not supported")
+        elif url == CORE + "regex":
+            if item.get("type") != "string" or VALIDATION_TEXT not in urls:
+                found.append(f"{where}: a regex goes on a string, with its validationtext")
+            re.compile(extension["valueString"])
+        elif url != VALIDATION_TEXT:
+            found.append(f"{where}: extension {url} not supported")
     return found
 
 
@@ -299,7 +349,7 @@ def questionnaire_problems(doc: dict[str, Any], qid: str) -> list[str]:
 
 @pytest.mark.parametrize("qid", QUESTIONNAIRE_IDS)
 def test_questionnaire_is_valid_fhir_r4(qid: str) -> None:
-    resource = Questionnaire.model_validate(load_raw(qid))
+    resource = validate_fhir(load_raw(qid))
     assert resource.id == qid
     assert resource.status == "active"
 

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, RadioButton, RadioSet, TextArea
 
 from kiosk.app import KioskApp
-from kiosk.questionnaire import Answers, ItemType, Questionnaire, is_enabled, parse_text_answer
+from kiosk.questionnaire import (
+    Answers,
+    Item,
+    ItemType,
+    Questionnaire,
+    is_enabled,
+    parse_text_answer,
+)
+from kiosk.questionnaire.constraints import bounds
 from screens.question_fields import ItemField
 from screens.questionnaire_page import QuestionnairePageScreen
 
@@ -18,6 +29,27 @@ TYPED_EXAMPLES = {
     ItemType.STRING: "Driver",
     ItemType.TEXT: "None.",
 }
+
+
+PATTERNED_EXAMPLES = ("555-201-0147",)
+"""Typed where an item's regex refuses the example of its type (the demo forms' phones)."""
+
+
+def typed_example(item: Item) -> str:
+    """The example typed for *item*: :data:`TYPED_EXAMPLES`, a number moved into the item's
+    own minValue..maxValue, a text that the item's regex takes."""
+    text = TYPED_EXAMPLES[item.type]
+    if item.type in (ItemType.INTEGER, ItemType.DECIMAL):
+        value = Decimal(text)
+        low, high = bounds(item)
+        if isinstance(low, int | Decimal) and value < low:
+            value = Decimal(low)
+        if isinstance(high, int | Decimal) and value > high:
+            value = Decimal(high)
+        text = str(value)
+    if item.regex is not None and not re.fullmatch(item.regex, text):
+        text = next(t for t in PATTERNED_EXAMPLES if re.fullmatch(item.regex, t))
+    return text
 
 
 def kiosk(pilot: Pilot[None]) -> KioskApp:
@@ -79,7 +111,7 @@ async def answer(pilot: Pilot[None], field: ItemField, value: str | int | None =
         widget = widget.query(RadioButton)[index]
     await tap(pilot, widget)
     if isinstance(widget, Input | TextArea):
-        text = str(value) if value is not None else TYPED_EXAMPLES[field.item.type]
+        text = str(value) if value is not None else typed_example(field.item)
         await pilot.press(*text)
     await pilot.pause()
 
@@ -127,7 +159,7 @@ def sample_answers(questionnaire: Questionnaire) -> Answers:
         elif item.type is ItemType.CHOICE:
             answers[item.link_id] = item.options[0].value
         else:
-            value = parse_text_answer(item, TYPED_EXAMPLES[item.type])
+            value = parse_text_answer(item, typed_example(item))
             assert value is not None
             answers[item.link_id] = value
     return answers

@@ -10,8 +10,10 @@ carries the ``cqf-calculatedValue`` extension with a FHIRPath expression, e.g.::
 
 The expressions read here are ``today()`` and ``today() + N unit`` / ``today() - N unit``
 (unit: ``years``, ``months``, ``weeks``, ``days``, singular or plural, optionally quoted as a
-UCUM code: ``'a'``, ``'mo'``, ``'wk'``, ``'d'``). They are evaluated when an answer is
-checked, so a terminal left running past midnight uses the new day.
+UCUM code: ``'a'``, ``'mo'``, ``'wk'``, ``'d'``) on ``_valueDate``, and ``today().yearOf()``
+(FHIRPath's year of a date) on ``_valueInteger``, for "a year no later than this one". They
+are evaluated when an answer is checked, so a terminal left running past midnight uses the
+new day.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ CALCULATED_VALUE = "http://hl7.org/fhir/StructureDefinition/cqf-calculatedValue"
 _EXPRESSION = re.compile(
     r"\s*today\(\)\s*(?:([+-])\s*(\d{1,4})\s*(years?|months?|weeks?|days?|'a'|'mo'|'wk'|'d'))?\s*"
 )
+_YEAR = re.compile(r"\s*today\(\)\.yearOf\(\)\s*")
 _UNITS = {"'a'": "year", "'mo'": "month", "'wk'": "week", "'d'": "day"}
 
 
@@ -37,10 +40,14 @@ class CalendarBound:
     sign: int = 0
     amount: int = 0
     unit: str = "day"
+    year_only: bool = False
+    """``today().yearOf()``: the bound is the year, an integer."""
 
-    def resolve(self, today: datetime.date | None = None) -> datetime.date:
+    def resolve(self, today: datetime.date | None = None) -> datetime.date | int:
         """The bound on *today* (default: the terminal's date now)."""
         day = today or datetime.date.today()
+        if self.year_only:
+            return day.year
         offset = self.sign * self.amount
         if self.unit == "day":
             return day + datetime.timedelta(days=offset)
@@ -50,8 +57,14 @@ class CalendarBound:
         return _add_months(day, months)
 
 
-def parse_calendar_bound(expression: str) -> CalendarBound | None:
-    """The bound *expression* describes, or ``None`` when it is not one read here."""
+def parse_calendar_bound(expression: str, kind: str = "Date") -> CalendarBound | None:
+    """The bound *expression* describes on a ``_value<kind>``, or ``None`` when it is not one
+    read here."""
+    if kind == "Integer":
+        found = _YEAR.fullmatch(expression) is not None
+        return CalendarBound(expression, year_only=True) if found else None
+    if kind != "Date":
+        return None
     match = _EXPRESSION.fullmatch(expression)
     if match is None:
         return None

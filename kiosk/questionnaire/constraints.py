@@ -48,7 +48,7 @@ def _check_text(item: Item, value: str) -> None:
         )
     if item.regex is not None and not _compiled(item.regex).fullmatch(value):
         if item.regex_message:
-            raise AnswerError(item.regex_message)
+            raise AnswerError(item.regex_message_in() or item.regex_message)
         if item.entry_format:
             raise AnswerError(
                 _("This answer is not in the expected form, for example {example}.").format(

@@ -25,6 +25,7 @@ from kiosk.questionnaire.model import (
     ItemType,
     Variable,
 )
+from kiosk.questionnaire.translations import Translations
 from kiosk.questionnaire.values import ValueProblem, decode_coding
 
 _EXTENSION_KEYS = frozenset({"url", "id", "extension"})
@@ -45,6 +46,7 @@ class ItemSettings:
     min_length: int | None = None
     regex: str | None = None
     regex_message: str | None = None
+    regex_message_translations: Translations = ()
     min_value: AnswerValue | CalendarBound | None = None
     max_value: AnswerValue | CalendarBound | None = None
     max_decimal_places: int | None = None
@@ -206,6 +208,7 @@ def _read_one(
         settings.regex = _regex(extension, report)
     elif url == ext.VALIDATION_TEXT:
         settings.regex_message = _value(extension, "String", report)
+        settings.regex_message_translations = translations_of(extension.get("_valueString"), report)
     elif url in (ext.MIN_VALUE, ext.MAX_VALUE):
         bound = _bound(extension, item_type, report)
         if url == ext.MIN_VALUE:
@@ -303,7 +306,7 @@ def _bound(
             _("'{feature}' is not supported on {type} items").format(feature=name, type=item_type)
         )
         return None
-    calculated = _calendar_bound(extension, name, report)
+    calculated = _calendar_bound(extension, name, frozenset(kinds), report)
     if calculated is not None:
         return None if calculated is False else calculated
     found = one_value(extension, "value", name, _EXTENSION_KEYS, kinds or frozenset(), report)
@@ -311,17 +314,22 @@ def _bound(
 
 
 def _calendar_bound(
-    extension: dict[str, Any], name: str, report: Report
+    extension: dict[str, Any], name: str, kinds: frozenset[str], report: Report
 ) -> CalendarBound | bool | None:
-    """A bound given by ``cqf-calculatedValue`` on ``_valueDate``: the bound, ``False`` after
-    reporting why it cannot be used, or ``None`` when the bound is a plain value."""
-    primitive = extension.get("_valueDate")
+    """A bound given by ``cqf-calculatedValue`` on ``_valueDate`` or ``_valueInteger``: the
+    bound, ``False`` after reporting why it cannot be used, or ``None`` when the bound is a
+    plain value."""
+    kind = next((k for k in ("Date", "Integer") if f"_value{k}" in extension), None)
+    primitive = extension.get(f"_value{kind}")
     if not isinstance(primitive, dict):
         return None
+    if kinds and kind not in kinds:
+        report(_("{element} '{key}' is not supported").format(element=name, key=f"_value{kind}"))
+        return False
     for inner in primitive.get("extension") or []:
         if isinstance(inner, dict) and inner.get("url") == CALCULATED_VALUE:
             expression = inner.get("valueString")
-            bound = parse_calendar_bound(expression) if isinstance(expression, str) else None
+            bound = parse_calendar_bound(expression, kind) if isinstance(expression, str) else None
             if bound is None:
                 report(
                     _("'{feature}' expression '{expression}' is not supported").format(

@@ -412,6 +412,7 @@ class _Loader:
             min_length=settings.min_length,
             regex=settings.regex,
             regex_message=settings.regex_message,
+            regex_message_translations=settings.regex_message_translations,
             min_value=settings.min_value,
             max_value=settings.max_value,
             max_decimal_places=settings.max_decimal_places,

@@ -197,6 +197,7 @@ class Item:
     regex: str | None = None
     regex_message: str | None = None
     """What to tell the visitor when the regex does not match (a questionnaire's own text)."""
+    regex_message_translations: Translations = ()
     min_value: AnswerValue | CalendarBound | None = None
     max_value: AnswerValue | CalendarBound | None = None
     """``minValue``/``maxValue``: a value, or a date relative to today (``today()``)."""
@@ -270,6 +271,12 @@ class Item:
     def text_in(self, language: str | None = None) -> str:
         """The text in *language* (default: the visitor's), else the base text."""
         return translate(self.text, self.text_translations, language)
+
+    def regex_message_in(self, language: str | None = None) -> str | None:
+        """:attr:`regex_message` in *language* (default: the visitor's)."""
+        if self.regex_message is None:
+            return None
+        return translate(self.regex_message, self.regex_message_translations, language)
 
     def prefix_in(self, language: str | None = None) -> str | None:
         if self.prefix is None:

@@ -40,8 +40,9 @@ class AnswerError(ValueError):
     """An answer cannot be accepted; ``message`` is localized and tells the visitor what to do.
 
     ``kind`` names the rule for a screen that words it its own way: ``"date-form"`` (a date
-    not written as the engine reads it), ``"month"`` (a month outside 1-12) and ``"range"``
-    (outside minValue/maxValue); empty for the rest.
+    not written as the engine reads it), ``"datetime-form"`` (the same for a date and time),
+    ``"number-form"`` (not a number), ``"month"`` (a
+    month outside 1-12) and ``"range"`` (outside minValue/maxValue); empty for the rest.
     """
 
     def __init__(self, message: str, kind: str = "") -> None:
@@ -62,8 +63,11 @@ def parse_integer(item: Item, text: str) -> int:
     text = text.strip()
     if not _INTEGER.fullmatch(text):
         if _DECIMAL.fullmatch(text):
-            raise AnswerError(_("Enter a whole number without a decimal point, for example 42."))
-        raise AnswerError(_("Enter a whole number, for example 42."))
+            raise AnswerError(
+                _("Enter a whole number without a decimal point, for example 42."),
+                kind="number-form",
+            )
+        raise AnswerError(_("Enter a whole number, for example 42."), kind="number-form")
     value = int(text)
     check_integer(item, value)
     return value
@@ -87,7 +91,7 @@ def parse_number(text: str) -> Decimal:
     """A number with ``.`` or ``,`` as the decimal mark (no thousands separators)."""
     text = text.strip()
     if not _DECIMAL.fullmatch(text):
-        raise AnswerError(_("Enter a number, for example 72.5."))
+        raise AnswerError(_("Enter a number, for example 72.5."), kind="number-form")
     value = Decimal(text.replace(",", "."))
     _check_number(value)
     return value
@@ -217,11 +221,11 @@ def parse_datetime(item: Item, text: str) -> datetime.datetime:
         "Enter the date and time as year-month-day hour:minute, for example 2024-07-31 14:30."
     )
     if match is None:
-        raise AnswerError(example)
+        raise AnswerError(example, kind="datetime-form")
     date_text, time_text, zone = match.groups()
     date_match = _DATE.fullmatch(date_text)
     if date_match is None or not _TIME.fullmatch(time_text):
-        raise AnswerError(example)
+        raise AnswerError(example, kind="datetime-form")
     day = _real_day(*(int(part) for part in date_match.groups()))
     time = parse_time(item, time_text)
     if zone is None:

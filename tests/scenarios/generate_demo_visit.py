@@ -14,7 +14,7 @@ from kiosk.config import load_config
 from kiosk.paths import SHIPPED_CONFIG_DIR
 from kiosk.questionnaire import ItemType, is_enabled, parse_text_answer
 from screens.question_fields import walk
-from tests.visit_helpers import TYPED_EXAMPLES
+from tests.visit_helpers import typed_example
 
 FIRST, LAST = "Dana", "Kowalczyk-Ng"
 OUT = Path(__file__).with_name("demo_applicant_visit.toml")
@@ -71,7 +71,7 @@ def main() -> None:
                     keys += ["enter", "tab"]
                     answers[item.link_id] = item.options[0].value
                 else:
-                    text = TYPED_EXAMPLES[item.type]
+                    text = typed_example(item)
                     if text:
                         steps.append(step(press=keys)) if keys else None
                         keys = []

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from fhir.resources.R4B import get_fhir_model_class
 
+from tests.fhir_models import validate_fhir
 from tests.server.live import token_headers
 from tests.server.payloads import applicant_body
 from tests.server.pickup_helpers import (
@@ -39,8 +39,9 @@ def fhir_headers(database_url: str, name: str = "ehr") -> dict[str, str]:
 
 
 def validate(resource: dict[str, Any]) -> None:
-    """Raise unless *resource* is a valid FHIR resource of its type (R4B models)."""
-    get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    """Raise unless *resource* is a valid FHIR resource of its type (R4B models; see
+    :mod:`tests.fhir_models` for the primitive extensions of Extension values)."""
+    validate_fhir(resource)
 
 
 def references(node: Any) -> Iterator[str]:
