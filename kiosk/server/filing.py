@@ -138,6 +138,15 @@ def filed_spec(portal: PortalConfig, doc: DocumentIn) -> QuestionnaireSpec:
 
 
 def consent_title(portal: PortalConfig | None, consent: ConsentIn) -> str:
-    """The title a signature of *consent* is recorded with: the server's, when it knows the form."""
+    """The title a signature of *consent* is recorded with.
+
+    The server's title of the form, unless the signature names a text version the server knows in
+    the language signed: then the title the visitor saw with that text (in their language) is
+    kept, since the server keeps one title per form. Anything else never reaches here
+    (:func:`consent_problems` refuses it)."""
     form = None if portal is None else portal.consent(consent.form_id)
-    return form.title if form is not None else (consent.title or consent.form_id)
+    if form is None:
+        return consent.title or consent.form_id
+    if consent.title and form.versions.get(consent.language) == consent.version:
+        return consent.title
+    return form.title

@@ -185,7 +185,10 @@ class _Request(BaseModel):
 class ConsentIn(_Request):
     form_id: Text = Field(description="A consent form of the portal.")
     title: Text | None = Field(
-        default=None, description="Ignored: the signature takes the server's title of the form."
+        default=None,
+        description="The form's title as shown with the signed text, in *language*: kept when"
+        " *version* is the server's text of the form in *language*; otherwise the server's"
+        " title of the form is recorded.",
     )
     version: Text = Field(
         description="The form's current text version in *language* (`sha256:` + hex)."

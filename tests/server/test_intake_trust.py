@@ -146,6 +146,13 @@ def test_filing_fields_come_from_the_portal_never_the_body(
     for field in ("title", "order_item", "document_type", "chart_tab"):
         assert doc[field] == RESPIRATOR[field]
     assert chart["consents"][0]["title"] == "Consent to the pre-placement medical evaluation"
+    # A title sent with a text version the server knows is the one the visitor saw (their
+    # language); with a version it does not know, nothing is filed at all (above).
+    shown = {**consent, "title": "Consentimiento (como se mostró)"}
+    answer = post(lobby, applicant_body(documents=bare, consents=[shown]), "filing-3")
+    assert answer.status_code == 201, answer.text
+    chart = client.get(f"/v1/charts/{answer.json()['chart_id']}").json()
+    assert chart["consents"][0]["title"] == "Consentimiento (como se mostró)"
     assert chart["consents"][0]["version"] == version(
         "I agree to the pre-placement medical evaluation.\n"
     )
