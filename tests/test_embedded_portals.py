@@ -49,7 +49,7 @@ async def test_a_first_visit_on_the_embedded_default_is_filed_with_tasks(
     assert main(["import-hr", str(csv), "--database", database_url]) == 0
     imported = capsys.readouterr()
     assert imported.out.startswith("line 2: chart ")
-    assert "imported 1 row, 0 failed" in imported.err
+    assert "imported 1 row, 0 matched existing charts, 0 failed" in imported.err
 
 
 def test_the_portals_are_taken_again_when_the_kiosk_config_changed(
