@@ -27,6 +27,11 @@ PORTAL = "cascade-contractors"  # every text of its questionnaire is translated
 FIRST, LAST = "Ana", "Lopez"
 
 
+def _said(transcript: Path, words: str) -> bool:
+    """Whether a phrase holding *words* is in the transcript yet."""
+    return transcript.exists() and any(words in phrase for _, phrase in read_transcript(transcript))
+
+
 class Walk:
     reference = ""
 
@@ -146,8 +151,13 @@ async def walk_visit(app: KioskApp, transcript: Path, language: str) -> Walk:
         await walk.press_next("submit")
         await wait_for_screen(pilot, ConfirmationScreen, tries=400)
         walk.reference = str(app.screen.query_one("#reference", Static).render())
-        await walk.settle()
-        await pilot.pause(0.2)
+        # The confirmation is spoken once the screen has opened: on a busy machine that may be a
+        # while after it shows, so wait for the phrase (generously) instead of a fixed pause.
+        digits = spell_out(walk.reference)
+        for _n in range(600):
+            await walk.settle()
+            if _said(transcript, digits):
+                break
     return walk
 
 
