@@ -16,22 +16,22 @@ from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.theme import Theme
 
-from kiosk.branding import portal_theme as _branded_theme
+from kiosk.backend.delivery import Submissions
+from kiosk.backend.outbox import Outbox, open_outbox
 from kiosk.config import KioskConfig, PortalConfig
-from kiosk.delivery import Submissions
+from kiosk.flow.plan import Step, applicant_steps
 from kiosk.i18n import _, set_language
-from kiosk.idle import IdleWatch, check_idle
-from kiosk.lockdown import CRASH_EXIT_CODE, CrashCounter, blocking_bindings, log_crash
-from kiosk.memory import StartupMemory
-from kiosk.outbox import Outbox, open_outbox
 from kiosk.paths import SCREENS_DIR
-from kiosk.speech_app import SpeechApp
-from kiosk.staff_pin import PinGuard
-from kiosk.visit_flow import Step, applicant_steps
+from kiosk.terminal.branding import portal_theme as _branded_theme
+from kiosk.terminal.idle import IdleWatch, check_idle
+from kiosk.terminal.lockdown import CRASH_EXIT_CODE, CrashCounter, blocking_bindings, log_crash
+from kiosk.terminal.memory import StartupMemory
+from kiosk.terminal.speech import SpeechApp
+from kiosk.terminal.staff_pin import PinGuard
 
 if TYPE_CHECKING:  # these load once a visit starts, or in a worker once Welcome is up
-    from kiosk.client import BackendClient
-    from kiosk.session import PortalQuestionnaire, Visit
+    from kiosk.backend.client import BackendClient
+    from kiosk.flow.session import PortalQuestionnaire, Visit
     from kiosk.speech.speakers import Speaker
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,8 @@ __all__ = ["KioskApp", "Step", "load_portal_questionnaires", "portal_theme"]
 
 def load_portal_questionnaires(portal: PortalConfig) -> tuple[PortalQuestionnaire, ...]:
     """The portal's questionnaires, parsed once per file version."""
+    from kiosk.flow.session import PortalQuestionnaire
     from kiosk.questionnaire import load_questionnaire_once
-    from kiosk.session import PortalQuestionnaire
 
     return tuple(
         PortalQuestionnaire(
@@ -57,7 +57,7 @@ def load_portal_questionnaires(portal: PortalConfig) -> tuple[PortalQuestionnair
 
 
 def portal_theme(portal: PortalConfig) -> Theme:
-    """A light Textual theme in the portal's colour (see :mod:`kiosk.branding`)."""
+    """A light Textual theme in the portal's colour (see :mod:`kiosk.terminal.branding`)."""
     return _branded_theme(portal.name, portal.colour)
 
 
@@ -130,7 +130,7 @@ class KioskApp(SpeechApp):
         self.push_screen(WelcomeScreen())
         self.set_interval(1.0, self.idle_tick)
         if self._handle_signals:
-            from kiosk.lockdown import install_signal_handlers
+            from kiosk.terminal.lockdown import install_signal_handlers
 
             install_signal_handlers(self)
         if self._after_crash:
@@ -141,7 +141,7 @@ class KioskApp(SpeechApp):
     @work(thread=True, exclusive=True, group="backend", exit_on_error=False)
     def connect_backend(self) -> None:
         """Build the backend client off the UI thread (the embedded server's imports are heavy)."""
-        from kiosk.client import connect
+        from kiosk.backend.client import connect
 
         try:
             client = connect(
@@ -165,7 +165,7 @@ class KioskApp(SpeechApp):
     def settle_memory(self) -> None:
         """Once start-up is over: collect garbage, then set what is left aside for good.
 
-        Only at rest, with no screen of a visit left in memory (see :mod:`kiosk.memory`);
+        Only at rest, with no screen of a visit left in memory (see :mod:`kiosk.terminal.memory`);
         otherwise the idle tick tries again each second.
         """
         self.startup_memory.settle(self)
@@ -180,7 +180,7 @@ class KioskApp(SpeechApp):
 
     async def backend(self) -> BackendClient:
         """The backend client, once built; :class:`BackendError` if it could not be."""
-        from kiosk.client import BackendError
+        from kiosk.backend.client import BackendError
 
         await self._backend_ready.wait()
         if self._backend is None:
@@ -199,7 +199,7 @@ class KioskApp(SpeechApp):
         """Swallow a key that must do nothing at a lobby terminal."""
 
     def action_staff(self) -> None:
-        """F12: the staff PIN prompt (see kiosk.staff_pin)."""
+        """F12: the staff PIN prompt (see kiosk.terminal.staff_pin)."""
         from screens.staff_pin import open_staff_prompt
 
         open_staff_prompt(self)
@@ -210,7 +210,7 @@ class KioskApp(SpeechApp):
         """A crash: log where (never what), wipe, and show a fresh Welcome; no traceback.
 
         A crash in the app's own handlers, or crashes that repeat, end the app with
-        CRASH_EXIT_CODE instead: :func:`kiosk.lockdown.run_supervised` starts a fresh one."""
+        CRASH_EXIT_CODE instead: `run_supervised` (lockdown) starts a fresh one."""
         from textual._context import active_message_pump
 
         log_crash(error)
@@ -256,8 +256,8 @@ class KioskApp(SpeechApp):
 
     def start_applicant_visit(self) -> None:
         """Begin a new applicant visit at its first step."""
+        from kiosk.flow.session import Visit
         from kiosk.questionnaire import fresh_answers
-        from kiosk.session import Visit
 
         self.end_visit(show_welcome=False)
         questionnaires = load_portal_questionnaires(self.portal)

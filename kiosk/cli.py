@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write each phrase speech would say to FILE (language<TAB>phrase a line), no audio",
     )
-    from kiosk.questionnaire_cli import add_parser as add_questionnaire_parser
+    from kiosk.tools.questionnaire_cli import add_parser as add_questionnaire_parser
 
     add_questionnaire_parser(commands)
     _add_tooling_commands(commands)
@@ -162,19 +162,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.portal and args.portal not in {p.name for p in config.portals}:
         print(f"--portal: no portal named {args.portal!r} in the configuration", file=sys.stderr)
         return EXIT_INVALID_CONFIG
-    from kiosk.crypto import OutboxKeyError
-    from kiosk.outbox import OutboxError, open_outbox
+    from kiosk.backend.crypto import OutboxKeyError
+    from kiosk.backend.outbox import OutboxError, open_outbox
 
     try:
         outbox = open_outbox(config.outbox)
     except (OutboxKeyError, OutboxError) as exc:
         print(f"kiosk: the outbox cannot be opened: {exc}", file=sys.stderr)
         return EXIT_OUTBOX_KEY
-    from kiosk.logs import configure_logging
+    from kiosk.terminal.logs import configure_logging
 
     configure_logging()
     from kiosk.app import KioskApp
-    from kiosk.lockdown import run_supervised
+    from kiosk.terminal.lockdown import run_supervised
 
     def make_app(after_crash: bool) -> KioskApp:
         return KioskApp(
@@ -196,7 +196,7 @@ def cmd_set_staff_pin(args: argparse.Namespace) -> int:
     from getpass import getpass
 
     from kiosk.config import ConfigError, default_config_path, read_config_file
-    from kiosk.staff_pin import PinRefused, check_pin, hash_pin, write_pin_hash
+    from kiosk.terminal.staff_pin import PinRefused, check_pin, hash_pin, write_pin_hash
 
     source = args.file or default_config_path()
     try:
@@ -225,7 +225,7 @@ def cmd_set_staff_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_drive(args: argparse.Namespace) -> int:
-    from kiosk.drive import drive_main
+    from kiosk.tools.drive import drive_main
 
     return drive_main(args)
 
@@ -241,15 +241,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "drive":
         return cmd_drive(args)
     if args.command == "questionnaire":
-        from kiosk.questionnaire_cli import main as questionnaire_main
+        from kiosk.tools.questionnaire_cli import main as questionnaire_main
 
         return questionnaire_main(args)
     if args.command == "smoke":
-        from kiosk.smoke import smoke_main
+        from kiosk.tools.smoke import smoke_main
 
         return smoke_main(args, started)
     if args.command == "web":
-        from kiosk.web import web_main
+        from kiosk.tools.web import web_main
 
         return web_main(args)
     return cmd_run(args)

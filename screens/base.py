@@ -16,7 +16,7 @@ from screens.preferences import KioskHeader
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
-    from kiosk.session import Visit
+    from kiosk.flow.session import Visit
 
 
 class KioskScreen(Screen[None]):

@@ -10,10 +10,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from kiosk.config import read_consent_text
+from kiosk.flow.names import normalize_name
+from kiosk.flow.session import ConsentSignature
 from kiosk.i18n import N_, _
-from kiosk.names import normalize_name
-from kiosk.reflow import reflow
-from kiosk.session import ConsentSignature
+from kiosk.i18n.reflow import reflow
 from screens.base import VisitScreen
 
 

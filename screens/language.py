@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from kiosk.i18n import _, current_language
-from kiosk.language_names import language_name
+from kiosk.i18n.language_names import language_name
 
 
 def language_buttons(languages: list[str], prefix: str) -> list[Button]:

@@ -10,7 +10,7 @@ import datetime
 from decimal import Decimal
 
 from kiosk.i18n import _
-from kiosk.languages import (
+from kiosk.i18n.languages import (
     DateOrder,
     date_entry_to_iso,
     date_problem,
@@ -30,7 +30,7 @@ _NUMBERS = (ItemType.INTEGER, ItemType.DECIMAL, ItemType.QUANTITY)
 
 def parse_localized(item: Item, text: str) -> AnswerValue | None:
     """Parse *text* for *item*; a date is typed the visitor's one way (see
-    :func:`kiosk.languages.visitor_date_order`), or ISO, and every message about it shows
+    :func:`kiosk.i18n.languages.visitor_date_order`), or ISO, and every message about it shows
     dates written that way; a number that is not one is told the item's own limits."""
     if item.type in _NUMBERS:
         try:

@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
+from kiosk.config.words import words
+from kiosk.flow.names import MAX_NAME_LENGTH, name_problem, normalize_name
 from kiosk.i18n import _
-from kiosk.names import MAX_NAME_LENGTH, name_problem, normalize_name
-from kiosk.words import words
 from screens.base import VisitScreen
 
 

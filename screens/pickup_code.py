@@ -15,16 +15,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.client import BackendError
-from kiosk.i18n import _
-from kiosk.pickup_client import (
+from kiosk.backend.client import BackendError
+from kiosk.backend.pickup_client import (
     PickupError,
     PickupFailure,
     locked_message,
     unreachable_message,
 )
-from kiosk.pickup_client import verify as verify_code
-from kiosk.pickup_code import CodeProblem, code_from_input
+from kiosk.backend.pickup_client import verify as verify_code
+from kiosk.contract.pickup_code import CodeProblem, code_from_input
+from kiosk.i18n import _
 from screens.base import KioskScreen
 
 MAX_INPUT = 400
@@ -122,7 +122,7 @@ class PickupCodeScreen(KioskScreen):
             return
         if not self.is_attached or self.kiosk.visit is None:
             return  # the visit ended (idle) while the backend answered
-        from kiosk.pickup_flow import begin_pickup_steps
+        from kiosk.visits.pickup import begin_pickup_steps
 
         begin_pickup_steps(self.kiosk, code, verification)
 

@@ -13,14 +13,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.dates import birth_date_label, parse_birth_date
-from kiosk.i18n import _
-from kiosk.pickup_client import (
+from kiosk.backend.pickup_client import (
     PickupError,
     PickupFailure,
     confirm_birth_date,
 )
-from kiosk.pickup_session import PickupVisit
+from kiosk.flow.pickup_session import PickupVisit
+from kiosk.i18n import _
+from kiosk.i18n.dates import birth_date_label, parse_birth_date
 from screens.base import VisitScreen
 
 

@@ -13,8 +13,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.i18n import _
-from kiosk.login_rules import (
+from kiosk.backend.pickup_client import username_free
+from kiosk.contract.login_rules import (
     PASSWORD_MAX,
     USERNAME_MAX,
     confirm_problem,
@@ -22,8 +22,8 @@ from kiosk.login_rules import (
     password_rules,
     username_problem,
 )
-from kiosk.pickup_client import username_free
-from kiosk.pickup_session import PickupVisit
+from kiosk.flow.pickup_session import PickupVisit
+from kiosk.i18n import _
 from screens.base import VisitScreen
 
 FIELDS = ("username", "password", "password-confirm")

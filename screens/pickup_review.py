@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
-from kiosk.client import BackendError
+from kiosk.backend.client import BackendError
+from kiosk.backend.pickup_client import PickupError, PickupFailure, redeem, unreachable_message
+from kiosk.flow.pickup_session import PickupVisit
 from kiosk.i18n import _, current_language
-from kiosk.languages import show_date
-from kiosk.pickup_client import PickupError, PickupFailure, redeem, unreachable_message
-from kiosk.pickup_flow import redeem_arguments, show_pickup_done
-from kiosk.pickup_session import PickupVisit
+from kiosk.i18n.languages import show_date
+from kiosk.visits.pickup import redeem_arguments, show_pickup_done
 from screens.review import ReviewScreen
 
 IDENTITY_STEP = 0

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kiosk.visit_flow import Step
+from kiosk.flow.plan import Step
 from screens.base import VisitScreen
 
 

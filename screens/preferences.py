@@ -16,7 +16,7 @@ from textual.css.scalar import Unit
 from textual.widgets import Button, Static
 
 from kiosk.i18n import _, current_language
-from kiosk.language_names import language_name
+from kiosk.i18n.language_names import language_name
 
 HEADER_GUTTER = 4
 """The header's padding left and right (app.tcss, ``.portal-header``)."""

@@ -37,7 +37,7 @@ from textual.widgets import (
 )
 
 from kiosk.i18n import _
-from kiosk.languages import date_hint, datetime_hint, format_date_entry, visitor_date_order
+from kiosk.i18n.languages import date_hint, datetime_hint, format_date_entry, visitor_date_order
 from kiosk.questionnaire import (
     Answers,
     AnswerValue,

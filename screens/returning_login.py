@@ -16,17 +16,17 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.client import BackendError
-from kiosk.i18n import _
-from kiosk.login_rules import PASSWORD_MAX, USERNAME_MAX
-from kiosk.pickup_client import (
+from kiosk.backend.client import BackendError
+from kiosk.backend.pickup_client import (
     PickupError,
     PickupFailure,
     account_locked_message,
     locked_message,
     unreachable_message,
 )
-from kiosk.returning_client import sign_in
+from kiosk.backend.returning_client import sign_in
+from kiosk.contract.login_rules import PASSWORD_MAX, USERNAME_MAX
+from kiosk.i18n import _
 from screens.base import KioskScreen
 
 
@@ -114,7 +114,7 @@ class ReturningLoginScreen(KioskScreen):
             # The visit ended (idle, staff) while the backend answered: end this sign-in too.
             self.kiosk.revoke_visit_token(signed_in.visit_token)
             return
-        from kiosk.returning_flow import begin_returning_steps
+        from kiosk.visits.returning import begin_returning_steps
 
         begin_returning_steps(self.kiosk, signed_in)
 

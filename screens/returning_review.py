@@ -7,12 +7,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Button, Static
 
-from kiosk.client import BackendError
+from kiosk.backend.client import BackendError
+from kiosk.backend.pickup_client import PickupError, PickupFailure, unreachable_message
+from kiosk.backend.returning_client import submit
+from kiosk.flow.pickup_session import ReturningVisit
 from kiosk.i18n import _
-from kiosk.pickup_client import PickupError, PickupFailure, unreachable_message
-from kiosk.pickup_session import ReturningVisit
-from kiosk.returning_client import submit
-from kiosk.returning_flow import show_returning_done, submit_arguments
+from kiosk.visits.returning import show_returning_done, submit_arguments
 from screens.review import ReviewScreen
 
 

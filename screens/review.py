@@ -9,11 +9,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
+from kiosk.backend.outbox import OutboxError
+from kiosk.flow.submission import applicant_submission
 from kiosk.i18n import _, current_language, ngettext
-from kiosk.outbox import OutboxError
 from kiosk.questionnaire import EnableState
 from kiosk.questionnaire.response import answered_questions
-from kiosk.submission import applicant_submission
 from screens.base import VisitScreen
 from screens.question_fields import review_lines
 

@@ -11,7 +11,7 @@ from textual.containers import Container, Vertical
 from textual.widgets import Button, Static
 
 from kiosk import __version__
-from kiosk.client import BackendError
+from kiosk.backend.client import BackendError
 from kiosk.i18n import _
 from screens.base import KioskScreen
 
@@ -21,7 +21,7 @@ HEALTH_TIMEOUT_SECONDS = 5.0
 
 
 class StaffScreen(KioskScreen):
-    """Opened with the staff PIN; closes by itself when left idle (see kiosk.idle)."""
+    """Opened with the staff PIN; closes by itself when left idle (see kiosk.terminal.idle)."""
 
     CSS_PATH = "staff.tcss"
 

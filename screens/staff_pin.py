@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from kiosk.i18n import _, ngettext
-from kiosk.staff_pin import PinResult
+from kiosk.terminal.staff_pin import PinResult
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp

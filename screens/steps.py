@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kiosk.pickup_flow import PICKUP_STEP_KINDS
-from kiosk.visit_flow import Step
+from kiosk.flow.plan import Step
+from kiosk.visits.pickup import PICKUP_STEP_KINDS
 from screens.base import VisitScreen
 
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.widget import Widget
 
-from kiosk.ticker_markup import render
+from kiosk.config.ticker_markup import render
 
 
 class Ticker(Widget):

@@ -8,8 +8,8 @@ from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from kiosk.config import PortalConfig
+from kiosk.config.words import replaced, words
 from kiosk.i18n import _, current_language
-from kiosk.words import replaced, words
 from screens.base import KioskScreen
 from screens.language import language_buttons
 from screens.ticker import Ticker
@@ -112,12 +112,12 @@ class WelcomeScreen(KioskScreen):
 
     @on(Button.Pressed, "#start-code")
     def start_code(self) -> None:
-        from kiosk.pickup_flow import start_pickup_visit
+        from kiosk.visits.pickup import start_pickup_visit
 
         start_pickup_visit(self.kiosk)
 
     @on(Button.Pressed, "#start-login")
     def start_login(self) -> None:
-        from kiosk.returning_flow import start_returning_visit
+        from kiosk.visits.returning import start_returning_visit
 
         start_returning_visit(self.kiosk)

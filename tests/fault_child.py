@@ -17,10 +17,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.client import BackendClient, connect
+from kiosk.backend.client import BackendClient, connect
+from kiosk.backend.delivery import Submissions
+from kiosk.backend.outbox import open_outbox
 from kiosk.config import BackendConfig, OutboxConfig
-from kiosk.delivery import Submissions
-from kiosk.outbox import open_outbox
 from tests.server.payloads import applicant_body
 
 

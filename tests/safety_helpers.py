@@ -16,10 +16,10 @@ from textual.pilot import Pilot
 
 from kiosk.app import KioskApp, Step
 from kiosk.config import KioskConfig, read_config_file
+from kiosk.flow.session import Visit
 from kiosk.paths import SHIPPED_CONFIG_DIR
 from kiosk.server.app import create_app
 from kiosk.server.tokens import provision_terminal_token, write_token_file
-from kiosk.session import Visit
 from tests.server.live import FAST_SETTINGS
 from tests.server.payloads import configure_payload_portal
 

@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 from pydantic import TypeAdapter
 
-from kiosk.branding import (
+from kiosk.cli import main
+from kiosk.config import PortalConfig, read_config_file
+from kiosk.config.ticker_markup import MarkupError, parse, render
+from kiosk.config.words import word, words
+from kiosk.i18n import set_language
+from kiosk.terminal.branding import (
     DARK_INK,
     LIGHT_INK,
     MIN_CONTRAST,
@@ -19,11 +24,6 @@ from kiosk.branding import (
     high_contrast_theme,
     portal_theme,
 )
-from kiosk.cli import main
-from kiosk.config import PortalConfig, read_config_file
-from kiosk.i18n import set_language
-from kiosk.ticker_markup import MarkupError, parse, render
-from kiosk.words import word, words
 
 # -- contrast ------------------------------------------------------------------------------
 

@@ -8,8 +8,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
-from kiosk import catalogs
-from kiosk.i18n import _, available_languages, current_language, set_language
+from kiosk.i18n import _, available_languages, catalogs, current_language, set_language
 
 
 @pytest.mark.parametrize("language", available_languages())

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from kiosk.app import load_portal_questionnaires
-from kiosk.client import BackendClient, BackendError, connect
+from kiosk.backend.client import BackendClient, BackendError, connect
 from kiosk.config import BackendConfig, load_config, read_consent_text
+from kiosk.flow.session import ConsentSignature, Visit
+from kiosk.flow.submission import applicant_submission
 from kiosk.server.cli import main
 from kiosk.server.tokens import provision_terminal_token
-from kiosk.session import ConsentSignature, Visit
-from kiosk.submission import applicant_submission
 from tests.server.live import live_server
 from tests.visit_helpers import sample_answers
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kiosk.client import BackendClient, BackendError, connect, embedded_token_path
+from kiosk.backend.client import BackendClient, BackendError, connect, embedded_token_path
 from kiosk.config import BackendConfig
-from kiosk.pickup_models import Redemption, Verification
+from kiosk.contract.pickup_models import Redemption, Verification
+from kiosk.flow.session import ConsentSignature
 from kiosk.server.codes import new_code
 from kiosk.server.tokens import provision_terminal_token
-from kiosk.session import ConsentSignature
 from tests.server.live import FAST_SETTINGS, live_server, token_headers
 from tests.server.payloads import applicant_body, configure_payload_portal
 from tests.server.pickup_helpers import (

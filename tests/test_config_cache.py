@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import config_cache
 from kiosk.config import ConfigError, load_config
+from kiosk.config import cache as config_cache
 from kiosk.paths import PROJECT_ROOT, SHIPPED_CONFIG_DIR
 
 
@@ -103,7 +103,7 @@ def test_a_start_with_an_unchanged_configuration_loads_neither_pydantic_nor_the_
         "import screens.welcome\n"
         "KioskApp(load_config())\n"
         "heavy = {'pydantic', 'babel', 'cryptography', 'httpx', 'fastapi', 'sqlalchemy', "
-        "'argon2', 'kiosk.questionnaire', 'kiosk.client', 'kiosk.server'}\n"
+        "'argon2', 'kiosk.questionnaire', 'kiosk.backend.client', 'kiosk.server'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
     environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}

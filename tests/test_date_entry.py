@@ -10,8 +10,8 @@ import pytest
 from textual.widgets import Input, Static
 
 from kiosk.app import KioskApp
-from kiosk.dates import birth_date_label, parse_birth_date
 from kiosk.i18n import set_language
+from kiosk.i18n.dates import birth_date_label, parse_birth_date
 from screens.questionnaire_page import QuestionnairePageScreen
 from tests.mini_portal import mini_portal, questionnaire
 from tests.visit_helpers import sign_in, tap, visible_questions, wait_for_screen

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.client import connect
+from kiosk.backend.client import connect
 from kiosk.config import BackendConfig, load_config
+from kiosk.flow.submission import applicant_submission
 from kiosk.server.cli import main
 from kiosk.server.db import make_engine, make_sessionmaker
 from kiosk.server.kiosk_portals import sync_kiosk_portals
 from kiosk.server.portals import consent_version, portal_config
-from kiosk.submission import applicant_submission
 from tests.test_client import demo_visit
 
 

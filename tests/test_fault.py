@@ -15,8 +15,8 @@ from collections import Counter
 from pathlib import Path
 
 from kiosk.app import KioskApp
-from kiosk.crypto import KEY_ENV_VAR, encode_key, new_key
-from kiosk.delivery import Submissions
+from kiosk.backend.crypto import KEY_ENV_VAR, encode_key, new_key
+from kiosk.backend.delivery import Submissions
 from kiosk.paths import PROJECT_ROOT
 from screens.confirmation import ConfirmationScreen
 from screens.name_entry import NameScreen

@@ -13,8 +13,8 @@ from babel.messages.pofile import read_po, write_po
 
 from kiosk import catalogs
 from kiosk.i18n import _, available_languages, catalog_path, ngettext, set_language
-from kiosk.language_names import language_name
-from kiosk.languages import (
+from kiosk.i18n.language_names import language_name
+from kiosk.i18n.languages import (
     date_entry_to_iso,
     date_hint,
     format_date_entry,

@@ -78,7 +78,7 @@ async def _freed(refs: list[weakref.ref[Any]], pilot: Any) -> list[str]:
     for ref in refs:  # say who holds what is left, for whoever reads a failure
         if (obj := ref()) is not None:
             holders = [type(h).__name__ for h in gc.get_referrers(obj)]
-            # gc.get_referrers does not see frozen objects (gc.freeze, kiosk.memory)
+            # gc.get_referrers does not see frozen objects (gc.freeze, kiosk.terminal.memory)
             print(f"{type(obj).__name__} held by {holders}; frozen: {gc.get_freeze_count()}")
     return alive
 
@@ -92,7 +92,7 @@ async def _backend_built(app: KioskApp, pilot: Any) -> None:
 
 
 async def test_a_confirmation_up_when_start_up_settles_is_not_frozen_with_it() -> None:
-    """Start-up's objects are frozen once the backend is built (kiosk.memory). On a busy machine
+    """Start-up's objects are frozen once the backend is built. On a busy machine
     that can be while a Confirmation is up: it must not be frozen with them, or it (and its
     reference number) would never be freed."""
     gc.unfreeze()

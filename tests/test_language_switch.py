@@ -12,8 +12,8 @@ from textual.widgets import Input, Static
 
 from kiosk.app import KioskApp
 from kiosk.config import consent_version, load_config
-from kiosk.drive import screen_text
 from kiosk.i18n import current_language
+from kiosk.tools.drive import screen_text
 from screens.consent import ConsentScreen
 from screens.language import LanguageScreen
 from screens.name_entry import NameScreen

@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Button
 
 from kiosk.app import KioskApp
-from kiosk.lockdown import BLOCKED_KEYS, CRASH_EXIT_CODE, crash_place, run_supervised
+from kiosk.terminal.lockdown import BLOCKED_KEYS, CRASH_EXIT_CODE, crash_place, run_supervised
 from screens.name_entry import NameScreen
 from screens.welcome import WelcomeScreen
 from tests.safety_helpers import demo_config, start_bare_visit, type_name

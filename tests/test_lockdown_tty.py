@@ -15,7 +15,7 @@ from kiosk.paths import PROJECT_ROOT
 
 CHILD = """
 from kiosk.app import KioskApp
-from kiosk.lockdown import run_supervised
+from kiosk.terminal.lockdown import run_supervised
 from tests.safety_helpers import demo_config
 
 config = demo_config()

@@ -19,8 +19,8 @@ from textual.widgets import Static
 
 from kiosk.app import KioskApp
 from kiosk.config import load_config
-from kiosk.logs import configure_logging
 from kiosk.questionnaire import ItemType
+from kiosk.terminal.logs import configure_logging
 from screens.confirmation import ConfirmationScreen
 from screens.name_entry import NameScreen
 from screens.questionnaire_page import QuestionnairePageScreen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.names import name_problem, normalize_name
+from kiosk.flow.names import name_problem, normalize_name
 
 
 @pytest.mark.parametrize(

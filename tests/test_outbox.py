@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.client import BackendClient, connect
+from kiosk.backend.client import BackendClient, connect
+from kiosk.backend.crypto import KEY_ENV_VAR, OutboxKeyError, default_key_file, encode_key, new_key
+from kiosk.backend.delivery import Submissions, backoff_seconds
+from kiosk.backend.outbox import Outbox, default_outbox_file, open_outbox
 from kiosk.config import BackendConfig, OutboxConfig
-from kiosk.crypto import KEY_ENV_VAR, OutboxKeyError, default_key_file, encode_key, new_key
-from kiosk.delivery import Submissions, backoff_seconds
-from kiosk.outbox import Outbox, default_outbox_file, open_outbox
 from tests.safety_helpers import SwitchableServer, read_all_bytes
 from tests.server.payloads import applicant_body
 
@@ -79,7 +79,7 @@ def test_an_outbox_checked_by_its_sealed_canary_is_still_checked_and_upgraded(
     still refused, and the right key opens it and stores the check value."""
     import sqlite3
 
-    from kiosk.crypto import Sealer
+    from kiosk.backend.crypto import Sealer
 
     database = tmp_path / "data" / "outbox.sqlite3"
     open_outbox(OutboxConfig(database=database)).close()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from kiosk.i18n.reflow import reflow
 from kiosk.paths import SHIPPED_CONFIG_DIR
-from kiosk.reflow import reflow
 
 
 def test_lines_of_a_paragraph_are_joined_and_paragraphs_kept() -> None:

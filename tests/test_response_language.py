@@ -9,9 +9,9 @@ import httpx
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from kiosk.app import KioskApp
-from kiosk.drive import screen_text
 from kiosk.questionnaire import build_response
 from kiosk.questionnaire.loader import parse
+from kiosk.tools.drive import screen_text
 from screens.confirmation import ConfirmationScreen
 from screens.questionnaire_page import QuestionnairePageScreen
 from screens.review import ReviewScreen

@@ -12,7 +12,7 @@ from textual.widget import Widget
 
 from kiosk.app import KioskApp
 from kiosk.config import BackendConfig, load_config
-from kiosk.drive import screen_text
+from kiosk.tools.drive import screen_text
 from screens.qr_code import qr_lines
 from tests.test_snapshots_i18n import PORTAL, SCREENS, in_language, settle
 

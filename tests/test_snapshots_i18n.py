@@ -20,12 +20,12 @@ from textual.pilot import Pilot
 
 from kiosk.app import KioskApp
 from kiosk.config import BackendConfig, load_config
+from kiosk.contract.pickup_code import check_symbol, display
+from kiosk.contract.pickup_models import Verification
 from kiosk.i18n import N_
-from kiosk.languages import format_date_entry
-from kiosk.pickup_code import check_symbol, display
-from kiosk.pickup_flow import begin_pickup_steps, start_pickup_visit
-from kiosk.pickup_models import Verification
-from kiosk.staff_pin import hash_pin
+from kiosk.i18n.languages import format_date_entry
+from kiosk.terminal.staff_pin import hash_pin
+from kiosk.visits.pickup import begin_pickup_steps, start_pickup_visit
 from screens.pickup_done import PickupDoneScreen
 from screens.staff import StaffScreen
 from screens.still_there import StillThereScreen

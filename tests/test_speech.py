@@ -509,5 +509,5 @@ asyncio.run(main())
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     before, after = result.stdout.splitlines()[-2:]
-    assert before == "['kiosk.speech', 'kiosk.speech.hint', 'kiosk.speech_app']"
+    assert before == "['kiosk.speech', 'kiosk.speech.hint', 'kiosk.terminal.speech']"
     assert "kiosk.speech.speakers" in after

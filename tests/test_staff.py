@@ -17,7 +17,7 @@ from kiosk.app import KioskApp
 from kiosk.cli import main
 from kiosk.config import read_config_file
 from kiosk.paths import SHIPPED_CONFIG_DIR
-from kiosk.staff_pin import (
+from kiosk.terminal.staff_pin import (
     FIRST_LOCK_SECONDS,
     MAX_TRIES,
     PinGuard,

@@ -1,11 +1,11 @@
-"""The plan of each kind of visit (``kiosk/visit_flow.py``): its steps in order, without Textual."""
+"""The plan of each kind of visit (``kiosk/flow/plan.py``): its steps in order, without Textual."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from kiosk.visit_flow import (
+from kiosk.flow.plan import (
     Step,
     StepKind,
     applicant_steps,
@@ -41,6 +41,6 @@ def test_each_visit_has_its_sequence() -> None:
 
 
 def test_the_flow_does_not_load_textual() -> None:
-    code = "import sys, kiosk.visit_flow; print('textual' in sys.modules)"
+    code = "import sys, kiosk.flow.plan; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

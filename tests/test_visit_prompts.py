@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Input, Static
 
 from kiosk.app import KioskApp
-from kiosk.names import name_key
+from kiosk.flow.names import name_key
 from screens.confirm_decline import ConfirmDeclineScreen
 from screens.consent import ConsentScreen
 from screens.farewell import FarewellScreen

@@ -7,10 +7,10 @@ from pathlib import Path
 from textual.widgets import Button, Static
 
 from kiosk.app import KioskApp
-from kiosk.branding import HIGH_CONTRAST_THEME
 from kiosk.config import KioskConfig, load_config, read_config_file
-from kiosk.drive import screen_text
 from kiosk.i18n import current_language
+from kiosk.terminal.branding import HIGH_CONTRAST_THEME
+from kiosk.tools.drive import screen_text
 from screens.language import LanguageScreen
 from screens.ticker import Ticker
 from screens.welcome import WelcomeScreen

@@ -22,7 +22,7 @@ import httpx
 import pytest
 import textual_serve
 
-from kiosk.drive import load_scenario
+from kiosk.tools.drive import load_scenario
 from tests.server.live import live_server, token_headers
 
 SCENARIO = Path(__file__).with_name("scenarios") / "demo_applicant_visit.toml"

@@ -156,12 +156,12 @@ def _listen(host: str, port: int) -> socket.socket:
 LOG_CONFIG = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "kiosk.logs.JsonLines"}},
+    "formatters": {"json": {"()": "kiosk.terminal.logs.JsonLines"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"level": "INFO", "handlers": ["stderr"]},
     "loggers": {"alembic": {"level": "WARNING"}},
 }
-"""One JSON object per line on stderr, every field escaped (:class:`kiosk.logs.JsonLines`);
+"""One JSON object per line on stderr, every field escaped (:class:`kiosk.terminal.logs.JsonLines`);
 uvicorn applies it in each worker process too."""
 
 

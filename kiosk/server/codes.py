@@ -1,7 +1,7 @@
 """Pickup codes: 55 random bits in Crockford base32 with Crockford's check symbol.
 
 The shape of a code (alphabet, check symbol, normalizing what was typed) lives in
-:mod:`kiosk.pickup_code`, which the terminal uses too; this module makes new codes
+:mod:`kiosk.contract.pickup_code`, which the terminal uses too; this module makes new codes
 from :mod:`secrets` and the keyed digests (HMAC-SHA256) that are all the server stores.
 """
 
@@ -12,7 +12,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 
-from kiosk.pickup_code import (
+from kiosk.contract.pickup_code import (
     ALPHABET,
     CHECK_ALPHABET,
     CODE_LENGTH,
@@ -22,7 +22,7 @@ from kiosk.pickup_code import (
     check_symbol,
     normalize_code,
 )
-from kiosk.pickup_code import display as _display
+from kiosk.contract.pickup_code import display as _display
 from kiosk.server.secrets_util import digest
 
 __all__ = [

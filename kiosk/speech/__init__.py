@@ -6,7 +6,7 @@
 * :mod:`kiosk.speech.voices`: espeak-ng's voice for each language of the kiosk;
 * :mod:`kiosk.speech.hint`: "Press F5 ..." in every language, for Welcome.
 
-The app's side (keys, focus, screens) is :mod:`kiosk.speech_app` and
+The app's side (keys, focus, screens) is :mod:`kiosk.terminal.speech` and
 :mod:`screens.speech_reader`; none of this is imported before speech is turned on or
 configured, except the small hint module Welcome shows.
 """

@@ -1,13 +1,13 @@
 """Start time: ``kiosk smoke`` against a plain Textual app with three widgets.
 
-Both run in a fresh interpreter, headless, through the same harness (``kiosk.smoke``), and
+Both run in a fresh interpreter, headless, through the same harness (``kiosk.tools.smoke``), and
 both are timed from spawn until their "ready" line: first screen rendered and a Tab key
 taken. Runs alternate (kiosk, plain, kiosk, ...) so that a change in the machine's load
 falls on both. The figure is the ratio of the medians; the target is at most 1.25.
 
 That is the start of a terminal whose configuration has not changed since its last start.
 The first start after a change also validates the file and parses every questionnaire
-(see kiosk.config_cache); it is measured too, with an empty cache folder each time.
+(see kiosk.config.cache); it is measured too, with an empty cache folder each time.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     from textual.pilot import Pilot
     from textual.widgets import Button, Input, Static
 
-    from kiosk.smoke import READY_PREFIX, time_to_ready
+    from kiosk.tools.smoke import READY_PREFIX, time_to_ready
 
     class PlainApp(App[None]):
         """A title, a text field and a button."""
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
             self.query_one("#name", Input).focus()
 
     def rendered(app: App[object]) -> bool:
-        from kiosk.smoke import screen_text
+        from kiosk.tools.smoke import screen_text
 
         return app.focused is not None and "Plain Textual app" in screen_text(app)
 

@@ -7,7 +7,7 @@ import time
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from kiosk.drive import screen_text
+from kiosk.tools.drive import screen_text
 from screens.consent import ConsentScreen
 from tests.visit_helpers import tap
 

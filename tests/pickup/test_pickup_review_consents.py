@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from kiosk.app import KioskApp
-from kiosk.drive import screen_text
+from kiosk.tools.drive import screen_text
 from screens.consent import ConsentScreen
 from screens.pickup_review import PickupReviewScreen
 from tests.pickup.env import PickupEnv

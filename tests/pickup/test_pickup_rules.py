@@ -10,15 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.dates import parse_birth_date
-from kiosk.login_rules import (
+from kiosk.contract.login_rules import (
     common_passwords,
     confirm_problem,
     password_problem,
     password_rules,
     username_problem,
 )
-from kiosk.pickup_code import (
+from kiosk.contract.pickup_code import (
     ALPHABET,
     CHECK_ALPHABET,
     DISPLAY_PATTERN,
@@ -27,6 +26,7 @@ from kiosk.pickup_code import (
     code_problem,
     normalize_code,
 )
+from kiosk.i18n.dates import parse_birth_date
 from kiosk.server import codes
 
 CODE = codes.new_code(random.Random(5).randrange)

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from textual.widgets import Button, Input, Static
 
 from kiosk.app import KioskApp
-from kiosk.drive import screen_text
-from kiosk.pickup_client import invalid_message
+from kiosk.backend.pickup_client import invalid_message
 from kiosk.server.enrolment import issue_code
+from kiosk.tools.drive import screen_text
 from screens.consent import ConsentScreen
 from screens.farewell import FarewellScreen
 from screens.pickup_code import PickupCodeScreen

@@ -15,11 +15,11 @@ from sqlalchemy import select
 from textual.widgets import Input
 
 from kiosk.app import KioskApp
-from kiosk.drive import screen_text
 from kiosk.server.cli import main as server_main
 from kiosk.server.enrolment import create_chart
 from kiosk.server.models import Document, VisitSession
 from kiosk.server.schemas_staff import ChartIn
+from kiosk.tools.drive import screen_text
 from screens.pickup_done import PickupDoneScreen
 from screens.questionnaire_page import QuestionnairePageScreen
 from screens.returning_done import ReturningDoneScreen

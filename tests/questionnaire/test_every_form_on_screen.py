@@ -20,9 +20,9 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from textual.pilot import Pilot
 from textual.widget import Widget
 
+from kiosk.flow.submission import applicant_submission
 from kiosk.questionnaire import QuestionnaireRefused, load_questionnaire
 from kiosk.questionnaire.qr_read import validate_response
-from kiosk.submission import applicant_submission
 from screens.questionnaire_page import QuestionnairePageScreen
 from screens.review import ReviewScreen
 from tests.conftest import SHARED_QUESTIONNAIRES

@@ -8,9 +8,9 @@ from pathlib import Path
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from textual.widgets import Button, Static
 
+from kiosk.flow.submission import applicant_submission
 from kiosk.questionnaire import EnableState, instances
 from kiosk.questionnaire.qr_read import validate_response
-from kiosk.submission import applicant_submission
 from screens.questionnaire_page import QuestionnairePageScreen
 from screens.review import ReviewScreen
 from tests.conftest import SHARED_QUESTIONNAIRES

@@ -9,11 +9,11 @@ from typing import Any
 
 from textual.widgets import Input, OptionList, RadioButton, RadioSet, Static
 
+from kiosk.flow.submission import applicant_submission
 from kiosk.questionnaire import load_questionnaire
 from kiosk.questionnaire.hints import read_item_hints
 from kiosk.questionnaire.qr_read import validate_response
 from kiosk.questionnaire.richtext import markdown_to_text, xhtml_to_text
-from kiosk.submission import applicant_submission
 from screens.questionnaire_page import QuestionnairePageScreen
 from screens.review import ReviewScreen
 from screens.slider import Slider

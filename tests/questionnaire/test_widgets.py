@@ -7,9 +7,9 @@ from pathlib import Path
 
 from textual.widgets import Checkbox, Input, RadioSet, Select, Static
 
+from kiosk.flow.submission import applicant_submission
 from kiosk.i18n import set_language
 from kiosk.questionnaire.qr_read import validate_response
-from kiosk.submission import applicant_submission
 from screens.questionnaire_page import QuestionnairePageScreen
 from screens.review import ReviewScreen
 from tests.questionnaire.screen_driver import app_for, choose, start

@@ -223,7 +223,7 @@ def _plain_environment() -> dict[str, str]:
 
 def _code_then_message(output: str) -> None:
     code, message = output.replace("\r\n", "\n").rstrip("\n").split("\n")
-    # The last symbol is a check symbol, which may also be one of *~$= (kiosk/pickup_code.py).
+    # The last symbol is a check symbol, which may also be one of *~$= (contract/pickup_code.py).
     assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{3}[0-9A-Z*~$=]", code), output
     assert message.startswith("chart "), output
     assert message.endswith("earlier codes no longer work"), output

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 from textual.pilot import Pilot
 
-from kiosk.session import ConsentSignature
+from kiosk.flow.session import ConsentSignature
 from tests.snapshots.conftest import FIRST, FIXED_NOW, LAST, REFERENCE, Snap, SnapshotKiosk
 from tests.visit_helpers import sample_answers
 

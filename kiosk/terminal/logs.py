@@ -54,7 +54,7 @@ class JsonLines(logging.Formatter):
             if name not in _STANDARD and not name.startswith("_"):
                 entry[name] = _plain(value)
         if record.exc_info and record.exc_info[1] is not None:
-            from kiosk.lockdown import crash_place
+            from kiosk.terminal.lockdown import crash_place
 
             error = record.exc_info[1]
             entry.setdefault("error", type(error).__name__)

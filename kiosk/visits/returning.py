@@ -2,7 +2,7 @@
 
 Welcome -> *I have a login* (``#start-login``): username and password (the visit exists from
 here, so that the idle timer wipes what was typed) -> once signed in, the steps of
-:func:`kiosk.visit_flow.returning_steps`: the consents due, the pages of the questionnaires
+:func:`kiosk.flow.plan.returning_steps`: the consents due, the pages of the questionnaires
 assigned and not filed yet, the review, which files them with the visit's token -> what
 was done. Nothing due: say so, and the visit ends. Every way a visit ends (done, idle wipe,
 staff's End visit, Escape) revokes the token (:meth:`kiosk.app.KioskApp.end_visit`).
@@ -13,17 +13,17 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from kiosk.contract.pickup_models import PickupStatus, SignedIn
+from kiosk.flow.pickup_session import ReturningVisit
+from kiosk.flow.plan import returning_steps
 from kiosk.i18n import _
-from kiosk.pickup_flow import (
+from kiosk.visits.pickup import (
     chart_language,
     due_consent_indexes,
     match_questionnaires,
     page_counts,
     start_answers,
 )
-from kiosk.pickup_models import PickupStatus, SignedIn
-from kiosk.pickup_session import ReturningVisit
-from kiosk.visit_flow import returning_steps
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
@@ -65,9 +65,9 @@ def begin_returning_steps(app: KioskApp, signed_in: SignedIn) -> None:
 
 
 def submit_arguments(visit: ReturningVisit, terminal: str) -> dict[str, Any]:
-    """What :func:`kiosk.returning_client.submit` sends: the signatures and the FHIR
+    """What :func:`kiosk.backend.returning_client.submit` sends: the signatures and the FHIR
     documents, built as in the other visits."""
-    from kiosk.submission import applicant_submission
+    from kiosk.flow.submission import applicant_submission
 
     return {
         "visit_token": visit.visit_token,

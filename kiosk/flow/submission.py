@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from kiosk.flow.session import Visit
 from kiosk.questionnaire import active_answers, build_response
-from kiosk.session import Visit
 
 
 def applicant_submission(

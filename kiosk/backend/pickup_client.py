@@ -1,6 +1,6 @@
 """The pickup-code calls as the visit's screens need them: each failure, one kind.
 
-:class:`kiosk.client.BackendClient` sends the requests and names the server's refusals
+:class:`kiosk.backend.client.BackendClient` sends the requests and names the server's refusals
 (``code_invalid``, ``terminal_locked``, ``date_of_birth_mismatch``, ...). Here every
 failure becomes a :class:`PickupError` whose ``kind`` says where the visit goes next and
 whose ``message`` is for the visitor, in their language. The backend answers a wrong, an
@@ -16,10 +16,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from kiosk.client import BackendClient, BackendError
+from kiosk.backend.client import BackendClient, BackendError
+from kiosk.contract.pickup_models import ConsentDue, QuestionnaireDue, Redemption, Verification
+from kiosk.flow.session import ConsentSignature
 from kiosk.i18n import _, ngettext
-from kiosk.pickup_models import ConsentDue, QuestionnaireDue, Redemption, Verification
-from kiosk.session import ConsentSignature
 
 __all__ = [
     "ConsentDue",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any
 
-from kiosk.config_rules import Rule
+from kiosk.config.rules import Rule
 from kiosk.paths import SHIPPED_CONFIG_DIR
 
 CONFIG_ENV_VAR = "KIOSK_CONFIG"
@@ -28,7 +28,7 @@ _WEB_ADDRESS = r"^https?://\S+$"
 
 
 def _readable_colour(colour: str) -> str | None:
-    from kiosk.branding import colour_problem
+    from kiosk.terminal.branding import colour_problem
 
     return colour_problem(colour)
 
@@ -162,7 +162,7 @@ class PortalConfig:
 
 @dataclass(frozen=True)
 class OutboxConfig:
-    """Where unsent submissions wait, and the key that encrypts them (see kiosk.crypto)."""
+    """Where unsent submissions wait, and the key that encrypts them (see kiosk.backend.crypto)."""
 
     __pydantic_config__ = _STRICT
 
@@ -290,7 +290,7 @@ def _resolve_paths(config: KioskConfig, base_dir: Path) -> KioskConfig:
 
 def parse_config(data: dict[str, Any], base_dir: Path) -> KioskConfig:
     """Validate *data* and resolve its relative paths against *base_dir*."""
-    from kiosk.config_validation import validate_config
+    from kiosk.config.validation import validate_config
 
     return _resolve_paths(validate_config(data), base_dir)
 
@@ -396,9 +396,9 @@ def load_config(path: Path | None = None, *, check_again: bool = False) -> Kiosk
     """Read, validate and check the configuration and every file it names.
 
     A configuration that passed these checks before, with none of its files changed since,
-    is taken as checked (:mod:`kiosk.config_cache`) unless *check_again*.
+    is taken as checked (:mod:`kiosk.config.cache`) unless *check_again*.
     """
-    from kiosk.config_cache import recall, remember
+    from kiosk.config.cache import recall, remember
 
     source = path or default_config_path()
     if not check_again and (checked := recall(source)) is not None:

@@ -1,5 +1,5 @@
 """A returning visitor's calls as the screens need them: sign in, submit; each failure a
-:class:`~kiosk.pickup_client.PickupError` of one kind, with the visitor's message.
+:class:`~kiosk.backend.pickup_client.PickupError` of one kind, with the visitor's message.
 
 An unknown username and a wrong password are one answer from the backend, and one message
 here (:attr:`PickupFailure.INVALID`); a lock-out of the terminal or of the username is said
@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kiosk.client import BackendClient, BackendError
-from kiosk.pickup_client import _pickup_error
-from kiosk.pickup_models import PickupStatus, SignedIn
-from kiosk.session import ConsentSignature
+from kiosk.backend.client import BackendClient, BackendError
+from kiosk.backend.pickup_client import _pickup_error
+from kiosk.contract.pickup_models import PickupStatus, SignedIn
+from kiosk.flow.session import ConsentSignature
 
 
 async def sign_in(backend: BackendClient, username: str, password: str) -> SignedIn:

@@ -20,7 +20,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 
 from kiosk.i18n import _
-from kiosk.visitor_prefs import VisitorPreferencesApp
+from kiosk.terminal.visitor_prefs import VisitorPreferencesApp
 
 if TYPE_CHECKING:
     from textual.screen import Screen

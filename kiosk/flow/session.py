@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from kiosk.config import PortalConfig
+from kiosk.flow.names import name_key, normalize_name
 from kiosk.i18n import _
-from kiosk.names import name_key, normalize_name
 from kiosk.questionnaire import Answers, Questionnaire
 
 

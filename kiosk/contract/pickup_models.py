@@ -65,7 +65,7 @@ class Redemption(PickupStatus):
 
     username: str
     redemption: str
-    """The secret for :meth:`kiosk.client.BackendClient.sign_consents` and friends."""
+    """The secret for :meth:`kiosk.backend.client.BackendClient.sign_consents` and friends."""
     redemption_expires_at: datetime
 
 

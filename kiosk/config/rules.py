@@ -1,10 +1,10 @@
 """Constraints on configuration fields, written beside the fields, applied by pydantic.
 
 The configuration's classes are plain dataclasses so that a kiosk whose file has not
-changed starts without importing pydantic (see :mod:`kiosk.config_cache`). A field's
+changed starts without importing pydantic (see :mod:`kiosk.config.cache`). A field's
 limits are a :class:`Rule` in its ``Annotated`` type; pydantic reads it through the
 ``__get_pydantic_core_schema__`` hook when a file is validated
-(:mod:`kiosk.config_validation`), and nothing reads it otherwise.
+(:mod:`kiosk.config.validation`), and nothing reads it otherwise.
 """
 
 from __future__ import annotations

@@ -28,7 +28,9 @@ from kiosk.paths import user_cache_dir
 log = logging.getLogger(__name__)
 
 FORMAT = 1
-_CODE_DIRS = (Path(__file__).resolve().parent, Path(__file__).resolve().parent / "questionnaire")
+_KIOSK_DIR = Path(__file__).resolve().parent.parent
+# The packages whose code decides whether a configuration passes its checks.
+_CODE_DIRS = tuple(_KIOSK_DIR / name for name in ("config", "i18n", "questionnaire", "terminal"))
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,9 @@ def _code_stamp() -> str:
     for folder in _CODE_DIRS:
         for module in sorted(folder.glob("*.py")):
             info = module.stat()
-            digest.update(f"{module.name}:{info.st_size}:{info.st_mtime_ns};".encode())
+            digest.update(
+                f"{folder.name}/{module.name}:{info.st_size}:{info.st_mtime_ns};".encode()
+            )
     return digest.hexdigest()
 
 

@@ -1,5 +1,5 @@
 """A date of birth as a visitor types it: the visitor's one way of writing a date (see
-:func:`kiosk.languages.visitor_date_order`), the same as in every questionnaire date.
+:func:`kiosk.i18n.languages.visitor_date_order`), the same as in every questionnaire date.
 
 ISO ``1985-04-23`` and the compact ``19850423`` are read as well.
 """
@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 from kiosk.i18n import _
-from kiosk.languages import date_hint, date_problem, visitor_date_order
+from kiosk.i18n.languages import date_hint, date_problem, visitor_date_order
 
 EARLIEST_YEAR = 1900
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")

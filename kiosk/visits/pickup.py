@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from kiosk.backend.pickup_client import ConsentDue, QuestionnaireDue, Redemption, Verification
+from kiosk.flow.pickup_session import PickupVisit
+from kiosk.flow.plan import StepKind, pickup_steps
+from kiosk.flow.session import PortalQuestionnaire, Visit
 from kiosk.i18n import _
-from kiosk.pickup_client import ConsentDue, QuestionnaireDue, Redemption, Verification
-from kiosk.pickup_session import PickupVisit
-from kiosk.session import PortalQuestionnaire, Visit
-from kiosk.visit_flow import StepKind, pickup_steps
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
@@ -124,9 +124,9 @@ def begin_pickup_steps(app: KioskApp, code: str, verification: Verification) -> 
 
 
 def redeem_arguments(visit: PickupVisit, terminal: str) -> dict[str, Any]:
-    """What :func:`kiosk.pickup_client.redeem` sends for *visit*: the login, the consents
+    """What :func:`kiosk.backend.pickup_client.redeem` sends for *visit*: the login, the consents
     signed and the questionnaires filled (FHIR documents as in the applicant visit)."""
-    from kiosk.submission import applicant_submission
+    from kiosk.flow.submission import applicant_submission
 
     return {
         "code": visit.code,

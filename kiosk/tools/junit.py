@@ -58,7 +58,7 @@ def build_junit(results: list[CaseResult], *, timestamp: datetime | None = None)
             suite,
             "testcase",
             {
-                "classname": "kiosk.drive",
+                "classname": "kiosk.tools.drive",
                 "name": result.scenario.stem,
                 "file": str(result.scenario),
                 "time": f"{result.seconds:.3f}",

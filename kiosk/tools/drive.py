@@ -13,7 +13,7 @@ and optionally ``timeout = 5.0`` (seconds to wait for ``expect``/``expect_not``/
 ``--speech-transcript FILE`` writes every phrase speech would say (F5 turns it on, or the
 config's ``speech = true``) to FILE instead of espeak-ng, a ``language<TAB>phrase`` line each.
 Several scenario files run in turn, each on a fresh kiosk; ``--junit FILE`` reports them
-(:mod:`kiosk.junit`), and a failing step leaves an SVG of the screen beside that report.
+(:mod:`kiosk.tools.junit`), and a failing step leaves an SVG of the screen beside that report.
 """
 
 from __future__ import annotations
@@ -227,7 +227,7 @@ def transcript_speaker(path: Path):  # type: ignore[no-untyped-def]
 def drive_main(args: argparse.Namespace) -> int:
     """The ``kiosk drive`` command: every scenario in turn, each on a fresh kiosk."""
     from kiosk.cli import EXIT_INVALID_CONFIG, _load_or_report
-    from kiosk.junit import CaseResult, write_junit
+    from kiosk.tools.junit import CaseResult, write_junit
 
     try:
         size = parse_size(args.size)

@@ -6,7 +6,7 @@ backend answered with its chart. Each row is keyed by the submission's idempoten
 which the backend de-duplicates on, so sending a row twice (after a crash between the
 backend's answer and the removal) still files one chart.
 
-The payload is sealed with AES-GCM (:mod:`kiosk.crypto`), bound to its key as associated
+The payload is sealed with AES-GCM (:mod:`kiosk.backend.crypto`), bound to its key as associated
 data; only the idempotency key, timestamps, attempt counts and error codes are in clear.
 Deleted rows are overwritten (``secure_delete``). The ``meta`` table holds a sealed check
 value so that a wrong key is detected when the outbox is opened, before anything is sent.
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.backend.crypto import OutboxKeyError, Sealer, WrongKey, load_key
 from kiosk.config import OutboxConfig
-from kiosk.crypto import OutboxKeyError, Sealer, WrongKey, load_key
 
 log = logging.getLogger(__name__)
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from kiosk.backend.pickup_client import ConsentDue, QuestionnaireDue, Verification
+from kiosk.contract.pickup_models import SignedIn
+from kiosk.flow.names import name_key, normalize_name
+from kiosk.flow.session import Visit
 from kiosk.i18n import _
-from kiosk.names import name_key, normalize_name
-from kiosk.pickup_client import ConsentDue, QuestionnaireDue, Verification
-from kiosk.pickup_models import SignedIn
-from kiosk.session import Visit
 
 
 @dataclass(eq=False)

@@ -1,10 +1,10 @@
 """Keep the gettext catalogs in step with the source (a developer's tool, run by hand).
 
-``python -m kiosk.catalogs update`` extracts every ``_()``/``N_()``/``ngettext()`` message from
+``python -m kiosk.i18n.catalogs update`` extracts every ``_()``/``N_()``/``ngettext()`` message from
 ``kiosk/`` and ``screens/`` into ``locales/kiosk.pot`` and merges it into each language's
-``kiosk.po`` (English entries are filled with their source text). ``python -m kiosk.catalogs
+``kiosk.po`` (English entries are filled with their source text). ``python -m kiosk.i18n.catalogs
 check`` lists what a catalog lacks: messages missing, untranslated or fuzzy. ``python -m
-kiosk.catalogs init LANG`` starts the catalog of a new language.
+kiosk.i18n.catalogs init LANG`` starts the catalog of a new language.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         found = [p for lang in available_languages() for p in problems(lang)]
         print("\n".join(found) or "every catalog is complete")
         return 1 if found else 0
-    print("usage: python -m kiosk.catalogs {update|check|init LANG}", file=sys.stderr)
+    print("usage: python -m kiosk.i18n.catalogs {update|check|init LANG}", file=sys.stderr)
     return 2
 
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from kiosk.branding import high_contrast_theme, portal_theme
 from kiosk.i18n import available_languages, set_language
+from kiosk.terminal.branding import high_contrast_theme, portal_theme
 
 if TYPE_CHECKING:
     from kiosk.config import KioskConfig, PortalConfig

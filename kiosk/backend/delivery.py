@@ -21,10 +21,10 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from kiosk.outbox import Outbox, Pending
+from kiosk.backend.outbox import Outbox, Pending
 
-if TYPE_CHECKING:  # kiosk.client pulls in httpx, loaded once Welcome is up
-    from kiosk.client import BackendClient, BackendError, Receipt
+if TYPE_CHECKING:  # kiosk.backend.client pulls in httpx, loaded once Welcome is up
+    from kiosk.backend.client import BackendClient, BackendError, Receipt
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ class Submissions:
     ) -> Receipt | None:
         """Store, then try to send; the receipt if the backend answered within *wait_seconds*.
 
-        Raises :class:`kiosk.outbox.OutboxError` (or ``OSError``) only if storing failed: then
+        Raises `OutboxError` (or ``OSError``) only if storing failed: then
         the visitor must not be told that the submission was received.
         """
         await asyncio.to_thread(self.outbox.put, APPLICANT, key, payload)
@@ -108,7 +108,7 @@ class Submissions:
 
     async def _send(self, key: str, payload: dict[str, Any]) -> Receipt | None:
         """One delivery attempt of *key*; the caller holds the send lock."""
-        from kiosk.client import BackendError
+        from kiosk.backend.client import BackendError
 
         self._stage("sending", key)
         try:

@@ -30,9 +30,9 @@ import httpx
 
 from kiosk import __version__
 from kiosk.config import BackendConfig, KioskConfig
+from kiosk.contract.pickup_models import PickupStatus, Redemption, SignedIn, Verification
+from kiosk.flow.session import ConsentSignature
 from kiosk.i18n import _, ngettext
-from kiosk.pickup_models import PickupStatus, Redemption, SignedIn, Verification
-from kiosk.session import ConsentSignature
 
 log = logging.getLogger(__name__)
 
@@ -325,7 +325,9 @@ class BackendClient:
 
 def _checked(code: str) -> str:
     """*code* in canonical form, or :class:`BackendError` ``code_malformed`` (no request)."""
-    from kiosk.pickup_code import normalize_code  # the code's shape, shared with the server
+    from kiosk.contract.pickup_code import (
+        normalize_code,  # the code's shape, shared with the server
+    )
 
     canonical = normalize_code(code)
     if canonical is None:

@@ -1,0 +1,1 @@
+"""The lobby terminal itself: lock-down, idle wipe, memory, logs, staff PIN, visitor preferences."""

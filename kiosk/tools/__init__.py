@@ -1,0 +1,1 @@
+"""Commands for testers and staff: drive, smoke, web, questionnaire check/fill/validate."""

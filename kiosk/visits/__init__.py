@@ -1,0 +1,1 @@
+"""The app-side controllers of the pickup-code and returning-visitor visits (Textual)."""
