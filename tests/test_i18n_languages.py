@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from kiosk import catalogs
-from kiosk.i18n import _, available_languages, catalog_path, ngettext, set_language
+from kiosk.i18n import _, available_languages, catalog_path, catalogs, ngettext, set_language
 from kiosk.i18n.language_names import language_name
 from kiosk.i18n.languages import (
     date_entry_to_iso,
@@ -134,7 +133,7 @@ def test_languages_are_named_in_themselves() -> None:
 def test_language_names_are_asked_of_babel_once_and_then_read_from_the_cache(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from kiosk import language_names
+    from kiosk.i18n import language_names
 
     monkeypatch.setattr(language_names, "_known", None)
     assert language_name("fr") == "Français"  # from babel, then stored
