@@ -10,7 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kiosk.backend.client import BackendClient, BackendError, connect, embedded_token_path
+from kiosk.backend.client import BackendClient, BackendError
+from kiosk.backend.embedded import connect, embedded_token_path
 from kiosk.config import BackendConfig
 from kiosk.contract.pickup_models import Redemption, Verification
 from kiosk.flow.session import ConsentSignature

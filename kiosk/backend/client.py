@@ -1,9 +1,9 @@
 """The kiosk's HTTP client for its backend: one code path, remote or embedded.
 
-With a backend URL the client talks HTTP over the network. Without one, the reference
-server's ASGI app runs in-process behind ``httpx.ASGITransport``: the same requests,
-the same JSON, only no socket. Building the embedded app imports FastAPI and SQLAlchemy,
-so :func:`connect` is meant to run in a worker once the first screen is up.
+With a backend URL the client talks HTTP over the network (:func:`remote_client`). Without
+one, the reference server's ASGI app runs in-process behind ``httpx.ASGITransport``: the same
+requests, the same JSON, only no socket. That is built by :mod:`kiosk.backend.embedded`, which
+only the composition root imports, so that nothing that reaches this module reaches the server.
 
 Every request carries the terminal's bearer token: read from ``[backend] token_file`` for a
 remote backend; the embedded backend provisions its own (kept in the user data folder, or
@@ -17,7 +17,6 @@ whose ``error`` is the server's stable error name (``code_invalid``, ``terminal_
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import math
 from collections.abc import Mapping, Sequence
@@ -29,16 +28,13 @@ from typing import Any
 import httpx
 
 from kiosk import __version__
-from kiosk.config import BackendConfig, KioskConfig
+from kiosk.config import BackendConfig
 from kiosk.contract.pickup_models import PickupStatus, Redemption, SignedIn, Verification
 from kiosk.flow.session import ConsentSignature
 from kiosk.i18n import _, ngettext
 
 log = logging.getLogger(__name__)
 
-EMBEDDED_BASE_URL = "http://embedded-backend"
-EMBEDDED_TERMINAL = "embedded-kiosk"
-"""The embedded backend's token is for this terminal unless ``connect`` is told otherwise."""
 _RETRY_DELAYS = (0.5, 1.5)
 
 
@@ -348,11 +344,25 @@ def _consent_body(consent: ConsentSignature) -> dict[str, Any]:
     }
 
 
-def _headers(token: str | None) -> dict[str, str]:
+def open_client(
+    base_url: str,
+    token: str | None,
+    timeout_seconds: float,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> BackendClient:
+    """A client for the backend at *base_url* that sends *token* with every request (over
+    the network, or through *transport*: :mod:`kiosk.backend.embedded` passes the server's
+    ASGI app)."""
     headers = {"User-Agent": f"lobby-kiosk/{__version__}", "Accept": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    return headers
+    http = httpx.AsyncClient(
+        base_url=base_url,
+        headers=headers,
+        timeout=httpx.Timeout(timeout_seconds),
+        transport=transport,
+    )
+    return BackendClient(http)
 
 
 def read_token(path: Path) -> str:
@@ -376,57 +386,9 @@ def read_token(path: Path) -> str:
     return token
 
 
-def embedded_token_path(database_url: str) -> Path:
-    """Where the embedded backend's own token is kept: one file per database, in the user
-    data folder (a token is only valid in the database that issued it)."""
-    from kiosk.paths import user_data_dir
-
-    tag = hashlib.sha256(database_url.encode("utf-8")).hexdigest()[:12]
-    return user_data_dir() / f"embedded-backend-{tag}.token"
-
-
-def connect(
-    backend: BackendConfig,
-    database_url: str | None = None,
-    *,
-    terminal: str = EMBEDDED_TERMINAL,
-    kiosk_config: KioskConfig | None = None,
-) -> BackendClient:
-    """A client for *backend*; embedded when it has no URL (blocking: imports the server).
-
-    The embedded backend provisions a token for *terminal* in its own database (reusing
-    the one in its token file while that database accepts it), and stores the portals of
-    *kiosk_config* wherever its own differ, so it files the kiosk's visits from the start.
-    """
-    timeout = httpx.Timeout(backend.timeout_seconds)
-    if backend.embedded:
-        from kiosk.server.app import create_app
-        from kiosk.server.db import default_database_url
-        from kiosk.server.tokens import ensure_token
-
-        url = database_url or backend.database or default_database_url()
-        app = create_app(url)
-        try:
-            token_path = backend.token_file or embedded_token_path(url)
-            token = ensure_token(app.state.sessions, terminal, token_path)
-            if kiosk_config is not None:
-                from kiosk.server.kiosk_portals import sync_kiosk_portals
-
-                stored = sync_kiosk_portals(app.state.sessions, kiosk_config)
-                if stored:
-                    log.info("embedded backend: portals stored from the kiosk configuration")
-        except BaseException:
-            app.state.engine.dispose()
-            raise
-        transport = httpx.ASGITransport(app=app)
-        http = httpx.AsyncClient(
-            transport=transport,
-            base_url=EMBEDDED_BASE_URL,
-            headers=_headers(token),
-            timeout=timeout,
-        )
-    else:
-        assert backend.url is not None
-        token = None if backend.token_file is None else read_token(backend.token_file)
-        http = httpx.AsyncClient(base_url=backend.url, headers=_headers(token), timeout=timeout)
-    return BackendClient(http)
+def remote_client(backend: BackendConfig) -> BackendClient:
+    """A client for the remote backend at ``backend.url``, with the token of its token file."""
+    if backend.url is None:
+        raise ValueError("the backend has no URL: it is the embedded one (kiosk.backend.embedded)")
+    token = None if backend.token_file is None else read_token(backend.token_file)
+    return open_client(backend.url, token, backend.timeout_seconds)
