@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 from kiosk.backend.outbox import Outbox, Pending
 
 if TYPE_CHECKING:  # kiosk.backend.client pulls in httpx, loaded once Welcome is up
-    from kiosk.backend.client import BackendClient, BackendError, Receipt
+    from kiosk.backend.client import BackendClient, BackendError
+    from kiosk.contract.wire.applicant import ApplicantCreated
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ class Submissions:
 
     async def submit(
         self, payload: dict[str, Any], key: str, *, wait_seconds: float = 8.0
-    ) -> Receipt | None:
+    ) -> ApplicantCreated | None:
         """Store, then try to send; the receipt if the backend answered within *wait_seconds*.
 
         Raises `OutboxError` (or ``OSError``) only if storing failed: then
@@ -99,14 +100,14 @@ class Submissions:
             self.poke()
             return None
 
-    async def _deliver_key(self, key: str) -> Receipt | None:
+    async def _deliver_key(self, key: str) -> ApplicantCreated | None:
         async with self._send_lock:
             payload = await asyncio.to_thread(self.outbox.payload, key)
             if payload is None:
                 return None  # delivered meanwhile by the background loop
             return await self._send(key, payload)
 
-    async def _send(self, key: str, payload: dict[str, Any]) -> Receipt | None:
+    async def _send(self, key: str, payload: dict[str, Any]) -> ApplicantCreated | None:
         """One delivery attempt of *key*; the caller holds the send lock."""
         from kiosk.backend.client import BackendError
 

@@ -7,7 +7,6 @@ form ``path.to.field: reason`` (the same lines ``kiosk check-config`` prints).
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Annotated, Any
 
 from kiosk.config.colours import colour_problem
 from kiosk.config.rules import Rule
+from kiosk.contract.consents import consent_version
 from kiosk.paths import SHIPPED_CONFIG_DIR
 
 CONFIG_ENV_VAR = "KIOSK_CONFIG"
@@ -225,11 +225,6 @@ class ConsentText:
     version: str
     language: str
     """The language the text is in: the one asked for, or the fallback that was shown."""
-
-
-def consent_version(text: str) -> str:
-    """The version of a consent text: a hash of its exact words."""
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def read_consent_text(consent: ConsentConfig, language: str, fallback: str = "en") -> ConsentText:

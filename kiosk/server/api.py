@@ -15,17 +15,13 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, Re
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk import __version__
+from kiosk.contract.wire.applicant import ApplicantCreated, ApplicantIn
+from kiosk.contract.wire.fields import IDEMPOTENCY_KEY_PATTERN
+from kiosk.contract.wire.service import ErrorOut, Health
 from kiosk.server import charts, intake
 from kiosk.server.auth import AdminDep, CallerDep
 from kiosk.server.errors import ApiError
-from kiosk.server.schemas import (
-    IDEMPOTENCY_KEY_PATTERN,
-    ApplicantCreated,
-    ApplicantIn,
-    ChartOut,
-    ErrorOut,
-    Health,
-)
+from kiosk.server.schemas import ChartOut
 from kiosk.server.settings import ServerSettings
 
 MAX_CHART_ID = 2**31 - 1  # the largest INTEGER on PostgreSQL

@@ -15,12 +15,7 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, status
 from starlette.concurrency import run_in_threadpool
 
-from kiosk.server import pickup
-from kiosk.server.api import AUTH_RESPONSES, Sessions, Settings
-from kiosk.server.auth import CallerDep
-from kiosk.server.passwords import hasher
-from kiosk.server.schemas import ErrorOut
-from kiosk.server.schemas_pickup import (
+from kiosk.contract.wire.pickup import (
     CodeIn,
     Confirmed,
     ConfirmIn,
@@ -34,6 +29,11 @@ from kiosk.server.schemas_pickup import (
     UsernameIn,
     Verified,
 )
+from kiosk.contract.wire.service import ErrorOut
+from kiosk.server import pickup
+from kiosk.server.api import AUTH_RESPONSES, Sessions, Settings
+from kiosk.server.auth import CallerDep
+from kiosk.server.passwords import hasher
 
 T = TypeVar("T")
 

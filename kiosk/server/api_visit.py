@@ -13,12 +13,12 @@ from typing import Any
 from fastapi import APIRouter, Response, status
 from starlette.concurrency import run_in_threadpool
 
+from kiosk.contract.wire.pickup import PickupStatus
+from kiosk.contract.wire.returning import LoginIn, SignedIn, VisitIn, VisitSubmitIn
+from kiosk.contract.wire.service import ErrorOut
 from kiosk.server import returning
 from kiosk.server.api import AUTH_RESPONSES, Sessions, Settings
 from kiosk.server.auth import CallerDep
-from kiosk.server.schemas import ErrorOut
-from kiosk.server.schemas_pickup import PickupStatus
-from kiosk.server.schemas_visit import LoginIn, SignedIn, VisitIn, VisitSubmitIn
 
 router = APIRouter(tags=["returning visitors"])
 

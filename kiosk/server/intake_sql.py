@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Text, bindparam, cast, insert, select
 
+from kiosk.contract.wire.applicant import ApplicantIn
 from kiosk.server.filing import (
     Problem,
     Refused,
@@ -35,7 +36,6 @@ from kiosk.server.models import (
     TaskEvent,
 )
 from kiosk.server.portals import PortalConfig
-from kiosk.server.schemas import ApplicantIn
 from kiosk.server.tasks import task_rows
 
 _KEYS = IdempotencyKey.__table__.c

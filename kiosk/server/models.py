@@ -27,15 +27,13 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-NAME_MAX = 60
-TEXT_MAX = 200
-TYPED_NAME_MAX = 130
-LANGUAGE_MAX = 35
+from kiosk.contract.login_rules import USERNAME_MAX
+from kiosk.contract.wire.fields import LANGUAGE_MAX, NAME_MAX, TEXT_MAX, TYPED_NAME_MAX
+
 IDEMPOTENCY_KEY_MAX = 200
 TERMINAL_MAX = 100
 EMAIL_MAX = 254
 EXTERNAL_ID_MAX = 100
-USERNAME_MAX = 64
 PHONE_MAX = 40
 HASH_LENGTH = 64
 """Hex SHA-256, the stored form of tokens, pickup codes and redemption secrets."""

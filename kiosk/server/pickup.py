@@ -23,6 +23,16 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.contract.wire.applicant import ConsentIn, DocumentIn
+from kiosk.contract.wire.pickup import (
+    Confirmed,
+    ConfirmIn,
+    PickupStatus,
+    QuestionnaireDue,
+    Redeemed,
+    RedeemIn,
+    Verified,
+)
 from kiosk.server import throttle
 from kiosk.server.codes import code_digest, legacy_code_digest, normalize_code
 from kiosk.server.consents import (
@@ -44,16 +54,6 @@ from kiosk.server.models import (
     utc_now,
 )
 from kiosk.server.portals import PortalConfig, portal_config
-from kiosk.server.schemas import ConsentIn, DocumentIn
-from kiosk.server.schemas_pickup import (
-    Confirmed,
-    ConfirmIn,
-    PickupStatus,
-    QuestionnaireDue,
-    Redeemed,
-    RedeemIn,
-    Verified,
-)
 from kiosk.server.secrets_util import digest, new_secret
 from kiosk.server.settings import ServerSettings
 from kiosk.server.tasks import tasks_for

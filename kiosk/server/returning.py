@@ -26,6 +26,8 @@ from functools import cache
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.contract.wire.pickup import PickupStatus
+from kiosk.contract.wire.returning import LoginIn, SignedIn, VisitSubmitIn
 from kiosk.server import throttle
 from kiosk.server.consents import signing_problem
 from kiosk.server.errors import ApiError
@@ -40,8 +42,6 @@ from kiosk.server.pickup import (
     mask_name,
 )
 from kiosk.server.portals import portal_config
-from kiosk.server.schemas_pickup import PickupStatus
-from kiosk.server.schemas_visit import LoginIn, SignedIn, VisitSubmitIn
 from kiosk.server.secrets_util import digest, new_secret
 from kiosk.server.settings import PasswordHashing, ServerSettings
 
