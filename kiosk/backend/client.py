@@ -34,12 +34,9 @@ from kiosk.contract.wire.fields import Request
 from kiosk.contract.wire.pickup import (
     CodeIn,
     ConfirmIn,
-    FollowUpConsentsIn,
-    FollowUpDocumentsIn,
     PickupStatus,
     Redeemed,
     RedeemIn,
-    RedemptionIn,
     UsernameAvailability,
     UsernameIn,
     Verified,
@@ -228,28 +225,6 @@ class BackendClient:
         body = _body(RedeemIn, **fields)
         response = await self._send("POST", "/v1/pickup/redeem", json=body, retry=False)
         return Redeemed.model_validate(response.json())
-
-    async def sign_consents(
-        self, redemption: str, consents: Sequence[ConsentSignature]
-    ) -> PickupStatus:
-        """Record consents signed after redeeming; what is still due comes back."""
-        body = _body(FollowUpConsentsIn, redemption=redemption, consents=_consents(consents))
-        response = await self._send("POST", "/v1/pickup/consents", json=body)
-        return PickupStatus.model_validate(response.json())
-
-    async def file_documents(
-        self, redemption: str, documents: Sequence[Mapping[str, Any]]
-    ) -> PickupStatus:
-        """File completed questionnaires after redeeming; what is still due comes back."""
-        body = _body(FollowUpDocumentsIn, redemption=redemption, documents=_documents(documents))
-        response = await self._send("POST", "/v1/pickup/documents", json=body)
-        return PickupStatus.model_validate(response.json())
-
-    async def pickup_status(self, redemption: str) -> PickupStatus:
-        """What is still due under a redemption."""
-        body = _body(RedemptionIn, redemption=redemption)
-        response = await self._send("POST", "/v1/pickup/status", json=body)
-        return PickupStatus.model_validate(response.json())
 
     # -- returning visitors -----------------------------------------------------------
 

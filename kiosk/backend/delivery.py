@@ -76,7 +76,6 @@ class Submissions:
         self._wake = asyncio.Event()
         self.last_error: str | None = None
         """The code of the last failed delivery (``unreachable``, ``http-503`` …), if any."""
-        self.last_success: float | None = None
 
     def _stage(self, stage: str, key: str) -> None:
         if self._on_stage is not None:
@@ -146,7 +145,6 @@ class Submissions:
         self._stage("confirmed", key)
         await asyncio.to_thread(self.outbox.remove, key)
         self._stage("removed", key)
-        self.last_success = time.time()
         self.last_error = None
         log.info(
             "submission delivered",

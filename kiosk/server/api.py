@@ -72,7 +72,6 @@ def get_read_session(
 
 
 Sessions = Annotated[sessionmaker[Session], Depends(get_sessions)]
-ReadSessions = Annotated[sessionmaker[Session], Depends(get_read_sessions)]
 DbSession = Annotated[Session, Depends(get_session)]
 ReadSession = Annotated[Session, Depends(get_read_session)]
 Settings = Annotated[ServerSettings, Depends(get_settings)]

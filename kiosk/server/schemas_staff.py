@@ -121,7 +121,3 @@ class MergeOut(BaseModel):
     documents_moved: int
     consents_moved: int
     tasks_moved: int
-
-
-TaskStatusParam = Literal["open", "done", "all"]
-PortalNameParam = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")]
