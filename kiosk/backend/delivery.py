@@ -47,7 +47,7 @@ def backoff_seconds(
     most: float = MAX_RETRY_SECONDS,
 ) -> float:
     """Delay before retry number *attempts* (1-based): 2, 4, 8 … 300 s, ±*jitter*."""
-    base = min(first * 2 ** max(attempts - 1, 0), most)
+    base = min(first * 2.0 ** max(attempts - 1, 0), most)
     return base * random.uniform(1 - jitter, 1 + jitter)
 
 

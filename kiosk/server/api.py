@@ -46,15 +46,18 @@ async def get_sessions(request: Request) -> sessionmaker[Session]:
     The small dependencies are ``async``: FastAPI would run a plain ``def`` one in its
     thread pool, a costly hop for a lookup.
     """
-    return request.app.state.sessions
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    return sessions
 
 
 async def get_read_sessions(request: Request) -> sessionmaker[Session]:
-    return request.app.state.read_sessions
+    sessions: sessionmaker[Session] = request.app.state.read_sessions
+    return sessions
 
 
 async def get_settings(request: Request) -> ServerSettings:
-    return request.app.state.settings
+    settings: ServerSettings = request.app.state.settings
+    return settings
 
 
 def get_session(

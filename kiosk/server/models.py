@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     false,
@@ -95,6 +96,14 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> Table:
+    """*model*'s Core table, typed as the :class:`Table` it is (for ``insert`` and
+    ``update`` statements built without the ORM)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class Chart(Base):

@@ -160,8 +160,8 @@ def due_status(
         .order_by(Assignment.id)
     )
     return PickupStatus(
-        consents_due=due_consents(portal, chart_signatures(session, chart.id), now),
-        questionnaires=[
+        consents_due=tuple(due_consents(portal, chart_signatures(session, chart.id), now)),
+        questionnaires=tuple(
             QuestionnaireDue(
                 questionnaire=a.questionnaire,
                 title=a.title,
@@ -170,7 +170,7 @@ def due_status(
                 chart_tab=a.chart_tab,
             )
             for a in open_assignments
-        ],
+        ),
     )
 
 
