@@ -141,7 +141,7 @@ class KioskApp(SpeechApp):
     @work(thread=True, exclusive=True, group="backend", exit_on_error=False)
     def connect_backend(self) -> None:
         """Build the backend client off the UI thread (the embedded server's imports are heavy)."""
-        from kiosk.backend.client import connect
+        from kiosk.backend.embedded import connect
 
         try:
             client = connect(

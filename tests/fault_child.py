@@ -17,8 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.backend.client import BackendClient, connect
+from kiosk.backend.client import BackendClient
 from kiosk.backend.delivery import Submissions
+from kiosk.backend.embedded import connect
 from kiosk.backend.outbox import open_outbox
 from kiosk.config import BackendConfig, OutboxConfig
 from tests.server.payloads import applicant_body

@@ -11,19 +11,18 @@ from pydantic import TypeAdapter
 
 from kiosk.cli import main
 from kiosk.config import PortalConfig, read_config_file
-from kiosk.config.ticker_markup import MarkupError, parse, render
-from kiosk.config.words import word, words
-from kiosk.i18n import set_language
-from kiosk.terminal.branding import (
+from kiosk.config.colours import (
     DARK_INK,
     LIGHT_INK,
     MIN_CONTRAST,
     SURFACE,
     colour_problem,
     contrast,
-    high_contrast_theme,
-    portal_theme,
 )
+from kiosk.config.ticker_markup import MarkupError, parse, render
+from kiosk.config.words import word, words
+from kiosk.i18n import set_language
+from kiosk.terminal.branding import high_contrast_theme, portal_theme
 
 # -- contrast ------------------------------------------------------------------------------
 

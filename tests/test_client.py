@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.app import load_portal_questionnaires
-from kiosk.backend.client import BackendClient, BackendError, connect
+from kiosk.backend.client import BackendClient, BackendError
+from kiosk.backend.embedded import connect
 from kiosk.config import BackendConfig, load_config, read_consent_text
 from kiosk.flow.session import ConsentSignature, Visit
 from kiosk.flow.submission import applicant_submission

@@ -10,9 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kiosk.backend.client import BackendClient, BackendError, connect, embedded_token_path
+from kiosk.backend.client import BackendClient, BackendError
+from kiosk.backend.embedded import connect, embedded_token_path
 from kiosk.config import BackendConfig
-from kiosk.contract.pickup_models import Redemption, Verification
+from kiosk.contract.wire.pickup import Redeemed, Verified
 from kiosk.flow.session import ConsentSignature
 from kiosk.server.codes import new_code
 from kiosk.server.tokens import provision_terminal_token
@@ -66,7 +67,7 @@ async def test_a_whole_pickup_visit_through_the_client(
 ) -> None:
     issued = new_chart(served[1], date_of_birth="1990-02-03")
     verified = await remote.verify_code(issued["pickup_code"].lower())
-    assert isinstance(verified, Verification)
+    assert isinstance(verified, Verified)
     assert verified.masked_name == "J*** D***"
     assert verified.date_of_birth_required
     assert [c.form_id for c in verified.consents_due] == ["preplacement-evaluation", "privacy"]
@@ -89,15 +90,16 @@ async def test_a_whole_pickup_visit_through_the_client(
         username="jane.doe",
         password="lantern-octopus-47",
         date_of_birth=date(1990, 2, 3),
-        consents=[_signature("preplacement-evaluation", CONSENT_TEXT)],
+        consents=[
+            _signature("preplacement-evaluation", CONSENT_TEXT),
+            _signature("privacy", PRIVACY_TEXT),
+        ],
+        documents=documents()[:1],
     )
-    assert isinstance(redeemed, Redemption)
-    assert [c.form_id for c in redeemed.consents_due] == ["privacy"]
-    status = await remote.sign_consents(redeemed.redemption, [_signature("privacy", PRIVACY_TEXT)])
-    assert status.consents_due == ()
-    status = await remote.file_documents(redeemed.redemption, documents())
-    assert status.complete
-    assert (await remote.pickup_status(redeemed.redemption)).complete
+    assert isinstance(redeemed, Redeemed)
+    assert redeemed.consents_due == ()
+    assert len(redeemed.questionnaires) == 1  # what was not sent is still due
+    assert not redeemed.complete
 
     with pytest.raises(BackendError) as used:
         await remote.verify_code(issued["pickup_code"])

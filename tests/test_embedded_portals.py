@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.backend.client import connect
+from kiosk.backend.embedded import connect
 from kiosk.config import BackendConfig, load_config
 from kiosk.flow.submission import applicant_submission
 from kiosk.server.cli import main

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.backend.client import BackendClient, connect
+from kiosk.backend.client import BackendClient
 from kiosk.backend.crypto import KEY_ENV_VAR, OutboxKeyError, default_key_file, encode_key, new_key
 from kiosk.backend.delivery import Submissions, backoff_seconds
+from kiosk.backend.embedded import connect
 from kiosk.backend.outbox import Outbox, default_outbox_file, open_outbox
 from kiosk.config import BackendConfig, OutboxConfig
 from tests.safety_helpers import SwitchableServer, read_all_bytes

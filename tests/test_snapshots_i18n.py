@@ -21,7 +21,7 @@ from textual.pilot import Pilot
 from kiosk.app import KioskApp
 from kiosk.config import BackendConfig, load_config
 from kiosk.contract.pickup_code import check_symbol, display
-from kiosk.contract.pickup_models import Verification
+from kiosk.contract.wire.pickup import Verified
 from kiosk.i18n import N_
 from kiosk.i18n.languages import format_date_entry
 from kiosk.terminal.staff_pin import hash_pin
@@ -143,7 +143,14 @@ async def pickup_identity(pilot: Pilot[None]) -> None:
     app = kiosk(pilot)
     start_pickup_visit(app)
     await settle(pilot)
-    verified = Verification(masked_name="L*** F***", date_of_birth_required=True, portal=PORTAL)
+    verified = Verified(
+        masked_name="L*** F***",
+        date_of_birth_required=True,
+        portal=PORTAL,
+        language="",  # no preferred language: the visit stays in the one on screen
+        consents_due=(),
+        questionnaires=(),
+    )
     begin_pickup_steps(app, SNAPSHOT_CODE, verified)
 
 

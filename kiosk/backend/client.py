@@ -1,9 +1,9 @@
 """The kiosk's HTTP client for its backend: one code path, remote or embedded.
 
-With a backend URL the client talks HTTP over the network. Without one, the reference
-server's ASGI app runs in-process behind ``httpx.ASGITransport``: the same requests,
-the same JSON, only no socket. Building the embedded app imports FastAPI and SQLAlchemy,
-so :func:`connect` is meant to run in a worker once the first screen is up.
+With a backend URL the client talks HTTP over the network (:func:`remote_client`). Without
+one, the reference server's ASGI app runs in-process behind ``httpx.ASGITransport``: the same
+requests, the same JSON, only no socket. That is built by :mod:`kiosk.backend.embedded`, which
+only the composition root imports, so that nothing that reaches this module reaches the server.
 
 Every request carries the terminal's bearer token: read from ``[backend] token_file`` for a
 remote backend; the embedded backend provisions its own (kept in the user data folder, or
@@ -17,38 +17,39 @@ whose ``error`` is the server's stable error name (``code_invalid``, ``terminal_
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel
 
 from kiosk import __version__
-from kiosk.config import BackendConfig, KioskConfig
-from kiosk.contract.pickup_models import PickupStatus, Redemption, SignedIn, Verification
+from kiosk.config import BackendConfig
+from kiosk.contract.wire.applicant import ApplicantCreated, ConsentIn, DocumentIn
+from kiosk.contract.wire.fields import Request
+from kiosk.contract.wire.pickup import (
+    CodeIn,
+    ConfirmIn,
+    PickupStatus,
+    Redeemed,
+    RedeemIn,
+    UsernameAvailability,
+    UsernameIn,
+    Verified,
+)
+from kiosk.contract.wire.returning import LoginIn, SignedIn, VisitIn, VisitSubmitIn
 from kiosk.flow.session import ConsentSignature
 from kiosk.i18n import _, ngettext
 
 log = logging.getLogger(__name__)
 
-EMBEDDED_BASE_URL = "http://embedded-backend"
-EMBEDDED_TERMINAL = "embedded-kiosk"
-"""The embedded backend's token is for this terminal unless ``connect`` is told otherwise."""
+M = TypeVar("M", bound=BaseModel)
+
 _RETRY_DELAYS = (0.5, 1.5)
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """What the backend answered to a submission."""
-
-    chart_id: int
-    reference: str
-    created: bool
 
 
 class BackendError(Exception):
@@ -158,42 +159,42 @@ class BackendClient:
         response = await self._send("GET", "/v1/health")
         return dict(response.json())
 
-    async def submit_applicant(self, payload: dict[str, Any], idempotency_key: str) -> Receipt:
-        """Send an applicant submission; safe to repeat with the same key."""
+    async def submit_applicant(
+        self, payload: dict[str, Any], idempotency_key: str
+    ) -> ApplicantCreated:
+        """Send an applicant submission (an ``ApplicantIn`` body, as the outbox keeps it);
+        safe to repeat with the same key."""
         response = await self._send(
             "POST", "/v1/applicants", json=payload, headers={"Idempotency-Key": idempotency_key}
         )
-        body = response.json()
-        return Receipt(
-            chart_id=int(body["chart_id"]),
-            reference=str(body["reference"]),
-            created=bool(body["created"]),
-        )
+        return ApplicantCreated.model_validate(response.json())
 
     # -- pickup codes ---------------------------------------------------------------
 
-    async def verify_code(self, code: str) -> Verification:
+    async def verify_code(self, code: str) -> Verified:
         """Check a pickup code; a code with a typo is refused here, without a request.
 
         Raises :class:`BackendError` with ``error`` ``code_malformed``, ``code_invalid``
         (wrong, expired or used: deliberately one answer) or ``terminal_locked``.
         """
-        response = await self._send("POST", "/v1/pickup/verify", json={"code": _checked(code)})
-        return Verification.model_validate(response.json())
+        body = _body(CodeIn, code=_checked(code))
+        response = await self._send("POST", "/v1/pickup/verify", json=body)
+        return Verified.model_validate(response.json())
 
     async def username_available(self, username: str, code: str | None = None) -> bool:
         """Whether no login has *username* yet (any case); redeeming checks again. With the
         *code* being redeemed, its chart's own (disabled) login name counts as free."""
-        body = {"username": username}
-        if code is not None:
-            body["code"] = _checked(code)
+        if code is None:
+            body = _body(UsernameIn, username=username)
+        else:
+            body = _body(UsernameIn, username=username, code=_checked(code))
         response = await self._send("POST", "/v1/pickup/username", json=body)
-        return bool(response.json()["available"])
+        return UsernameAvailability.model_validate(response.json()).available
 
     async def confirm_birth_date(self, code: str, date_of_birth: date) -> None:
         """Check the date of birth of *code*'s chart; a mismatch is ``date_of_birth_mismatch``
         (and counts as a failed attempt, as at redemption)."""
-        body = {"code": _checked(code), "date_of_birth": date_of_birth.isoformat()}
+        body = _body(ConfirmIn, code=_checked(code), date_of_birth=date_of_birth)
         await self._send("POST", "/v1/pickup/confirm", json=body, retry=False)
 
     async def redeem(
@@ -205,52 +206,32 @@ class BackendClient:
         date_of_birth: date | None = None,
         consents: Sequence[ConsentSignature] = (),
         documents: Sequence[Mapping[str, Any]] = (),
-    ) -> Redemption:
+    ) -> Redeemed:
         """Redeem *code* for a login, with whatever consents and documents are ready.
 
         *documents* are shaped like the ``documents`` of an applicant submission (questionnaire,
         title, order_item, document_type, chart_tab, response). Not retried on a network
         failure: a code is single use, so ask the visitor before trying again.
         """
-        body: dict[str, Any] = {
+        fields: dict[str, Any] = {
             "code": _checked(code),
             "username": username,
             "password": password,
-            "consents": [_consent_body(c) for c in consents],
-            "documents": [dict(d) for d in documents],
+            "consents": _consents(consents),
+            "documents": _documents(documents),
         }
         if date_of_birth is not None:
-            body["date_of_birth"] = date_of_birth.isoformat()
+            fields["date_of_birth"] = date_of_birth
+        body = _body(RedeemIn, **fields)
         response = await self._send("POST", "/v1/pickup/redeem", json=body, retry=False)
-        return Redemption.model_validate(response.json())
-
-    async def sign_consents(
-        self, redemption: str, consents: Sequence[ConsentSignature]
-    ) -> PickupStatus:
-        """Record consents signed after redeeming; what is still due comes back."""
-        body = {"redemption": redemption, "consents": [_consent_body(c) for c in consents]}
-        response = await self._send("POST", "/v1/pickup/consents", json=body)
-        return PickupStatus.model_validate(response.json())
-
-    async def file_documents(
-        self, redemption: str, documents: Sequence[Mapping[str, Any]]
-    ) -> PickupStatus:
-        """File completed questionnaires after redeeming; what is still due comes back."""
-        body = {"redemption": redemption, "documents": [dict(d) for d in documents]}
-        response = await self._send("POST", "/v1/pickup/documents", json=body)
-        return PickupStatus.model_validate(response.json())
-
-    async def pickup_status(self, redemption: str) -> PickupStatus:
-        """What is still due under a redemption."""
-        response = await self._send("POST", "/v1/pickup/status", json={"redemption": redemption})
-        return PickupStatus.model_validate(response.json())
+        return Redeemed.model_validate(response.json())
 
     # -- returning visitors -----------------------------------------------------------
 
     async def sign_in(self, username: str, password: str) -> SignedIn:
         """A returning visitor's login: ``login_invalid`` (unknown username or wrong password,
         one answer), ``terminal_locked`` or ``account_locked`` (with ``retry_after``)."""
-        body = {"username": username, "password": password}
+        body = _body(LoginIn, username=username, password=password)
         response = await self._send("POST", "/v1/login", json=body, retry=False)
         return SignedIn.model_validate(response.json())
 
@@ -261,17 +242,18 @@ class BackendClient:
         documents: Sequence[Mapping[str, Any]] = (),
     ) -> PickupStatus:
         """File a signed-in visit's consents and documents (once); what is still due."""
-        body = {
-            "visit_token": visit_token,
-            "consents": [_consent_body(c) for c in consents],
-            "documents": [dict(d) for d in documents],
-        }
+        body = _body(
+            VisitSubmitIn,
+            visit_token=visit_token,
+            consents=_consents(consents),
+            documents=_documents(documents),
+        )
         response = await self._send("POST", "/v1/visit/submit", json=body, retry=False)
         return PickupStatus.model_validate(response.json())
 
     async def end_visit(self, visit_token: str) -> None:
         """Revoke the visit's token."""
-        await self._send("POST", "/v1/visit/end", json={"visit_token": visit_token})
+        await self._send("POST", "/v1/visit/end", json=_body(VisitIn, visit_token=visit_token))
 
     async def _send(
         self, method: str, path: str, *, retry: bool = True, **kwargs: Any
@@ -337,22 +319,67 @@ def _checked(code: str) -> str:
     return canonical
 
 
-def _consent_body(consent: ConsentSignature) -> dict[str, Any]:
-    return {
-        "form_id": consent.form_id,
-        "title": consent.title,
-        "version": consent.version,
-        "language": consent.language,
-        "typed_name": consent.typed_name,
-        "signed_at": consent.signed_at.isoformat(),
-    }
+def _body(request: type[Request], **fields: Any) -> dict[str, Any]:
+    """The JSON body of *request* (a model of the wire contract) holding *fields*.
+
+    The values are not validated here: the backend validates them and names what it refuses
+    (a common password is ``password_rejected``, as the visitor is told). A field the
+    contract does not have is a mistake in this module, and raises :class:`TypeError`.
+    """
+    return _unchecked(request, fields).model_dump(mode="json", exclude_unset=True)
 
 
-def _headers(token: str | None) -> dict[str, str]:
+def _unchecked(model: type[M], fields: Mapping[str, Any]) -> M:
+    """*model* holding *fields* as they are (see :func:`_body`)."""
+    unknown = fields.keys() - model.model_fields.keys()
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field {', '.join(sorted(unknown))}")
+    return model.model_construct(**fields)
+
+
+def _consents(consents: Sequence[ConsentSignature]) -> list[ConsentIn]:
+    """The visit's signatures as the contract's consents (not validated: see :func:`_body`)."""
+    return [
+        _unchecked(
+            ConsentIn,
+            {
+                "form_id": c.form_id,
+                "title": c.title,
+                "version": c.version,
+                "language": c.language,
+                "typed_name": c.typed_name,
+                "signed_at": c.signed_at,
+            },
+        )
+        for c in consents
+    ]
+
+
+def _documents(documents: Sequence[Mapping[str, Any]]) -> list[DocumentIn]:
+    """Filled questionnaires (shaped as in an applicant submission) as the contract's
+    documents (not validated: see :func:`_body`)."""
+    return [_unchecked(DocumentIn, d) for d in documents]
+
+
+def open_client(
+    base_url: str,
+    token: str | None,
+    timeout_seconds: float,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> BackendClient:
+    """A client for the backend at *base_url* that sends *token* with every request (over
+    the network, or through *transport*: :mod:`kiosk.backend.embedded` passes the server's
+    ASGI app)."""
     headers = {"User-Agent": f"lobby-kiosk/{__version__}", "Accept": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    return headers
+    http = httpx.AsyncClient(
+        base_url=base_url,
+        headers=headers,
+        timeout=httpx.Timeout(timeout_seconds),
+        transport=transport,
+    )
+    return BackendClient(http)
 
 
 def read_token(path: Path) -> str:
@@ -376,57 +403,9 @@ def read_token(path: Path) -> str:
     return token
 
 
-def embedded_token_path(database_url: str) -> Path:
-    """Where the embedded backend's own token is kept: one file per database, in the user
-    data folder (a token is only valid in the database that issued it)."""
-    from kiosk.paths import user_data_dir
-
-    tag = hashlib.sha256(database_url.encode("utf-8")).hexdigest()[:12]
-    return user_data_dir() / f"embedded-backend-{tag}.token"
-
-
-def connect(
-    backend: BackendConfig,
-    database_url: str | None = None,
-    *,
-    terminal: str = EMBEDDED_TERMINAL,
-    kiosk_config: KioskConfig | None = None,
-) -> BackendClient:
-    """A client for *backend*; embedded when it has no URL (blocking: imports the server).
-
-    The embedded backend provisions a token for *terminal* in its own database (reusing
-    the one in its token file while that database accepts it), and stores the portals of
-    *kiosk_config* wherever its own differ, so it files the kiosk's visits from the start.
-    """
-    timeout = httpx.Timeout(backend.timeout_seconds)
-    if backend.embedded:
-        from kiosk.server.app import create_app
-        from kiosk.server.db import default_database_url
-        from kiosk.server.tokens import ensure_token
-
-        url = database_url or backend.database or default_database_url()
-        app = create_app(url)
-        try:
-            token_path = backend.token_file or embedded_token_path(url)
-            token = ensure_token(app.state.sessions, terminal, token_path)
-            if kiosk_config is not None:
-                from kiosk.server.kiosk_portals import sync_kiosk_portals
-
-                stored = sync_kiosk_portals(app.state.sessions, kiosk_config)
-                if stored:
-                    log.info("embedded backend: portals stored from the kiosk configuration")
-        except BaseException:
-            app.state.engine.dispose()
-            raise
-        transport = httpx.ASGITransport(app=app)
-        http = httpx.AsyncClient(
-            transport=transport,
-            base_url=EMBEDDED_BASE_URL,
-            headers=_headers(token),
-            timeout=timeout,
-        )
-    else:
-        assert backend.url is not None
-        token = None if backend.token_file is None else read_token(backend.token_file)
-        http = httpx.AsyncClient(base_url=backend.url, headers=_headers(token), timeout=timeout)
-    return BackendClient(http)
+def remote_client(backend: BackendConfig) -> BackendClient:
+    """A client for the remote backend at ``backend.url``, with the token of its token file."""
+    if backend.url is None:
+        raise ValueError("the backend has no URL: it is the embedded one (kiosk.backend.embedded)")
+    token = None if backend.token_file is None else read_token(backend.token_file)
+    return open_client(backend.url, token, backend.timeout_seconds)

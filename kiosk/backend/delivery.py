@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 from kiosk.backend.outbox import Outbox, Pending
 
 if TYPE_CHECKING:  # kiosk.backend.client pulls in httpx, loaded once Welcome is up
-    from kiosk.backend.client import BackendClient, BackendError, Receipt
+    from kiosk.backend.client import BackendClient, BackendError
+    from kiosk.contract.wire.applicant import ApplicantCreated
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def backoff_seconds(
     most: float = MAX_RETRY_SECONDS,
 ) -> float:
     """Delay before retry number *attempts* (1-based): 2, 4, 8 … 300 s, ±*jitter*."""
-    base = min(first * 2 ** max(attempts - 1, 0), most)
+    base = min(first * 2.0 ** max(attempts - 1, 0), most)
     return base * random.uniform(1 - jitter, 1 + jitter)
 
 
@@ -75,7 +76,6 @@ class Submissions:
         self._wake = asyncio.Event()
         self.last_error: str | None = None
         """The code of the last failed delivery (``unreachable``, ``http-503`` …), if any."""
-        self.last_success: float | None = None
 
     def _stage(self, stage: str, key: str) -> None:
         if self._on_stage is not None:
@@ -83,7 +83,7 @@ class Submissions:
 
     async def submit(
         self, payload: dict[str, Any], key: str, *, wait_seconds: float = 8.0
-    ) -> Receipt | None:
+    ) -> ApplicantCreated | None:
         """Store, then try to send; the receipt if the backend answered within *wait_seconds*.
 
         Raises `OutboxError` (or ``OSError``) only if storing failed: then
@@ -99,14 +99,14 @@ class Submissions:
             self.poke()
             return None
 
-    async def _deliver_key(self, key: str) -> Receipt | None:
+    async def _deliver_key(self, key: str) -> ApplicantCreated | None:
         async with self._send_lock:
             payload = await asyncio.to_thread(self.outbox.payload, key)
             if payload is None:
                 return None  # delivered meanwhile by the background loop
             return await self._send(key, payload)
 
-    async def _send(self, key: str, payload: dict[str, Any]) -> Receipt | None:
+    async def _send(self, key: str, payload: dict[str, Any]) -> ApplicantCreated | None:
         """One delivery attempt of *key*; the caller holds the send lock."""
         from kiosk.backend.client import BackendError
 
@@ -145,7 +145,6 @@ class Submissions:
         self._stage("confirmed", key)
         await asyncio.to_thread(self.outbox.remove, key)
         self._stage("removed", key)
-        self.last_success = time.time()
         self.last_error = None
         log.info(
             "submission delivered",

@@ -17,22 +17,9 @@ from enum import StrEnum
 from typing import Any
 
 from kiosk.backend.client import BackendClient, BackendError
-from kiosk.contract.pickup_models import ConsentDue, QuestionnaireDue, Redemption, Verification
+from kiosk.contract.wire.pickup import Redeemed, Verified
 from kiosk.flow.session import ConsentSignature
 from kiosk.i18n import _, ngettext
-
-__all__ = [
-    "ConsentDue",
-    "PickupError",
-    "PickupFailure",
-    "QuestionnaireDue",
-    "Redemption",
-    "Verification",
-    "confirm_birth_date",
-    "redeem",
-    "username_free",
-    "verify",
-]
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +161,7 @@ def _pickup_error(exc: BackendError) -> PickupError:
     return PickupError(PickupFailure.REFUSED, exc.message)
 
 
-async def verify(backend: BackendClient, code: str) -> Verification:
+async def verify(backend: BackendClient, code: str) -> Verified:
     """Ask whether *code* (canonical) can be redeemed, and what comes with it."""
     try:
         return await backend.verify_code(code)
@@ -208,7 +195,7 @@ async def redeem(
     date_of_birth: date | None,
     consents: list[ConsentSignature],
     documents: list[dict[str, Any]],
-) -> Redemption:
+) -> Redeemed:
     """Create the login and file what came along, all in one request (sent once)."""
     try:
         return await backend.redeem(

@@ -13,7 +13,8 @@ from typing import Any
 
 from kiosk.backend.client import BackendClient, BackendError
 from kiosk.backend.pickup_client import _pickup_error
-from kiosk.contract.pickup_models import PickupStatus, SignedIn
+from kiosk.contract.wire.pickup import PickupStatus
+from kiosk.contract.wire.returning import SignedIn
 from kiosk.flow.session import ConsentSignature
 
 

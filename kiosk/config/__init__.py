@@ -7,13 +7,14 @@ form ``path.to.field: reason`` (the same lines ``kiosk check-config`` prints).
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any
 
+from kiosk.config.colours import colour_problem
 from kiosk.config.rules import Rule
+from kiosk.contract.consents import consent_version
 from kiosk.paths import SHIPPED_CONFIG_DIR
 
 CONFIG_ENV_VAR = "KIOSK_CONFIG"
@@ -27,19 +28,13 @@ LOGO_MAX_WIDTH = 72
 _WEB_ADDRESS = r"^https?://\S+$"
 
 
-def _readable_colour(colour: str) -> str | None:
-    from kiosk.terminal.branding import colour_problem
-
-    return colour_problem(colour)
-
-
 Name = Annotated[str, Rule(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 Label = Annotated[str, Rule(min_length=1, max_length=200)]
 Word = Annotated[str, Rule(min_length=1, max_length=WORD_MAX)]
 Language = Annotated[str, Rule(pattern=r"^[a-z]{2,3}(_[A-Za-z0-9]{2,8})*$")]
 Voice = Annotated[str, Rule(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9][A-Za-z0-9_+./-]*$")]
 Description = Annotated[str, Rule(max_length=1000)]
-Colour = Annotated[str, Rule(pattern=r"^#[0-9A-Fa-f]{6}$", check=_readable_colour)]
+Colour = Annotated[str, Rule(pattern=r"^#[0-9A-Fa-f]{6}$", check=colour_problem)]
 TickerMessage = Annotated[str, Rule(min_length=1, max_length=TICKER_MESSAGE_MAX)]
 # Every class forbids keys it does not know: a misspelt setting is a problem, not ignored.
 _STRICT = {"extra": "forbid"}
@@ -230,11 +225,6 @@ class ConsentText:
     version: str
     language: str
     """The language the text is in: the one asked for, or the fallback that was shown."""
-
-
-def consent_version(text: str) -> str:
-    """The version of a consent text: a hash of its exact words."""
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def read_consent_text(consent: ConsentConfig, language: str, fallback: str = "en") -> ConsentText:

@@ -61,7 +61,7 @@ def _code_stamp() -> str:
 
 
 def _named_files(config: KioskConfig) -> list[Path]:
-    files = []
+    files: list[Path] = []
     for portal in config.portals:
         files.extend(q.file for q in portal.questionnaires)
         files.extend(path for consent in portal.consents for path in consent.text.values())
@@ -114,14 +114,17 @@ def remember(config: KioskConfig) -> None:
     """Store *config*, which has just passed every check; a failure to store is only logged."""
     if config.source is None:
         return
-    files = {path: _content_hash(path) for path in [config.source, *_named_files(config)]}
-    if None in files.values():
-        return
+    files: dict[Path, str] = {}
+    for path in [config.source, *_named_files(config)]:
+        digest = _content_hash(path)
+        if digest is None:
+            return
+        files[path] = digest
     entry = _Entry(
         format=FORMAT,
         code=_code_stamp(),
         source=config.source,
-        files=files,  # type: ignore[arg-type]
+        files=files,
         languages=_languages(),
         config=config,
     )

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-from kiosk.backend.pickup_client import ConsentDue, QuestionnaireDue, Verification
-from kiosk.contract.pickup_models import SignedIn
 from kiosk.flow.names import name_key, normalize_name
 from kiosk.flow.session import Visit
 from kiosk.i18n import _
+
+if TYPE_CHECKING:  # the wire contract loads pydantic; a visit's state only names its answers
+    from kiosk.contract.wire.pickup import ConsentDue, QuestionnaireDue, Verified
+    from kiosk.contract.wire.returning import SignedIn
 
 
 @dataclass(eq=False)
@@ -77,7 +80,7 @@ class PickupVisit(MaskedVisit):
     username: str = ""
     password: str = ""
 
-    def accept(self, code: str, verification: Verification) -> None:
+    def accept(self, code: str, verification: Verified) -> None:
         self.code = code
         self.masked_name = verification.masked_name
         self.date_of_birth_required = verification.date_of_birth_required

@@ -7,26 +7,27 @@ The pickup-code routes are in :mod:`kiosk.server.api_pickup`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated, Any
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TypeVar
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, Response, status
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from kiosk import __version__
+from kiosk.contract.wire.applicant import ApplicantCreated, ApplicantIn
+from kiosk.contract.wire.fields import IDEMPOTENCY_KEY_PATTERN
+from kiosk.contract.wire.service import ErrorOut, Health
 from kiosk.server import charts, intake
 from kiosk.server.auth import AdminDep, CallerDep
-from kiosk.server.errors import ApiError
-from kiosk.server.schemas import (
-    IDEMPOTENCY_KEY_PATTERN,
-    ApplicantCreated,
-    ApplicantIn,
-    ChartOut,
-    ErrorOut,
-    Health,
-)
+from kiosk.server.errors import ApiError, PaddedRefusal
+from kiosk.server.schemas import ChartOut
 from kiosk.server.settings import ServerSettings
+
+T = TypeVar("T")
 
 MAX_CHART_ID = 2**31 - 1  # the largest INTEGER on PostgreSQL
 
@@ -45,15 +46,18 @@ async def get_sessions(request: Request) -> sessionmaker[Session]:
     The small dependencies are ``async``: FastAPI would run a plain ``def`` one in its
     thread pool, a costly hop for a lookup.
     """
-    return request.app.state.sessions
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    return sessions
 
 
 async def get_read_sessions(request: Request) -> sessionmaker[Session]:
-    return request.app.state.read_sessions
+    sessions: sessionmaker[Session] = request.app.state.read_sessions
+    return sessions
 
 
 async def get_settings(request: Request) -> ServerSettings:
-    return request.app.state.settings
+    settings: ServerSettings = request.app.state.settings
+    return settings
 
 
 def get_session(
@@ -71,13 +75,26 @@ def get_read_session(
 
 
 Sessions = Annotated[sessionmaker[Session], Depends(get_sessions)]
-ReadSessions = Annotated[sessionmaker[Session], Depends(get_read_sessions)]
 DbSession = Annotated[Session, Depends(get_session)]
 ReadSession = Annotated[Session, Depends(get_read_session)]
 Settings = Annotated[ServerSettings, Depends(get_settings)]
 ChartId = Annotated[int, Path(ge=1, le=MAX_CHART_ID)]
 
 router = APIRouter()
+
+
+async def padded(floor_seconds: float, work: Callable[[], T]) -> T:
+    """Run *work* in a thread; a :class:`PaddedRefusal` it raises is answered with its
+    ``answer`` no sooner than *floor_seconds* after the start, so that neither the answer nor
+    its timing tells which check failed (an unusable pickup code, a wrong password)."""
+    started = time.monotonic()
+    try:
+        return await run_in_threadpool(work)
+    except PaddedRefusal as refusal:
+        remaining = floor_seconds - (time.monotonic() - started)
+        if remaining > 0:
+            await asyncio.sleep(remaining)
+        raise refusal.answer from None
 
 
 async def one_idempotency_key(request: Request) -> None:

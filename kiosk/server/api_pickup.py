@@ -7,20 +7,11 @@ nor its timing tells which it was.
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import APIRouter, status
-from starlette.concurrency import run_in_threadpool
 
-from kiosk.server import pickup
-from kiosk.server.api import AUTH_RESPONSES, Sessions, Settings
-from kiosk.server.auth import CallerDep
-from kiosk.server.passwords import hasher
-from kiosk.server.schemas import ErrorOut
-from kiosk.server.schemas_pickup import (
+from kiosk.contract.wire.pickup import (
     CodeIn,
     Confirmed,
     ConfirmIn,
@@ -34,8 +25,11 @@ from kiosk.server.schemas_pickup import (
     UsernameIn,
     Verified,
 )
-
-T = TypeVar("T")
+from kiosk.contract.wire.service import ErrorOut
+from kiosk.server import pickup
+from kiosk.server.api import AUTH_RESPONSES, Sessions, Settings, padded
+from kiosk.server.auth import CallerDep
+from kiosk.server.passwords import hasher
 
 router = APIRouter(prefix="/pickup", tags=["pickup codes"])
 
@@ -52,25 +46,13 @@ FOLLOW_UP_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _padded(floor_seconds: float, work: Callable[[], T]) -> T:
-    """Run *work* in a thread; an unusable code is answered no sooner than *floor_seconds*."""
-    started = time.monotonic()
-    try:
-        return await run_in_threadpool(work)
-    except pickup.CodeInvalid:
-        remaining = floor_seconds - (time.monotonic() - started)
-        if remaining > 0:
-            await asyncio.sleep(remaining)
-        raise pickup.CODE_INVALID from None
-
-
 @router.post("/verify", summary="Check a pickup code", responses=CODE_RESPONSES)
 async def verify(
     payload: CodeIn, caller: CallerDep, sessions: Sessions, settings: Settings
 ) -> Verified:
     """What the terminal needs to go on: the masked name, whether the date of birth must be
     confirmed, the consents due and the questionnaires assigned. Nothing is consumed."""
-    return await _padded(
+    return await padded(
         settings.invalid_code_floor_seconds,
         lambda: pickup.verify(sessions, settings, caller.terminal, payload.code, caller.portals),
     )
@@ -93,7 +75,7 @@ async def confirm(
 ) -> Confirmed:
     """The identity step: the date of birth is checked (and a wrong one counted) exactly as
     redeeming checks it, so the visitor hears of a typo before the rest of the visit."""
-    return await _padded(
+    return await padded(
         settings.invalid_code_floor_seconds,
         lambda: pickup.confirm(sessions, settings, caller.terminal, payload, caller.portals),
     )
@@ -115,7 +97,7 @@ async def redeem(
     documents sent along. The answer's ``redemption`` secret lets this terminal send the
     rest in follow-up calls until ``redemption_expires_at``."""
     password_hasher = hasher(settings.password_hashing)
-    return await _padded(
+    return await padded(
         settings.invalid_code_floor_seconds,
         lambda: pickup.redeem(
             sessions, settings, caller.terminal, payload, password_hasher.hash, caller.portals
@@ -165,7 +147,7 @@ async def username_available(
     30 usernames in 5 minutes; then it waits (429), 5 minutes at first, longer each time.
     With the ``code`` being redeemed, the name of that chart's own login (disabled by
     ``reset-login``) counts as free, and the code is checked as by verify."""
-    available = await _padded(
+    available = await padded(
         settings.invalid_code_floor_seconds,
         lambda: pickup.username_available(
             sessions, settings, caller.terminal, payload.username, payload.code, caller.portals

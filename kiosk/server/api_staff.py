@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
 
+from kiosk.contract.wire.pickup import ConsentDue
+from kiosk.contract.wire.service import ErrorOut
 from kiosk.server import enrolment, merging, tasks
 from kiosk.server.api import (
     ADMIN_RESPONSES,
@@ -17,12 +19,11 @@ from kiosk.server.api import (
     Settings,
 )
 from kiosk.server.auth import AdminDep, CallerDep
-from kiosk.server.consents import ConsentDue, chart_signatures, due_consents
+from kiosk.server.consents import chart_signatures, due_consents
 from kiosk.server.errors import ApiError
 from kiosk.server.models import Chart, utc_now
 from kiosk.server.portals import PORTAL_NAME_PATTERN, PortalIn, PortalOut, list_portals, put_portal
 from kiosk.server.portals import portal_config as load_portal
-from kiosk.server.schemas import ErrorOut
 from kiosk.server.schemas_staff import (
     AssignIn,
     AssignmentOut,

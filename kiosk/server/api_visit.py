@@ -6,19 +6,16 @@ same status and body after the same minimum time as an unusable pickup code.
 
 from __future__ import annotations
 
-import asyncio
-import time
 from typing import Any
 
 from fastapi import APIRouter, Response, status
-from starlette.concurrency import run_in_threadpool
 
+from kiosk.contract.wire.pickup import PickupStatus
+from kiosk.contract.wire.returning import LoginIn, SignedIn, VisitIn, VisitSubmitIn
+from kiosk.contract.wire.service import ErrorOut
 from kiosk.server import returning
-from kiosk.server.api import AUTH_RESPONSES, Sessions, Settings
+from kiosk.server.api import AUTH_RESPONSES, Sessions, Settings, padded
 from kiosk.server.auth import CallerDep
-from kiosk.server.schemas import ErrorOut
-from kiosk.server.schemas_pickup import PickupStatus
-from kiosk.server.schemas_visit import LoginIn, SignedIn, VisitIn, VisitSubmitIn
 
 router = APIRouter(tags=["returning visitors"])
 
@@ -49,18 +46,12 @@ async def login(
 ) -> SignedIn:
     """Check the password (argon2id). The answer holds a visit token for this terminal and
     what is due: consents to renew or sign, questionnaires assigned and not filed yet."""
-    started = time.monotonic()
-    try:
-        return await run_in_threadpool(
-            lambda: returning.sign_in(
-                sessions, settings, caller.terminal, payload, portals=caller.portals
-            )
-        )
-    except returning.LoginInvalid:
-        remaining = settings.invalid_code_floor_seconds - (time.monotonic() - started)
-        if remaining > 0:
-            await asyncio.sleep(remaining)
-        raise returning.LOGIN_INVALID from None
+    return await padded(
+        settings.invalid_code_floor_seconds,
+        lambda: returning.sign_in(
+            sessions, settings, caller.terminal, payload, portals=caller.portals
+        ),
+    )
 
 
 @router.post("/visit/status", summary="What is due in this visit", responses=VISIT_RESPONSES)

@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
-        code = args.handler(args)
+        code: int = args.handler(args)
         sys.stdout.flush()
         return code
     except CommandError as exc:

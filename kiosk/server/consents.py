@@ -10,34 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from enum import StrEnum
 
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.contract.wire.applicant import ConsentIn
+from kiosk.contract.wire.pickup import ConsentDue, DueReason
 from kiosk.server.filing import consent_problems, consent_title
 from kiosk.server.models import ConsentSignature
 from kiosk.server.portals import ConsentForm, PortalConfig
-from kiosk.server.schemas import ConsentIn
-
-
-class DueReason(StrEnum):
-    NEVER_SIGNED = "never_signed"
-    EXPIRED = "expired"
-    TEXT_CHANGED = "text_changed"
-
-
-class ConsentDue(BaseModel):
-    """A consent form the chart must sign (again), and why."""
-
-    form_id: str
-    title: str
-    reason: DueReason
-    versions: dict[str, str]
-    """The current version in each language: sign one of these."""
-    renewal_interval_days: int | None
-    last_signed_at: datetime | None
 
 
 def _why_due(form: ConsentForm, latest: ConsentSignature | None, now: datetime) -> DueReason | None:

@@ -16,18 +16,8 @@ from kiosk.server.codes import code_digest, new_code
 from kiosk.server.errors import ApiError
 from kiosk.server.models import Assignment, Chart, ChartKind, Login, PickupCode, utc_now
 from kiosk.server.portals import PortalConfig, QuestionnaireSpec, portal_config
-from kiosk.server.reference import normalize_reference, unused_reference
+from kiosk.server.reference import unused_reference
 from kiosk.server.schemas_staff import AssignmentOut, ChartIn, CodeIssued
-
-
-def find_chart(session: Session, ident: str) -> Chart | None:
-    """The chart whose id or reference is *ident*."""
-    if ident.isdigit() and len(ident) < 10:
-        return session.get(Chart, int(ident))
-    reference = normalize_reference(ident)
-    if reference is None:
-        return None
-    return session.scalar(select(Chart).where(Chart.reference == reference))
 
 
 def _assignments(portal: PortalConfig, wanted: list[str] | None) -> list[Assignment]:

@@ -38,6 +38,14 @@ class ApiError(Exception):
         return body
 
 
+class PaddedRefusal(Exception):
+    """A refusal that must tell neither why nor, by its timing, which check failed: the API
+    answers every one of a kind with its :attr:`answer`, no sooner than a fixed minimum time
+    after the request came (:func:`kiosk.server.api.padded`)."""
+
+    answer: ApiError
+
+
 async def api_error_handler(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
     headers = dict(exc.headers)

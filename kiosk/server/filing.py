@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.contract.wire.applicant import ConsentIn, DocumentIn
 from kiosk.server.portals import PortalConfig, QuestionnaireSpec
-from kiosk.server.schemas import ConsentIn, DocumentIn
 
 Loc = tuple[str | int, ...]
 

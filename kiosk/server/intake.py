@@ -27,13 +27,13 @@ from typing import NamedTuple
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.contract.wire.applicant import ApplicantCreated, ApplicantIn
 from kiosk.server import intake_sql
 from kiosk.server.filing import Problem, Refused
 from kiosk.server.intake_sql import Filing, VisitRows
 from kiosk.server.models import utc_now
 from kiosk.server.portals import PortalConfig, parse_portal_config
 from kiosk.server.reference import new_reference
-from kiosk.server.schemas import ApplicantCreated, ApplicantIn
 from kiosk.server.tokens import Caller
 
 

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Text, bindparam, cast, insert, select
 
+from kiosk.contract.wire.applicant import ApplicantIn
 from kiosk.server.filing import (
     Problem,
     Refused,
@@ -33,9 +34,9 @@ from kiosk.server.models import (
     Portal,
     Task,
     TaskEvent,
+    table_of,
 )
 from kiosk.server.portals import PortalConfig
-from kiosk.server.schemas import ApplicantIn
 from kiosk.server.tasks import task_rows
 
 _KEYS = IdempotencyKey.__table__.c
@@ -71,11 +72,11 @@ def _department_problems(payload: ApplicantIn, portal: PortalConfig) -> list[Pro
     ]
 
 
-INSERT_CHART = insert(Chart.__table__).returning(Chart.__table__.c.id)
-INSERT_DOCUMENT = insert(Document.__table__)
-INSERT_CONSENT = insert(ConsentSignature.__table__)
-INSERT_TASK = insert(Task.__table__)
-INSERT_KEY = insert(IdempotencyKey.__table__)
+INSERT_CHART = insert(table_of(Chart)).returning(table_of(Chart).c.id)
+INSERT_DOCUMENT = insert(table_of(Document))
+INSERT_CONSENT = insert(table_of(ConsentSignature))
+INSERT_TASK = insert(table_of(Task))
+INSERT_KEY = insert(table_of(IdempotencyKey))
 
 
 class Found(NamedTuple):

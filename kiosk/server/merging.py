@@ -107,10 +107,10 @@ def _count_filed_forms(session: Session, chart_id: int) -> int:
     for assignment in session.scalars(
         select(Assignment).where(Assignment.chart_id == chart_id, Assignment.completed_at.is_(None))
     ):
-        document = filed.get(_form(assignment.questionnaire))
-        if document is not None:
-            assignment.document_id = document.id
-            assignment.completed_at = document.filed_at
+        answering = filed.get(_form(assignment.questionnaire))
+        if answering is not None:
+            assignment.document_id = answering.id
+            assignment.completed_at = answering.filed_at
             marked += 1
     return marked
 

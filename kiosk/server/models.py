@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     false,
@@ -27,15 +28,13 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-NAME_MAX = 60
-TEXT_MAX = 200
-TYPED_NAME_MAX = 130
-LANGUAGE_MAX = 35
+from kiosk.contract.login_rules import USERNAME_MAX
+from kiosk.contract.wire.fields import LANGUAGE_MAX, NAME_MAX, TEXT_MAX, TYPED_NAME_MAX
+
 IDEMPOTENCY_KEY_MAX = 200
 TERMINAL_MAX = 100
 EMAIL_MAX = 254
 EXTERNAL_ID_MAX = 100
-USERNAME_MAX = 64
 PHONE_MAX = 40
 HASH_LENGTH = 64
 """Hex SHA-256, the stored form of tokens, pickup codes and redemption secrets."""
@@ -97,6 +96,14 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> Table:
+    """*model*'s Core table, typed as the :class:`Table` it is (for ``insert`` and
+    ``update`` statements built without the ORM)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class Chart(Base):

@@ -23,6 +23,16 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.contract.wire.applicant import ConsentIn, DocumentIn
+from kiosk.contract.wire.pickup import (
+    Confirmed,
+    ConfirmIn,
+    PickupStatus,
+    QuestionnaireDue,
+    Redeemed,
+    RedeemIn,
+    Verified,
+)
 from kiosk.server import throttle
 from kiosk.server.codes import code_digest, legacy_code_digest, normalize_code
 from kiosk.server.consents import (
@@ -31,7 +41,7 @@ from kiosk.server.consents import (
     signature_rows,
     signing_problem,
 )
-from kiosk.server.errors import ApiError
+from kiosk.server.errors import ApiError, PaddedRefusal
 from kiosk.server.filing import FILED_FIELDS
 from kiosk.server.models import (
     Assignment,
@@ -44,16 +54,6 @@ from kiosk.server.models import (
     utc_now,
 )
 from kiosk.server.portals import PortalConfig, portal_config
-from kiosk.server.schemas import ConsentIn, DocumentIn
-from kiosk.server.schemas_pickup import (
-    Confirmed,
-    ConfirmIn,
-    PickupStatus,
-    QuestionnaireDue,
-    Redeemed,
-    RedeemIn,
-    Verified,
-)
 from kiosk.server.secrets_util import digest, new_secret
 from kiosk.server.settings import ServerSettings
 from kiosk.server.tasks import tasks_for
@@ -61,14 +61,16 @@ from kiosk.server.tasks import tasks_for
 REDEMPTION_PREFIX = "rdm_"
 
 
-class CodeInvalid(Exception):
+CODE_INVALID = ApiError(404, "code_invalid", "This code cannot be used.")
+
+
+class CodeInvalid(PaddedRefusal):
     """Wrong, expired, used or revoked: deliberately one exception for all of them.
 
     The API answers it with :data:`CODE_INVALID`, after a fixed minimum time.
     """
 
-
-CODE_INVALID = ApiError(404, "code_invalid", "This code cannot be used.")
+    answer = CODE_INVALID
 
 
 def mask_name(first_name: str, last_name: str) -> str:
@@ -114,7 +116,8 @@ DATE_OF_BIRTH = "date-of-birth"
 """The throttle kind of a chart's failed date-of-birth confirmations, from any terminal."""
 
 
-def _hold(attempt: throttle.Attempt, subject: throttle.Subject, error: str, whose: str) -> None:
+def hold(attempt: throttle.Attempt, subject: throttle.Subject, error: str, whose: str) -> None:
+    """Hold *subject*'s throttle row for *attempt*; 429 *error* while it is locked out."""
     try:
         attempt.hold(subject)
     except throttle.Locked as exc:
@@ -132,7 +135,7 @@ def _hold_terminal(
     """The terminal's pickup guess row, locked before any code is looked at; 429 while the
     terminal is locked out."""
     attempt = throttle.Attempt(session, settings.guess_limit, now)
-    _hold(
+    hold(
         attempt,
         throttle.Subject(PICKUP_CODE, f"terminal:{terminal}"),
         "terminal_locked",
@@ -148,7 +151,7 @@ def _invalid(session: Session, attempt: throttle.Attempt) -> CodeInvalid:
     return CodeInvalid()
 
 
-def _status(
+def due_status(
     session: Session, chart: Chart, portal: PortalConfig | None, now: datetime
 ) -> PickupStatus:
     open_assignments = session.scalars(
@@ -157,8 +160,8 @@ def _status(
         .order_by(Assignment.id)
     )
     return PickupStatus(
-        consents_due=due_consents(portal, chart_signatures(session, chart.id), now),
-        questionnaires=[
+        consents_due=tuple(due_consents(portal, chart_signatures(session, chart.id), now)),
+        questionnaires=tuple(
             QuestionnaireDue(
                 questionnaire=a.questionnaire,
                 title=a.title,
@@ -167,7 +170,7 @@ def _status(
                 chart_tab=a.chart_tab,
             )
             for a in open_assignments
-        ],
+        ),
     )
 
 
@@ -191,7 +194,7 @@ def verify(
         if portals is not None and chart.portal not in portals:
             raise _invalid(session, attempt)  # not this terminal's to use: the same answer
         portal = portal_config(session, chart.portal)
-        status = _status(session, chart, portal, now)
+        status = due_status(session, chart, portal, now)
         session.commit()  # releases the terminal's row; a success forgives nothing
         return Verified(
             masked_name=mask_name(chart.first_name, chart.last_name),
@@ -218,7 +221,7 @@ def _check_birth_date(
         raise ApiError(
             422, "date_of_birth_required", "this chart needs the date of birth confirmed"
         )
-    _hold(
+    hold(
         attempt,
         throttle.Subject(DATE_OF_BIRTH, f"chart:{chart.id}"),
         "date_of_birth_locked",
@@ -356,6 +359,40 @@ def _file(
     )
 
 
+def _checked_filing(
+    session: Session,
+    chart: Chart,
+    portal: PortalConfig | None,
+    consents: Sequence[ConsentIn],
+    documents: Sequence[DocumentIn],
+) -> dict[str, Assignment]:
+    """The chart's open assignments, once *consents* (forms of the portal, at their current
+    text) and *documents* (each answering one of them) passed their checks; 422 otherwise."""
+    problem = signing_problem(portal, consents)
+    if problem is not None:
+        raise ApiError(422, "consent_invalid", problem)
+    open_ = _open_assignments(session, chart.id)
+    _check_documents(open_, documents)
+    return open_
+
+
+def file_due(
+    session: Session,
+    chart: Chart,
+    terminal: str,
+    consents: Sequence[ConsentIn],
+    documents: Sequence[DocumentIn],
+    now: datetime,
+) -> PickupStatus:
+    """Check and file what a visit of a chart with a login sends after its start (a
+    redemption's follow-ups, a returning visit); what is still due. Not committed."""
+    portal = portal_config(session, chart.portal)
+    open_ = _checked_filing(session, chart, portal, consents, documents)
+    _file(session, chart, portal, terminal, consents, documents, open_, now)
+    session.flush()
+    return due_status(session, chart, portal, now)
+
+
 def username_taken(session: Session, username: str, chart_id: int | None = None) -> bool:
     query = select(Login.chart_id).where(Login.username_key == username.casefold())
     owner = session.scalar(query)
@@ -389,11 +426,7 @@ def _check_redeem(
         raise _invalid(session, attempt)
     _check_birth_date(session, attempt, chart, payload.date_of_birth, now, settings)
     portal = portal_config(session, chart.portal)
-    problem = signing_problem(portal, payload.consents)
-    if problem is not None:
-        raise ApiError(422, "consent_invalid", problem)
-    open_ = _open_assignments(session, chart.id)
-    _check_documents(open_, payload.documents)
+    open_ = _checked_filing(session, chart, portal, payload.consents, payload.documents)
     if username_taken(session, payload.username, chart.id):
         raise ApiError(409, "username_taken", "this username is taken; choose another")
     return _Checked(chart, row.id, portal, open_, attempt)
@@ -469,7 +502,7 @@ def redeem(
             )
         )
         session.flush()
-        status = _status(session, chart, checked.portal, now)
+        status = due_status(session, chart, checked.portal, now)
         session.commit()
         return Redeemed(
             username=payload.username,
@@ -497,15 +530,7 @@ def follow_up(
                 404, "redemption_invalid", "This redemption is unknown, expired or not yours."
             )
         chart = session.get_one(Chart, redemption.chart_id, with_for_update=True)
-        portal = portal_config(session, chart.portal)
-        problem = signing_problem(portal, consents)
-        if problem is not None:
-            raise ApiError(422, "consent_invalid", problem)
-        open_ = _open_assignments(session, chart.id)
-        _check_documents(open_, documents)
-        _file(session, chart, portal, terminal, consents, documents, open_, now)
-        session.flush()
-        status = _status(session, chart, portal, now)
+        status = file_due(session, chart, terminal, consents, documents, now)
         session.commit()
         return status
 
@@ -531,7 +556,7 @@ def username_available(
     now = utc_now()
     with sessions() as session:
         attempt = throttle.Attempt(session, settings.username_lookup_limit, now)
-        _hold(
+        hold(
             attempt,
             throttle.Subject(USERNAME_LOOKUP, f"terminal:{terminal}"),
             "terminal_locked",

@@ -9,7 +9,6 @@ so a signature's version says exactly which words were signed.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import re
 import tomllib
@@ -20,8 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.contract.consents import consent_version
+from kiosk.contract.wire.fields import JsonInt, Language, Text
 from kiosk.server.models import Portal, TaskEvent, utc_now
-from kiosk.server.schemas import JsonInt, Language, Text
 
 MAX_PORTAL_CONSENTS = 20
 MAX_PORTAL_QUESTIONNAIRES = 50
@@ -36,11 +36,6 @@ FormId = Annotated[str, StringConstraints(pattern=PORTAL_NAME_PATTERN)]
 ConsentText = Annotated[str, StringConstraints(min_length=1, max_length=CONSENT_TEXT_MAX)]
 Version = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
 RenewalDays = Annotated[JsonInt, Field(ge=1, le=3650)]
-
-
-def consent_version(text: str) -> str:
-    """The version of a consent text: ``sha256:`` and the hex digest of its exact words."""
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class _Model(BaseModel):

@@ -12,11 +12,7 @@ from collections.abc import Callable
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 8
-DISPLAY_LENGTH = LENGTH + 1
 PATTERN = re.compile(rf"^[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")
-
-# Crockford decoding: letters that look like digits read as those digits.
-_LOOKALIKES = str.maketrans({"I": "1", "L": "1", "O": "0"})
 
 
 class ReferenceSpaceExhausted(RuntimeError):
@@ -27,14 +23,6 @@ def new_reference(randbelow: Callable[[int], int] = secrets.randbelow) -> str:
     """A fresh random reference such as ``7K3M-Q9XD``."""
     chars = "".join(ALPHABET[randbelow(len(ALPHABET))] for _ in range(LENGTH))
     return f"{chars[:4]}-{chars[4:]}"
-
-
-def normalize_reference(text: str) -> str | None:
-    """*text* as a canonical reference (case, spaces, dashes and look-alikes forgiven), or None."""
-    compact = re.sub(r"[\s-]", "", text).upper().translate(_LOOKALIKES)
-    if len(compact) != LENGTH or any(c not in ALPHABET for c in compact):
-        return None
-    return f"{compact[:4]}-{compact[4:]}"
 
 
 def unused_reference(

@@ -26,22 +26,14 @@ from functools import cache
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.contract.wire.pickup import PickupStatus
+from kiosk.contract.wire.returning import LoginIn, SignedIn, VisitSubmitIn
 from kiosk.server import throttle
-from kiosk.server.consents import signing_problem
-from kiosk.server.errors import ApiError
+from kiosk.server.errors import ApiError, PaddedRefusal
 from kiosk.server.models import Chart, Login, VisitSession, utc_now
 from kiosk.server.passwords import hasher, verify_password
-from kiosk.server.pickup import (
-    _check_documents,
-    _file,
-    _hold,
-    _open_assignments,
-    _status,
-    mask_name,
-)
+from kiosk.server.pickup import due_status, file_due, hold, mask_name
 from kiosk.server.portals import portal_config
-from kiosk.server.schemas_pickup import PickupStatus
-from kiosk.server.schemas_visit import LoginIn, SignedIn, VisitSubmitIn
 from kiosk.server.secrets_util import digest, new_secret
 from kiosk.server.settings import PasswordHashing, ServerSettings
 
@@ -50,11 +42,16 @@ PASSWORD = "password"
 """The throttle kind of failed sign-ins (per terminal, and per username)."""
 
 
-class LoginInvalid(Exception):
-    """Unknown username, wrong password, or a login staff disabled: one answer for all."""
-
-
 LOGIN_INVALID = ApiError(403, "login_invalid", "This username and password do not match.")
+
+
+class LoginInvalid(PaddedRefusal):
+    """Unknown username, wrong password, or a login staff disabled: one answer for all
+    (:data:`LOGIN_INVALID`, after a fixed minimum time)."""
+
+    answer = LOGIN_INVALID
+
+
 VISIT_INVALID = ApiError(404, "visit_invalid", "This visit has ended, expired or is not yours.")
 
 
@@ -95,13 +92,13 @@ def sign_in(
     now = utc_now()
     with sessions() as session:
         attempt = throttle.Attempt(session, settings.guess_limit, now)
-        _hold(
+        hold(
             attempt,
             throttle.Subject(PASSWORD, f"terminal:{terminal}"),
             "terminal_locked",
             "from this terminal",
         )
-        _hold(
+        hold(
             attempt,
             throttle.Subject(PASSWORD, f"account:{account_key(payload.username)}"),
             "account_locked",
@@ -129,7 +126,7 @@ def sign_in(
             )
         )
         portal = portal_config(session, chart.portal)
-        status = _status(session, chart, portal, now)
+        status = due_status(session, chart, portal, now)
         session.commit()
         return SignedIn(
             visit_token=secret,
@@ -168,7 +165,7 @@ def visit_status(sessions: sessionmaker[Session], terminal: str, token: str) -> 
     now = utc_now()
     with sessions() as session:
         visit = _open_visit(session, terminal, token, now)
-        return _status(session, visit.chart, portal_config(session, visit.chart.portal), now)
+        return due_status(session, visit.chart, portal_config(session, visit.chart.portal), now)
 
 
 def submit_visit(
@@ -180,17 +177,8 @@ def submit_visit(
         visit = _open_visit(session, terminal, payload.visit_token, now)
         if visit.row.submitted_at is not None:
             raise ApiError(409, "visit_submitted", "This visit was submitted already.")
-        chart = visit.chart
-        portal = portal_config(session, chart.portal)
-        problem = signing_problem(portal, payload.consents)
-        if problem is not None:
-            raise ApiError(422, "consent_invalid", problem)
-        open_ = _open_assignments(session, chart.id)
-        _check_documents(open_, payload.documents)
-        _file(session, chart, portal, terminal, payload.consents, payload.documents, open_, now)
-        visit.row.submitted_at = now
-        session.flush()
-        status = _status(session, chart, portal, now)
+        visit.row.submitted_at = now  # rolled back with the rest if the body is refused
+        status = file_due(session, visit.chart, terminal, payload.consents, payload.documents, now)
         session.commit()
         return status
 

@@ -7,18 +7,18 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
-from kiosk.server.models import EMAIL_MAX, EXTERNAL_ID_MAX, PHONE_MAX
-from kiosk.server.portals import PortalName
-from kiosk.server.schemas import (
+from kiosk.contract.wire.fields import (
     IsoDate,
     JsonInt,
     Language,
     Name,
+    Request,
     StrictId,
     Text,
-    _Request,
-    _single_line,
+    single_line,
 )
+from kiosk.server.models import EMAIL_MAX, EXTERNAL_ID_MAX, PHONE_MAX
+from kiosk.server.portals import PortalName
 
 EARLIEST_BIRTH = date(1900, 1, 1)
 MAX_ASSIGNED = 50
@@ -36,12 +36,12 @@ Email = Annotated[
     StringConstraints(
         strip_whitespace=True, max_length=EMAIL_MAX, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
     ),
-    AfterValidator(_single_line),
+    AfterValidator(single_line),
 ]
 ExternalId = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=EXTERNAL_ID_MAX),
-    AfterValidator(_single_line),
+    AfterValidator(single_line),
 ]
 Phone = Annotated[
     str,
@@ -52,7 +52,7 @@ Phone = Annotated[
 StaffKind = Literal["employee", "contractor", "visitor"]
 
 
-class ChartIn(_Request):
+class ChartIn(Request):
     """``POST /v1/charts``: an employee, contractor or visitor chart with a pickup code."""
 
     kind: StaffKind = "employee"
@@ -86,7 +86,7 @@ class CodeIssued(BaseModel):
     code_expires_at: datetime
 
 
-class AssignIn(_Request):
+class AssignIn(Request):
     """``POST /v1/charts/{id}/assignments``."""
 
     questionnaire: Text = Field(description="``URL|VERSION`` of the portal's, or the URL alone.")
@@ -101,13 +101,13 @@ class AssignmentOut(BaseModel):
     assigned_at: datetime
 
 
-class IssueCodeIn(_Request):
+class IssueCodeIn(Request):
     ttl_days: JsonInt | None = Field(
         default=None, ge=1, le=365, description="Days the code is valid (default: the server's)."
     )
 
 
-class MergeIn(_Request):
+class MergeIn(Request):
     applicant_chart_id: StrictId
     employee_chart_id: StrictId
 
@@ -121,7 +121,3 @@ class MergeOut(BaseModel):
     documents_moved: int
     consents_moved: int
     tasks_moved: int
-
-
-TaskStatusParam = Literal["open", "done", "all"]
-PortalNameParam = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")]

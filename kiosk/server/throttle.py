@@ -50,9 +50,9 @@ from sqlalchemy import Connection, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from kiosk.server.models import GuessLimit
+from kiosk.server.models import GuessLimit, table_of
 
-_TABLE = GuessLimit.__table__
+_TABLE = table_of(GuessLimit)
 _COLUMNS = _TABLE.c
 
 

@@ -3,7 +3,7 @@
 ``kiosk-server token create --terminal NAME [--admin]`` prints a new token once
 (``--fhir-read NAME`` instead: a token that may only read the FHIR API);
 ``kiosk-server token revoke NAME`` revokes every token of that terminal. The embedded
-kiosk provisions its own with :func:`ensure_embedded_token`.
+kiosk provisions its own with :func:`ensure_token`.
 """
 
 from __future__ import annotations
@@ -209,12 +209,3 @@ def ensure_token(sessions: sessionmaker[Session], terminal: str, token_path: Pat
         session.commit()
     write_token_file(token_path, token)
     return token
-
-
-def ensure_embedded_token(database_url: str, terminal: str, token_path: Path) -> str:
-    """:func:`ensure_token` on the database at *database_url* (migrated first)."""
-    engine, sessions = _open_sessions(database_url)
-    try:
-        return ensure_token(sessions, terminal, token_path)
-    finally:
-        engine.dispose()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from kiosk.backend.pickup_client import ConsentDue, QuestionnaireDue, Redemption, Verification
+from kiosk.contract.wire.pickup import ConsentDue, QuestionnaireDue, Redeemed, Verified
 from kiosk.flow.pickup_session import PickupVisit
 from kiosk.flow.plan import StepKind, pickup_steps
 from kiosk.flow.session import PortalQuestionnaire, Visit
@@ -104,7 +104,7 @@ def due_consent_indexes(app: KioskApp, due: tuple[ConsentDue, ...]) -> list[int]
     return [i for i, c in enumerate(app.portal.consents) if c.id in due_ids]
 
 
-def begin_pickup_steps(app: KioskApp, code: str, verification: Verification) -> None:
+def begin_pickup_steps(app: KioskApp, code: str, verification: Verified) -> None:
     """After a successful verify: lay out the visit's steps and show the first."""
     visit = app.visit
     assert isinstance(visit, PickupVisit)
@@ -138,7 +138,7 @@ def redeem_arguments(visit: PickupVisit, terminal: str) -> dict[str, Any]:
     }
 
 
-def show_pickup_done(app: KioskApp, visit: PickupVisit, redemption: Redemption) -> None:
+def show_pickup_done(app: KioskApp, visit: PickupVisit, redemption: Redeemed) -> None:
     """End the visit and show what was done, with the portal's address as a QR code."""
     from screens.pickup_done import PickupDoneScreen
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from kiosk.contract.pickup_models import PickupStatus, SignedIn
+from kiosk.contract.wire.pickup import PickupStatus
+from kiosk.contract.wire.returning import SignedIn
 from kiosk.flow.pickup_session import ReturningVisit
 from kiosk.flow.plan import returning_steps
 from kiosk.i18n import _

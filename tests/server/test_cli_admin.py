@@ -3,6 +3,7 @@ piped into ``head``."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -40,8 +41,6 @@ def test_portals_load_from_the_kiosk_config(
         "portal cascade-contractors: created (1 consent forms, 1 questionnaires, 3 task rules)\n"
     )
     assert main(["portals", "list", "--json", "--database", sqlite_url]) == 0
-    import json
-
     from kiosk.config import read_config_file, read_consent_text
 
     listed = {p["name"]: p for p in json.loads(capsys.readouterr().out)}
@@ -52,6 +51,27 @@ def test_portals_load_from_the_kiosk_config(
         language: read_consent_text(consent, language).version for language in consent.text
     }
     assert portal["questionnaires"][0]["questionnaire"].endswith("|1.0.0")
+
+
+def test_portals_load_from_the_kiosk_config_never_loads_textual(sqlite_url: str) -> None:
+    """The server reads the kiosk's configuration (colours checked for contrast included)
+    without the terminal's UI: in a fresh interpreter, Textual is never imported."""
+    config = str(SHIPPED_CONFIG_DIR / "kiosk.toml")
+    script = (
+        "import json, sys\n"
+        "from kiosk.server.cli import main\n"
+        f"code = main(['portals', 'load', '--kiosk-config', {config!r},"
+        f" '--database', {sqlite_url!r}])\n"
+        "print(json.dumps({'code': code, 'modules': sorted(sys.modules)}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    ran = json.loads(result.stdout.splitlines()[-1])
+    assert ran["code"] == 0
+    assert "kiosk.config" in ran["modules"]  # the kiosk configuration was read ...
+    assert [m for m in ran["modules"] if m.split(".")[0] in ("textual", "screens")] == []
 
 
 def test_portals_load_reports_each_problem(

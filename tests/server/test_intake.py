@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.contract.wire.applicant import ApplicantIn
 from kiosk.server import intake
 from kiosk.server.charts import get_chart
 from kiosk.server.db import create_schema, make_engine, make_sessionmaker
 from kiosk.server.models import Chart, ConsentSignature, Document, IdempotencyKey
-from kiosk.server.schemas import ApplicantIn
 from kiosk.server.tokens import Caller
 from tests.server.payloads import HEALTH_HISTORY, applicant_body, configure_payload_portal
 

@@ -273,10 +273,10 @@ def test_an_unknown_username_costs_the_same_argon2_work(sqlite_url: str) -> None
     the server's own argon2 parameters, exactly once, like a real login's hash."""
     from argon2 import extract_parameters
 
+    from kiosk.contract.wire.returning import LoginIn
     from kiosk.server.db import create_schema
     from kiosk.server.passwords import hasher
     from kiosk.server.returning import LoginInvalid, _dummy_hash, sign_in
-    from kiosk.server.schemas_visit import LoginIn
 
     params = FAST_SETTINGS.password_hashing
     real = hasher(params).hash("lantern-octopus-47")

@@ -9,11 +9,12 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from kiosk.server.app import create_app
 from kiosk.server.cli import main
 from kiosk.server.db import make_engine, make_sessionmaker
 from kiosk.server.models import ApiToken
 from kiosk.server.secrets_util import digest
-from kiosk.server.tokens import ensure_embedded_token, provision_terminal_token
+from kiosk.server.tokens import ensure_token, provision_terminal_token
 from tests.server.pickup_helpers import PORTAL, portal_body
 
 
@@ -102,14 +103,23 @@ def test_cli_creates_and_revokes_tokens(
     assert "terminal name" in capsys.readouterr().err
 
 
+def _embedded_token(database_url: str, path: Path) -> str:
+    """The token the embedded backend on *database_url* keeps in *path* (as it starts)."""
+    app = create_app(database_url)
+    try:
+        return ensure_token(app.state.sessions, "lobby-1", path)
+    finally:
+        app.state.engine.dispose()
+
+
 def test_the_embedded_token_is_kept_and_renewed(tmp_path: Path, sqlite_url: str) -> None:
     path = tmp_path / "tokens" / "embedded.token"
-    first = ensure_embedded_token(sqlite_url, "lobby-1", path)
+    first = _embedded_token(sqlite_url, path)
     assert path.read_text().strip() == first
     assert path.stat().st_mode & 0o777 == 0o600
-    assert ensure_embedded_token(sqlite_url, "lobby-1", path) == first
+    assert _embedded_token(sqlite_url, path) == first
     # another database does not know it: a new one is made there
     other = f"sqlite:///{(tmp_path / 'other.sqlite3').as_posix()}"
-    second = ensure_embedded_token(other, "lobby-1", path)
+    second = _embedded_token(other, path)
     assert second != first
     assert path.read_text().strip() == second

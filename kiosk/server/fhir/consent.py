@@ -70,7 +70,7 @@ class ConsentKind(SqlKind):
     includes: ClassVar[tuple[str, ...]] = ("patient",)
     patient_compartment = True
 
-    def statement(self) -> Select[Any]:
+    def statement(self) -> Select[*tuple[Any, ...]]:
         return (
             select(
                 ConsentSignature,
@@ -102,14 +102,15 @@ class ConsentKind(SqlKind):
             return or_(*clauses) if clauses else false()
         return super().clause(criterion)
 
-    def build(self, ctx: Context, rows: Sequence[Row[Any]]) -> list[dict[str, Any]]:
+    def build(self, ctx: Context, rows: Sequence[Row[*tuple[Any, ...]]]) -> list[dict[str, Any]]:
         return [
             consent(ctx, row[0], row[1], row[2], ctx.provider_of(row[2], row[3]), row[4])
             for row in rows
         ]
 
     def patient_reference(self, resource: dict[str, Any]) -> str | None:
-        return resource["patient"]["reference"]
+        reference: str = resource["patient"]["reference"]
+        return reference
 
 
 def _renewal_days(ctx: Context, portal: str, form_id: str) -> int | None:

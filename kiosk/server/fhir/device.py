@@ -64,8 +64,9 @@ class DeviceKind(DerivedKind):
                 .where(column.is_not(None))
                 .group_by(column)
             )
-            for terminal, when in rows:
-                seen(terminal, when)
+            for filed_by, when in rows:
+                assert filed_by is not None  # the query leaves out rows without a terminal
+                seen(filed_by, when)
         resources = [device(name, when, active.get(name, True)) for name, when in updated.items()]
         return sorted(resources, key=lambda r: r["id"])
 

@@ -4,10 +4,10 @@ QuestionnaireResponse of the same id."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Row, false
+from sqlalchemy import ColumnElement, Row, SQLColumnExpression, false
 
 from kiosk.server.fhir import systems as s
 from kiosk.server.fhir.context import Context
@@ -23,7 +23,9 @@ from kiosk.server.fhir.search import (
 from kiosk.server.models import Document
 
 
-def _code_clause(column: Any, system_uri: str) -> Any:
+def _code_clause(
+    column: SQLColumnExpression[str | None], system_uri: str
+) -> Callable[[str | None, str], ColumnElement[bool]]:
     def matches(system: str | None, code: str) -> ColumnElement[bool]:
         if system is not None and system != system_uri:
             return false()
@@ -75,7 +77,7 @@ class DocumentReferenceKind(FiledDocumentKind):
             return sql_token(_code_clause(Document.chart_tab, s.CHART_TAB), criterion)
         return super().clause(criterion)
 
-    def build(self, ctx: Context, rows: Sequence[Row[Any]]) -> list[dict[str, Any]]:
+    def build(self, ctx: Context, rows: Sequence[Row[*tuple[Any, ...]]]) -> list[dict[str, Any]]:
         return [document_reference(ctx, row[0], ctx.provider_of(row[1], row[2])) for row in rows]
 
 

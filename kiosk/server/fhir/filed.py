@@ -20,7 +20,7 @@ class FiledDocumentKind(SqlKind):
     status: ClassVar[str]
     """The one status every resource of the type has."""
 
-    def statement(self) -> Select[Any]:
+    def statement(self) -> Select[*tuple[Any, ...]]:
         return select(Document, Chart.portal, Chart.provider_organization).join(
             Chart, Chart.id == Document.chart_id
         )
@@ -40,4 +40,5 @@ class FiledDocumentKind(SqlKind):
         return super().clause(criterion)
 
     def patient_reference(self, resource: dict[str, Any]) -> str | None:
-        return resource["subject"]["reference"]
+        reference: str = resource["subject"]["reference"]
+        return reference

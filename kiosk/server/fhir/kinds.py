@@ -68,7 +68,7 @@ class SqlKind(Kind):
     """A resource type with one row per resource, searched and paged by the database."""
 
     @abstractmethod
-    def statement(self) -> Select[Any]:
+    def statement(self) -> Select[*tuple[Any, ...]]:
         """The rows, unfiltered (the first column is the row's entity)."""
 
     @abstractmethod
@@ -79,7 +79,7 @@ class SqlKind(Kind):
         """The SQL expression of ``meta.lastUpdated``."""
 
     @abstractmethod
-    def build(self, ctx: Context, rows: Sequence[Row[Any]]) -> list[dict[str, Any]]:
+    def build(self, ctx: Context, rows: Sequence[Row[*tuple[Any, ...]]]) -> list[dict[str, Any]]:
         """The resources of *rows* (as :meth:`statement` selects them), in order."""
 
     def clause(self, criterion: Criterion) -> ColumnElement[bool]:
@@ -93,7 +93,7 @@ class SqlKind(Kind):
             return sql_date(self.last_updated(), criterion.dates)
         return self.clause(criterion)
 
-    def filtered(self, criteria: Sequence[Criterion]) -> Select[Any]:
+    def filtered(self, criteria: Sequence[Criterion]) -> Select[*tuple[Any, ...]]:
         return self.statement().where(*(self._where(c) for c in criteria))
 
     def search(self, ctx: Context, request: SearchRequest) -> Page:

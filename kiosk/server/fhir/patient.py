@@ -86,7 +86,7 @@ class PatientKind(SqlKind):
     )
     patient_compartment = True
 
-    def statement(self) -> Select[Any]:
+    def statement(self) -> Select[*tuple[Any, ...]]:
         return select(Chart, LAST_UPDATED.label("last_updated")).outerjoin(
             Portal, Portal.name == Chart.portal
         )
@@ -123,7 +123,7 @@ class PatientKind(SqlKind):
             return or_(*clauses) if clauses else false()
         return super().clause(criterion)
 
-    def build(self, ctx: Context, rows: Sequence[Row[Any]]) -> list[dict[str, Any]]:
+    def build(self, ctx: Context, rows: Sequence[Row[*tuple[Any, ...]]]) -> list[dict[str, Any]]:
         charts = [row[0] for row in rows]
         last_updated = {row[0].id: row[1] for row in rows}
         replaces: dict[int, list[int]] = defaultdict(list)
@@ -134,6 +134,7 @@ class PatientKind(SqlKind):
                 .order_by(Chart.id)
             )
             for merged_id, into in merged:
+                assert into is not None  # the query selects merged charts only
                 replaces[into].append(merged_id)
         return [
             patient(ctx, chart, replaces.get(chart.id, []), last_updated[chart.id])

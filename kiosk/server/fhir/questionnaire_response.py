@@ -58,7 +58,7 @@ class QuestionnaireResponseKind(FiledDocumentKind):
             return or_(*clauses)
         return super().clause(criterion)
 
-    def build(self, ctx: Context, rows: Sequence[Row[Any]]) -> list[dict[str, Any]]:
+    def build(self, ctx: Context, rows: Sequence[Row[*tuple[Any, ...]]]) -> list[dict[str, Any]]:
         return [questionnaire_response(row[0]) for row in rows]
 
 

@@ -62,7 +62,8 @@ def base_url(request: Request) -> str:
 
 
 def _sessions(request: Request) -> sessionmaker[Session]:
-    return request.app.state.read_sessions
+    sessions: sessionmaker[Session] = request.app.state.read_sessions
+    return sessions
 
 
 _FHIR_JSON = {FHIR_MEDIA_TYPE: {"schema": {"type": "object"}}}

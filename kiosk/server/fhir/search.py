@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, true
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, false, func, or_, true
 
 from kiosk.server.fhir.outcome import FhirError, bad_request
 
@@ -263,12 +263,12 @@ def _split_commas(value: str) -> list[str]:
 # -- matching in SQL ------------------------------------------------------------------
 
 
-def sql_date(column: Any, ranges: Sequence[DateRange]) -> ColumnElement[bool]:
+def sql_date(column: SQLColumnExpression[Any], ranges: Sequence[DateRange]) -> ColumnElement[bool]:
     """*column* (a timestamp) within any of *ranges*, as FHIR's date prefixes say."""
     return or_(*(_sql_range(column, r) for r in ranges))
 
 
-def _sql_range(column: Any, r: DateRange) -> ColumnElement[bool]:
+def _sql_range(column: SQLColumnExpression[Any], r: DateRange) -> ColumnElement[bool]:
     if r.prefix == "gt":
         return column >= r.high
     if r.prefix == "ge":
@@ -280,7 +280,7 @@ def _sql_range(column: Any, r: DateRange) -> ColumnElement[bool]:
     return and_(column >= r.low, column < r.high)
 
 
-def sql_day(column: Any, ranges: Sequence[DateRange]) -> ColumnElement[bool]:
+def sql_day(column: SQLColumnExpression[Any], ranges: Sequence[DateRange]) -> ColumnElement[bool]:
     """A ``date`` *column* within any of *ranges* (compared by calendar day)."""
 
     def day_range(r: DateRange) -> DateRange:
@@ -332,7 +332,7 @@ def sql_in(column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
 
 def sql_token(
     matches: Callable[[str | None, str], ColumnElement[bool]], criterion: Criterion
-) -> Any:
+) -> ColumnElement[bool]:
     """A token criterion: each value ``system|code``, ``code`` or ``|code`` (no system)."""
     clauses = []
     for value in criterion.values:

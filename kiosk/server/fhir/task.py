@@ -57,7 +57,7 @@ class TaskKind(SqlKind):
     includes: ClassVar[tuple[str, ...]] = ("patient", "subject")
     patient_compartment = True
 
-    def statement(self) -> Select[Any]:
+    def statement(self) -> Select[*tuple[Any, ...]]:
         return select(Task)
 
     def id_column(self) -> Any:
@@ -79,13 +79,14 @@ class TaskKind(SqlKind):
             return or_(*clauses) if clauses else false()
         return super().clause(criterion)
 
-    def build(self, ctx: Context, rows: Sequence[Row[Any]]) -> list[dict[str, Any]]:
+    def build(self, ctx: Context, rows: Sequence[Row[*tuple[Any, ...]]]) -> list[dict[str, Any]]:
         tasks = [row[0] for row in rows]
         focus = _document_focus(ctx, tasks)
         return [task(t, focus.get(t.id)) for t in tasks]
 
     def patient_reference(self, resource: dict[str, Any]) -> str | None:
-        return resource["for"]["reference"]
+        reference: str = resource["for"]["reference"]
+        return reference
 
 
 def _document_focus(ctx: Context, tasks: Sequence[Task]) -> dict[int, int]:

@@ -1,25 +1,23 @@
-"""Request and response bodies of the pickup-code routes (terminal tokens)."""
+"""The pickup-code routes' bodies (``/v1/pickup/...``), and what is due on a chart.
+
+A terminal verifies a code, confirms the date of birth, redeems the code for a login with
+whatever consents and documents are ready, and files the rest in follow-up calls; every
+answer says what is still due (:class:`PickupStatus`). A returning visitor's sign-in
+answers the same (:mod:`kiosk.contract.wire.returning`).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
-from kiosk.server.consents import ConsentDue
-from kiosk.server.models import USERNAME_MAX
-from kiosk.server.passwords import PASSWORD_MAX, password_problem
-from kiosk.server.schemas import (
-    MAX_CONSENTS,
-    MAX_DOCUMENTS,
-    ConsentIn,
-    DocumentIn,
-    IsoDate,
-    _Request,
-)
+from kiosk.contract.login_rules import PASSWORD_MAX, USERNAME_PATTERN, password_refusal
+from kiosk.contract.wire.applicant import ConsentIn, DocumentIn
+from kiosk.contract.wire.fields import MAX_CONSENTS, MAX_DOCUMENTS, Answer, IsoDate, Request
 
-USERNAME_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9._@-]{{2,{USERNAME_MAX - 1}}}$"
 REDEMPTION_PATTERN = r"^[A-Za-z0-9_-]{20,100}$"
 
 CodeText = Annotated[
@@ -30,24 +28,48 @@ Password = Annotated[str, StringConstraints(min_length=1, max_length=PASSWORD_MA
 RedemptionSecret = Annotated[str, StringConstraints(pattern=REDEMPTION_PATTERN)]
 
 
-class CodeIn(_Request):
-    """``POST /v1/pickup/verify``."""
+class DueReason(StrEnum):
+    NEVER_SIGNED = "never_signed"
+    EXPIRED = "expired"
+    TEXT_CHANGED = "text_changed"
 
-    code: CodeText = Field(description="The pickup code; case, spaces and dashes are forgiven.")
+
+class ConsentDue(Answer):
+    """A consent form the chart must sign (again), and why."""
+
+    form_id: str
+    title: str
+    reason: DueReason
+    versions: dict[str, str]
+    """The current version in each language: sign one of these."""
+    renewal_interval_days: int | None
+    last_signed_at: datetime | None
 
 
-class QuestionnaireDue(BaseModel):
+class QuestionnaireDue(Answer):
     questionnaire: str
+    """Canonical URL, ``url|version``: the ``questionnaire`` of the document to send."""
     title: str
     order_item: str
     document_type: str
     chart_tab: str
 
 
-class PickupStatus(BaseModel):
-    consents_due: list[ConsentDue]
-    questionnaires: list[QuestionnaireDue]
+class PickupStatus(Answer):
+    consents_due: tuple[ConsentDue, ...]
+    questionnaires: tuple[QuestionnaireDue, ...]
     """The questionnaires assigned to the chart and not filed yet."""
+
+    @property
+    def complete(self) -> bool:
+        """Nothing left to sign or fill in."""
+        return not self.consents_due and not self.questionnaires
+
+
+class CodeIn(Request):
+    """``POST /v1/pickup/verify``."""
+
+    code: CodeText = Field(description="The pickup code; case, spaces and dashes are forgiven.")
 
 
 class Verified(PickupStatus):
@@ -57,18 +79,18 @@ class Verified(PickupStatus):
     language: str = Field(default="en", description="The chart's preferred language.")
 
 
-class ConfirmIn(_Request):
+class ConfirmIn(Request):
     """``POST /v1/pickup/confirm``: the date of birth, checked before the visit goes on."""
 
     code: CodeText
     date_of_birth: IsoDate | None = None
 
 
-class Confirmed(BaseModel):
+class Confirmed(Answer):
     confirmed: bool
 
 
-class RedeemIn(_Request):
+class RedeemIn(Request):
     """``POST /v1/pickup/redeem``: create the login, and file what is due at once if ready."""
 
     code: CodeText
@@ -83,7 +105,7 @@ class RedeemIn(_Request):
     @field_validator("password")
     @classmethod
     def _password_rules(cls, password: str, info: ValidationInfo) -> str:
-        problem = password_problem(password, info.data.get("username"))
+        problem = password_refusal(password, info.data.get("username"))
         if problem is not None:
             raise ValueError(problem)
         return password
@@ -95,21 +117,21 @@ class Redeemed(PickupStatus):
     redemption_expires_at: datetime
 
 
-class FollowUpConsentsIn(_Request):
+class FollowUpConsentsIn(Request):
     redemption: RedemptionSecret
     consents: list[ConsentIn] = Field(min_length=1, max_length=MAX_CONSENTS)
 
 
-class FollowUpDocumentsIn(_Request):
+class FollowUpDocumentsIn(Request):
     redemption: RedemptionSecret
     documents: list[DocumentIn] = Field(min_length=1, max_length=MAX_DOCUMENTS)
 
 
-class RedemptionIn(_Request):
+class RedemptionIn(Request):
     redemption: RedemptionSecret
 
 
-class UsernameIn(_Request):
+class UsernameIn(Request):
     username: Username
     code: CodeText | None = Field(
         default=None,
@@ -117,5 +139,5 @@ class UsernameIn(_Request):
     )
 
 
-class UsernameAvailability(BaseModel):
+class UsernameAvailability(Answer):
     available: bool

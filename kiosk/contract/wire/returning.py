@@ -1,4 +1,4 @@
-"""Request and response bodies of a returning visitor's routes (terminal tokens)."""
+"""A returning visitor's bodies: ``POST /v1/login`` and the visit's calls (``/v1/visit/...``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from kiosk.server.passwords import PASSWORD_MAX
-from kiosk.server.schemas import MAX_CONSENTS, MAX_DOCUMENTS, ConsentIn, DocumentIn, _Request
-from kiosk.server.schemas_pickup import PickupStatus
+from kiosk.contract.login_rules import PASSWORD_MAX
+from kiosk.contract.wire.applicant import ConsentIn, DocumentIn
+from kiosk.contract.wire.fields import MAX_CONSENTS, MAX_DOCUMENTS, Request
+from kiosk.contract.wire.pickup import PickupStatus
 
 VISIT_TOKEN_PATTERN = r"^[A-Za-z0-9_-]{20,100}$"
 
@@ -19,7 +20,7 @@ LoginPassword = Annotated[str, StringConstraints(min_length=1, max_length=PASSWO
 VisitToken = Annotated[str, StringConstraints(pattern=VISIT_TOKEN_PATTERN)]
 
 
-class LoginIn(_Request):
+class LoginIn(Request):
     """``POST /v1/login``: a returning visitor's username and password."""
 
     username: LoginName
@@ -37,11 +38,11 @@ class SignedIn(PickupStatus):
     portal: str
 
 
-class VisitIn(_Request):
+class VisitIn(Request):
     visit_token: VisitToken
 
 
-class VisitSubmitIn(_Request):
+class VisitSubmitIn(Request):
     """``POST /v1/visit/submit``: the consents signed and questionnaires filled, at once."""
 
     visit_token: VisitToken
