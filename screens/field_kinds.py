@@ -1,11 +1,17 @@
 """One field class per kind of item, and the table that picks one for an item.
 
 The table mirrors the engine's type table (:data:`kiosk.questionnaire.itemtypes.ITEM_TYPES`):
-each item type has its field class, and a few item settings pick another one (a repeating
-group shows its entries, a question with options is answered by choosing, an itemControl
-asks for a drop-down, an autocomplete, or a slider; a question the visitor cannot answer
-shows its value, or that it is not available here). A new item type is a class here and a
-line in :data:`FIELD_FOR_TYPE`, beside its line in the engine's table.
+each item type has its field class in :data:`FIELD_FOR_TYPE`, and a few item settings pick
+another one (:func:`field_class`: a repeating group shows its entries, a question with
+options is answered by choosing, an itemControl asks for a drop-down, an autocomplete or a
+slider; a question the visitor cannot answer shows its value, or that it is not available
+here). A new item type is a class here and a line in :data:`FIELD_FOR_TYPE`, beside its line
+in the engine's table.
+
+The fields never switch on the item's type: what differs between types is the class. They
+never parse what was typed either: the engine does, in the visitor's locale
+(:mod:`kiosk.questionnaire.localized`), from the drafts the page keeps from its widgets'
+Changed events.
 """
 
 from __future__ import annotations
@@ -26,8 +32,10 @@ from textual.widgets import (
     Static,
     TextArea,
 )
+from textual.widgets.select import NoSelection
 
 from kiosk.i18n import _
+from kiosk.i18n.languages import date_hint, datetime_hint, visitor_date_order
 from kiosk.questionnaire import (
     AnswerError,
     AnswerValue,
@@ -36,24 +44,33 @@ from kiosk.questionnaire import (
     ItemType,
     Quantity,
     format_answer,
+    instances,
     option_for,
-    parse_text_answer,
 )
-from kiosk.questionnaire.textentry import check_quantity, parse_number, quantity_in, unit_matches
+from kiosk.questionnaire.constraints import bounds
+from kiosk.questionnaire.localized import (
+    parse_chosen,
+    parse_typed,
+    show_answer,
+    takes_own_answer,
+    typed_text,
+)
+from kiosk.questionnaire.model import Coding
+from kiosk.questionnaire.textentry import unit_matches
 from screens.autocomplete import OptionSearch
 from screens.choice_layout import apply_columns, columns_for
-from screens.localized_answers import parse_localized, show_answer
 from screens.question_fields import (
     OTHER,
     ItemField,
     Reading,
     Ref,
-    number_of,
+    beside_kind,
+    control_text,
     option_text,
-    placeholder,
-    typed_text,
 )
 from screens.slider import Slider
+
+# -- groups and texts --------------------------------------------------------------------
 
 
 class GroupField(ItemField):
@@ -61,19 +78,28 @@ class GroupField(ItemField):
 
     kind = "group"
 
+    def compose_heading(self) -> ComposeResult:
+        if self.item.text or self.item.prefix:
+            yield Static(self.label_text(), classes="group-title", markup=False)
+
     def focusable_input(self) -> Widget | None:
         return None
 
 
-class RepeatingGroupField(ItemField):
+class RepeatingGroupField(GroupField):
     """A repeating group: its entries, each with a button to remove it, and one to add."""
 
     kind = "groups"
 
-    def compose_after(self) -> ComposeResult:
-        yield from self._compose_instances()
+    def _prepare_children(self) -> None:
+        item = self.item
+        for index, inner in enumerate(instances(item, self.scope)):
+            heading = _("Entry {number}").format(number=index + 1)
+            self.entries.append(
+                (index, heading, self.ctx.build(item.items, inner, (*self.path, index)))
+            )
 
-    def _compose_instances(self) -> ComposeResult:
+    def compose_after(self) -> ComposeResult:
         item = self.item
         least = max(1, item.min_occurs or 0)
         count = len(self.entries)
@@ -110,14 +136,17 @@ class RepeatingGroupField(ItemField):
         elif target is not None:
             target.focus()
 
-    def focusable_input(self) -> Widget | None:
-        return None
-
 
 class DisplayField(ItemField):
     """A text to read."""
 
     kind = "display"
+    has_error_line = False
+
+    def compose_heading(self) -> ComposeResult:
+        kind = beside_kind(self.item)
+        classes = "display-text" + (f" beside-{kind}" if kind else "")
+        yield Static(self.label_text(), classes=classes, markup=False)
 
 
 class UnavailableField(ItemField):
@@ -133,6 +162,8 @@ class ReadOnlyField(ItemField):
     """A question the visitor does not answer (read-only, calculated, hidden): its value."""
 
     kind = "readonly"
+    _shown_value: str | None = None
+    """What the value line shows now."""
 
     def compose_inputs(self) -> ComposeResult:
         self._shown_value = self.shown_values()
@@ -151,6 +182,9 @@ class ReadOnlyField(ItemField):
         if shown != self._shown_value and found:  # an update lays the page out again
             self._shown_value = shown
             found.first(Static).update(shown)
+
+
+# -- chosen answers ----------------------------------------------------------------------
 
 
 class BooleanField(ItemField):
@@ -173,7 +207,12 @@ class BooleanField(ItemField):
 
 
 class ChoiceField(ItemField):
-    """What the fields that choose among options share: an open-choice's own answer."""
+    """What the fields that choose among options share: the visitor's own answer (an
+    open-choice's "Other:", typed into its own field)."""
+
+    @property
+    def takes_own(self) -> bool:
+        return takes_own_answer(self.item)
 
     def _orientation(self) -> str:
         return " horizontal" if self.item.choice_orientation == "horizontal" else ""
@@ -185,10 +224,14 @@ class ChoiceField(ItemField):
                 return value
         return None
 
-    def _other_input(self, own: str | None) -> Input:
+    def _own_text(self) -> str:
+        """What the visitor's own answer field holds: the draft, else the stored answer."""
         draft = self.ctx.drafts.get(self.item.link_id, self.path, "other")
+        return draft if draft is not None else (self._own_answer() or "")
+
+    def _other_input(self) -> Input:
         return Input(
-            value=draft if draft is not None else (own or ""),
+            value=self._own_text(),
             id=self.ctx.claim(f"{self.input_id}--other", self, "other"),
             placeholder=_("Your own answer"),
             max_length=self.item.max_length or 0,
@@ -196,9 +239,8 @@ class ChoiceField(ItemField):
         )
 
     def _other_text(self) -> Reading:
-        text = self.query_one(f"#{self.input_id}--other", Input).value
         try:
-            value = parse_text_answer(self.item, text)
+            value = parse_typed(self.item, self._own_text(), self.language)
         except AnswerError as error:
             return Reading([], error.message)
         return Reading([] if value is None else [value])
@@ -210,8 +252,15 @@ class ChoiceField(ItemField):
             return self._other_text()
         return Reading([self.item.options[index].value])
 
+    def take_typed(self, ref: Ref, text: str) -> None:
+        if ref.role != "other":
+            return
+        self.ctx.drafts.set(self.item.link_id, self.path, "other", text)
+        if text.strip():
+            self.choose_other()
+
     def choose_other(self) -> None:
-        """Typing an open-choice's own answer chooses "Other"."""
+        """Typing the visitor's own answer chooses "Other"."""
 
 
 class OptionsInColumns(ChoiceField):
@@ -225,7 +274,7 @@ class OptionsInColumns(ChoiceField):
     def on_resize(self, event: events.Resize) -> None:
         item = self.item
         labels = [option_text(item, o, self.language) for o in item.options]
-        if item.type is ItemType.OPEN_CHOICE:
+        if self.takes_own:
             labels.append(_("Other:"))
         columns = columns_for(
             labels,
@@ -248,7 +297,6 @@ class RadioField(OptionsInColumns):
     def compose_inputs(self) -> ComposeResult:
         item = self.item
         value = next(iter(self.values()), None)
-        own = self._own_answer()
         buttons = [
             RadioButton(
                 option_text(item, o, self.language),
@@ -256,11 +304,11 @@ class RadioField(OptionsInColumns):
             )
             for o in item.options
         ]
-        if item.type is ItemType.OPEN_CHOICE:
-            buttons.append(RadioButton(_("Other:"), value=own is not None))
+        if self.takes_own:
+            buttons.append(RadioButton(_("Other:"), value=self._own_answer() is not None))
         yield RadioSet(*buttons, id=self.input_id, classes="choices" + self._orientation())
-        if item.type is ItemType.OPEN_CHOICE:
-            yield self._other_input(own)
+        if self.takes_own:
+            yield self._other_input()
 
     def read(self) -> Reading:
         pressed = self.query_one(f"#{self.input_id}", RadioSet).pressed_index
@@ -280,20 +328,19 @@ class SelectField(ChoiceField):
     def compose_inputs(self) -> ComposeResult:
         item = self.item
         value = next(iter(self.values()), None)
-        own = self._own_answer()
         options: list[tuple[str, int]] = [
             (option_text(item, o, self.language), index) for index, o in enumerate(item.options)
         ]
-        chosen: int | object = Select.NULL
+        chosen: int | NoSelection = Select.NULL
         if value is not None and (option := option_for(item, value)) is not None:
             chosen = item.options.index(option)
-        if item.type is ItemType.OPEN_CHOICE:
+        if self.takes_own:
             options.append((_("Other (type it below)"), OTHER))
-            if own is not None:
+            if self._own_answer() is not None:
                 chosen = OTHER
-        yield Select(options, prompt=_("Choose…"), value=chosen, id=self.input_id)  # type: ignore[arg-type]
-        if item.type is ItemType.OPEN_CHOICE:
-            yield self._other_input(own)
+        yield Select(options, prompt=_("Choose…"), value=chosen, id=self.input_id)
+        if self.takes_own:
+            yield self._other_input()
 
     def read(self) -> Reading:
         value = self.query_one(f"#{self.input_id}", Select).value
@@ -310,47 +357,34 @@ class AutocompleteField(ChoiceField):
 
     kind = "autocomplete"
 
-    def draft_typed(self, ref: Ref, text: str) -> None:
+    def take_typed(self, ref: Ref, text: str) -> None:
         self.ctx.drafts.set(self.item.link_id, self.path, 0, text)
 
-    def _search(self) -> Widget:
+    def _text(self) -> str:
+        """What the field holds: the draft, else the stored answer's label."""
         item = self.item
         draft = self.ctx.drafts.get(item.link_id, self.path, 0)
+        if draft is not None:
+            return draft
         value = next(iter(self.values()), None)
-        text = (
-            draft
-            if draft is not None
-            else ("" if value is None else format_answer(item, value, self.language))
-        )
-        return OptionSearch(
+        return "" if value is None else format_answer(item, value, self.language)
+
+    def compose_inputs(self) -> ComposeResult:
+        item = self.item
+        yield OptionSearch(
             item.options,
             self.language,
-            text,
+            self._text(),
             input_id=self.input_id,
             placeholder=item.entry_format or _("Start typing, then take the suggestion"),
         )
 
-    def compose_inputs(self) -> ComposeResult:
-        yield self._search()
-
     def read(self) -> Reading:
-        text = self.query_one(f"#{self.input_id}", Input).value.strip()
-        if not text:
-            return Reading([])
-        wanted = text.casefold()
-        for option in self.item.options:
-            if (
-                option.label_in(self.language).casefold() == wanted
-                or option.label.casefold() == wanted
-            ):
-                return Reading([option.value])
-        if self.item.type is ItemType.OPEN_CHOICE:
-            try:
-                value = parse_text_answer(self.item, text)
-            except AnswerError as error:
-                return Reading([], error.message)
-            return Reading([] if value is None else [value])
-        return Reading([], _("Choose one of the suggested answers."))
+        try:
+            value = parse_chosen(self.item, self._text(), self.language)
+        except AnswerError as error:
+            return Reading([], error.message)
+        return Reading([] if value is None else [value])
 
 
 class CheckboxesField(OptionsInColumns):
@@ -362,7 +396,6 @@ class CheckboxesField(OptionsInColumns):
     def compose_inputs(self) -> ComposeResult:
         item = self.item
         found = self.values()
-        own = self._own_answer()
         with Vertical(id=self.input_id, classes="choices checks" + self._orientation()):
             for index, option in enumerate(item.options):
                 ticked = any(option_for(item, v) is option for v in found)
@@ -371,14 +404,14 @@ class CheckboxesField(OptionsInColumns):
                     value=ticked,
                     id=self.ctx.claim(f"{self.input_id}--o{index + 1}", self, "check", index),
                 )
-            if item.type is ItemType.OPEN_CHOICE:
+            if self.takes_own:
                 yield Checkbox(
                     _("Other:"),
-                    value=own is not None,
+                    value=self._own_answer() is not None,
                     id=self.ctx.claim(f"{self.input_id}--o-other", self, "check", OTHER),
                 )
-        if item.type is ItemType.OPEN_CHOICE:
-            yield self._other_input(own)
+        if self.takes_own:
+            yield self._other_input()
 
     def read(self) -> Reading:
         values: list[AnswerValue] = []
@@ -404,35 +437,71 @@ class CheckboxesField(OptionsInColumns):
             box.value = True
 
 
+# -- numbers on a scale ------------------------------------------------------------------
+
+
 class SliderField(ItemField):
-    """A number on a scale (``itemControl`` slider, ``sliderStepValue``)."""
+    """A number on a scale (``itemControl`` slider, ``sliderStepValue``): a decimal."""
 
     kind = "slider"
 
-    def _scale(self) -> Widget:
+    def compose_inputs(self) -> ComposeResult:
         item = self.item
         step = item.hints.slider_step or Decimal(1)
-        low = number_of(item.min_value, Decimal(0))
-        high = number_of(item.max_value, max(low + step * 10, Decimal(10)))
+        low = number_of(item.min_value)
+        if low is None:
+            low = Decimal(0)
+        high = number_of(item.max_value)
+        if high is None:
+            high = max(low + step * 10, Decimal(10))
         value = next(iter(self.values()), None)
-        return Slider(low, high, step, number_of(value, None), id=self.input_id)
-
-    def compose_inputs(self) -> ComposeResult:
-        yield self._scale()
+        yield Slider(low, high, step, number_of(value), id=self.input_id)
 
     def read(self) -> Reading:
         chosen = self.query_one(f"#{self.input_id}", Slider).value
-        if chosen is None:
-            return Reading([])
-        return Reading([int(chosen) if self.item.type is ItemType.INTEGER else chosen])
+        return Reading([] if chosen is None else [self.answer(chosen)])
+
+    def answer(self, chosen: Decimal) -> AnswerValue:
+        """The answer of the number chosen on the scale."""
+        return chosen
+
+
+class IntegerSliderField(SliderField):
+    """A whole number on a scale."""
+
+    def answer(self, chosen: Decimal) -> AnswerValue:
+        return int(chosen)
+
+
+def number_of(value: object) -> Decimal | None:
+    """A slider's number from an integer or decimal answer or bound (``None``: none)."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return None
+    return Decimal(value)
+
+
+# -- typed answers -----------------------------------------------------------------------
 
 
 class TypedField(ItemField):
-    """Typed answers: one row per answer (a repeating question adds and removes rows)."""
+    """Typed answers: one row per answer (a repeating question adds and removes rows).
+
+    What was typed is kept as drafts (see :class:`~screens.question_drafts.Drafts`) and
+    read by the engine (:func:`kiosk.questionnaire.localized.parse_typed`)."""
 
     kind = "text"
+    row_classes = "row"
 
-    def draft_typed(self, ref: Ref, text: str) -> None:
+    def hint(self) -> str:
+        """The placeholder when the form gives none: what the type and its limits allow
+        (no made-up example: "A number from 35 to 45", "A whole number")."""
+        return ""
+
+    def placeholder(self) -> str:
+        """The questionnaire's entryFormat, else :meth:`hint`."""
+        return self.item.entry_format or self.hint()
+
+    def take_typed(self, ref: Ref, text: str) -> None:
         if ref.role not in ("row", "main"):
             return
         rows = self.row_texts()
@@ -441,22 +510,20 @@ class TypedField(ItemField):
         rows[ref.index] = text
         self.ctx.drafts.set_rows(self.item.link_id, self.path, rows)
 
+    def take_unit(self, index: int | None) -> None:
+        text = "" if index is None else str(index)
+        self.ctx.drafts.set(self.item.link_id, self.path, "unit", text)
+
     def row_texts(self) -> list[str]:
         """The texts of a typed answer's rows (one per answer; at least one)."""
         drafted = self.ctx.drafts.rows(self.item.link_id, self.path)
         if drafted is not None:
             return drafted or [""]
-        return [typed_text(self.item, v) for v in self.values()] or [""]
+        return [typed_text(self.item, v, self.language) for v in self.values()] or [""]
 
     def shown_row_texts(self) -> list[str]:
-        """The rows as (re)built: dates that were read are written in the current locale's
-        order, so that a change of language rewrites them; anything unread stays as typed."""
-        texts = self.row_texts()
-        if self.item.type in (ItemType.DATE, ItemType.DATETIME):
-            values = self.values()
-            if values and len(values) == len([text for text in texts if text.strip()]):
-                return [typed_text(self.item, value) for value in values]
-        return texts
+        """The rows as (re)built."""
+        return self.row_texts()
 
     def row_id(self, row: int) -> str:
         return self.input_id if row == 0 else f"{self.input_id}--a{row + 1}"
@@ -475,8 +542,8 @@ class TypedField(ItemField):
                 )
                 if row == 0:
                     self.ctx.refs[widget_id] = Ref(self, "row", 0)
-                with Horizontal(classes="row -area" if item.type is ItemType.TEXT else "row"):
-                    yield self._typed_input(text, widget_id)
+                with Horizontal(classes=self.row_classes):
+                    yield self.typed_input(text, widget_id)
                     if row == 0:
                         yield from self._unit()
                     if item.repeats and len(texts) > 1:
@@ -494,20 +561,19 @@ class TypedField(ItemField):
                     classes="add-row",
                 )
 
-    def _typed_input(self, text: str, widget_id: str) -> Widget:
+    def typed_input(self, text: str, widget_id: str) -> Widget:
+        """The widget one answer is typed into."""
         item = self.item
-        if item.type is ItemType.TEXT:
-            return TextArea(text, id=widget_id, soft_wrap=True, show_line_numbers=False)
         return Input(
             value=text,
             id=widget_id,
-            placeholder=self._child_control("prompt") or placeholder(item),
+            placeholder=control_text(item, "prompt", self.language) or self.placeholder(),
             max_length=item.max_length or 0,
         )
 
     def _unit(self) -> ComposeResult:
         units = self.item.units
-        shown_unit = self._child_control("unit")
+        shown_unit = control_text(self.item, "unit", self.language)
         if not units and shown_unit:
             yield Static(shown_unit, classes="unit", markup=False)
         elif len(units) == 1:
@@ -525,7 +591,7 @@ class TypedField(ItemField):
     def chosen_unit_index(self) -> int | None:
         drafted = self.ctx.drafts.get(self.item.link_id, self.path, "unit")
         if drafted is not None:
-            return int(drafted) if drafted.lstrip("-").isdigit() and int(drafted) >= 0 else None
+            return int(drafted) if drafted.isdigit() else None
         for value in self.values():
             if isinstance(value, Quantity):
                 for index, unit in enumerate(self.item.units):
@@ -533,12 +599,16 @@ class TypedField(ItemField):
                         return index
         return None
 
+    def _chosen_unit(self) -> Coding | None:
+        index = self.chosen_unit_index()
+        return None if index is None else self.item.units[index]
+
     def read(self) -> Reading:
         values: list[AnswerValue] = []
         problem = None
         for text in self.row_texts()[: None if self.item.repeats else 1]:
             try:
-                value = self._parse_row(text)
+                value = parse_typed(self.item, text, self.language, unit=self._chosen_unit())
             except AnswerError as error:
                 problem = problem or error.message
                 continue
@@ -546,42 +616,145 @@ class TypedField(ItemField):
                 values.append(value)
         return Reading(values, problem)
 
-    def _parse_row(self, text: str) -> AnswerValue | None:
-        item = self.item
-        if item.type is not ItemType.QUANTITY or len(item.units) < 2 or not text.strip():
-            return parse_localized(item, text)  # dates in the visitor's way, numbers' limits
-        chosen = self.chosen_unit_index()  # the unit comes from the drop-down beside it
-        unit = None if chosen is None else item.units[chosen]
-        value = quantity_in(parse_number(text), unit)
-        check_quantity(item, value)
-        return value
+
+class StringField(TypedField):
+    """One line of text (string; an open-choice without options to choose from)."""
+
+
+class TextField(TypedField):
+    """Text that may span lines (text): a text area."""
+
+    row_classes = "row -area"
+
+    def typed_input(self, text: str, widget_id: str) -> Widget:
+        return TextArea(text, id=widget_id, soft_wrap=True, show_line_numbers=False)
+
+
+class UrlField(TypedField):
+    """A web address (url)."""
+
+    def hint(self) -> str:
+        return _("A web address, for example https://example.org")
+
+
+class TimeField(TypedField):
+    """A time of day (time)."""
+
+    def hint(self) -> str:
+        return _("Hour:minute, for example 14:30")
+
+
+class DateField(TypedField):
+    """A date (date), typed the visitor's one way (their locale's order, or entryFormat's)."""
+
+    def hint(self) -> str:
+        return date_hint(order=visitor_date_order(language=self.language))
+
+    def shown_row_texts(self) -> list[str]:
+        """Dates that were read are written in the current locale's order, so that a
+        change of language rewrites them; anything unread stays as typed."""
+        texts = self.row_texts()
+        values = self.values()
+        if values and len(values) == len([text for text in texts if text.strip()]):
+            return [typed_text(self.item, value, self.language) for value in values]
+        return texts
+
+
+class DateTimeField(DateField):
+    """A date and a time (dateTime): the date as in every date field, then the time."""
+
+    def hint(self) -> str:
+        return datetime_hint(order=visitor_date_order(language=self.language))
+
+
+class DecimalField(TypedField):
+    """A number (decimal)."""
+
+    whole = False
+    """Whether the number is a whole one (its placeholder says so)."""
+
+    def hint(self) -> str:
+        return number_hint(self.item, whole=self.whole, language=self.language)
+
+
+class IntegerField(DecimalField):
+    """A whole number (integer)."""
+
+    whole = True
+
+
+class QuantityField(DecimalField):
+    """A number in a unit (quantity): the unit beside it, or a drop-down of units."""
+
+
+def number_hint(item: Item, *, whole: bool, language: str | None = None) -> str:
+    """A number field's placeholder from its own minValue/maxValue."""
+    low, high = (
+        None if bound is None else show_answer(item, _number(bound), language)
+        for bound in bounds(item)
+    )
+    if low is not None and high is not None:
+        text = (
+            _("A whole number from {low} to {high}")
+            if whole
+            else _("A number from {low} to {high}")
+        )
+        return text.format(low=low, high=high)
+    if low is not None:
+        text = _("A whole number of at least {low}") if whole else _("A number of at least {low}")
+        return text.format(low=low)
+    if high is not None:
+        text = _("A whole number of at most {high}") if whole else _("A number of at most {high}")
+        return text.format(high=high)
+    return _("A whole number") if whole else _("A number")
+
+
+def _number(bound: AnswerValue) -> AnswerValue:
+    """A bound as a plain number (a quantity's value: the unit is shown beside the field)."""
+    return bound.value if isinstance(bound, Quantity) else bound
+
+
+# -- the table ---------------------------------------------------------------------------
 
 
 FIELD_FOR_TYPE: dict[ItemType, type[ItemField]] = {
     ItemType.GROUP: GroupField,
     ItemType.DISPLAY: DisplayField,
     ItemType.BOOLEAN: BooleanField,
-    ItemType.DECIMAL: TypedField,
-    ItemType.INTEGER: TypedField,
-    ItemType.DATE: TypedField,
-    ItemType.DATETIME: TypedField,
-    ItemType.TIME: TypedField,
-    ItemType.STRING: TypedField,
-    ItemType.TEXT: TypedField,
-    ItemType.URL: TypedField,
-    ItemType.CHOICE: TypedField,  # with options (the usual case): see field_class
-    ItemType.OPEN_CHOICE: TypedField,
+    ItemType.DECIMAL: DecimalField,
+    ItemType.INTEGER: IntegerField,
+    ItemType.DATE: DateField,
+    ItemType.DATETIME: DateTimeField,
+    ItemType.TIME: TimeField,
+    ItemType.STRING: StringField,
+    ItemType.TEXT: TextField,
+    ItemType.URL: UrlField,
+    ItemType.CHOICE: RadioField,
+    ItemType.OPEN_CHOICE: RadioField,  # with "Other:" and a field for the visitor's own answer
     ItemType.ATTACHMENT: UnavailableField,
     ItemType.REFERENCE: UnavailableField,
-    ItemType.QUANTITY: TypedField,
+    ItemType.QUANTITY: QuantityField,
 }
 """The field of each item type (one line per line of the engine's type table)."""
 
-_BY_CONTROL: dict[ItemControl, type[ItemField]] = {
+FIELD_FOR_CONTROL: dict[ItemControl | None, type[ItemField]] = {
     ItemControl.DROP_DOWN: SelectField,
     ItemControl.AUTOCOMPLETE: AutocompleteField,
 }
-_SLIDER_TYPES = (ItemType.INTEGER, ItemType.DECIMAL)
+"""A question with options that does not repeat: the field its ``itemControl`` asks for
+(radio buttons otherwise)."""
+
+SLIDER_FOR_TYPE: dict[ItemType, type[ItemField]] = {
+    ItemType.INTEGER: IntegerSliderField,
+    ItemType.DECIMAL: SliderField,
+}
+"""A number item with ``itemControl`` slider (and no options)."""
+
+WITHOUT_OPTIONS: dict[ItemType, type[ItemField]] = {
+    ItemType.CHOICE: UnavailableField,  # its answerExpression gives nothing to choose here
+    ItemType.OPEN_CHOICE: StringField,  # the visitor's own answer only
+}
+"""A choice type whose item has no options to choose from."""
 
 
 def field_class(item: Item) -> type[ItemField]:
@@ -590,16 +763,12 @@ def field_class(item: Item) -> type[ItemField]:
         return RepeatingGroupField
     if item.is_question and not item.available:
         return UnavailableField
-    if item.type is ItemType.CHOICE and item.answer_expression is not None and not item.options:
-        return UnavailableField  # its answerExpression gives nothing to choose from here
     if item.is_question and not item.answerable:
         return ReadOnlyField
-    if item.type is ItemType.BOOLEAN:
-        return BooleanField
-    if item.hints.has("slider") and not item.options and item.type in _SLIDER_TYPES:
-        return SliderField
     if item.options:
         if item.repeats:
             return CheckboxesField
-        return _BY_CONTROL.get(item.item_control, RadioField)  # type: ignore[arg-type]
-    return FIELD_FOR_TYPE[item.type]
+        return FIELD_FOR_CONTROL.get(item.item_control, RadioField)
+    if item.hints.has("slider") and item.type in SLIDER_FOR_TYPE:
+        return SLIDER_FOR_TYPE[item.type]
+    return WITHOUT_OPTIONS.get(item.type, FIELD_FOR_TYPE[item.type])
