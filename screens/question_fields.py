@@ -16,7 +16,8 @@ Widget ids (all unique on a page):
 * ``<input>--matches``: the options an autocomplete lists under its field as one types.
 
 A slider (``itemControl`` slider) is the ``<input>`` itself. The fields of each kind are in
-:mod:`screens.field_kinds`.
+:mod:`screens.field_kinds` (with the table that picks one), :mod:`screens.typed_fields` and
+:mod:`screens.chosen_fields`.
 """
 
 from __future__ import annotations
@@ -199,7 +200,7 @@ class ItemField(Vertical):
     question with its input(s) and error line.
 
     What differs between kinds of item (how the inputs are built, read and focused) is in
-    the subclasses of :mod:`screens.field_kinds`, one per kind; :func:`field_for` picks one.
+    the subclasses, one per kind (see :mod:`screens.field_kinds`); :func:`field_for` picks one.
     This class is a question's: its label, its inputs (none here), its error line.
     """
 

@@ -21,10 +21,10 @@ from kiosk.questionnaire import (
 )
 from kiosk.questionnaire.values import same_value
 from screens.base import VisitScreen
-from screens.field_kinds import TypedField
 from screens.question_drafts import Drafts
 from screens.question_fields import FieldContext, ItemField, Ref
 from screens.slider import Slider
+from screens.typed_fields import TypedField
 
 
 class QuestionnairePageScreen(VisitScreen):

@@ -20,6 +20,8 @@ from screens.question_fields import ItemField
 SCREENS = Path(__file__).resolve().parents[2] / "screens"
 WIDGET_MODULES = (
     "field_kinds.py",
+    "typed_fields.py",
+    "chosen_fields.py",
     "question_fields.py",
     "question_drafts.py",
     "autocomplete.py",
