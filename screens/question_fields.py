@@ -16,17 +16,16 @@ Widget ids (all unique on a page):
 * ``<input>--matches``: the options an autocomplete lists under its field as one types.
 
 A slider (``itemControl`` slider) is the ``<input>`` itself. The fields of each kind are in
-:mod:`screens.field_kinds`.
+:mod:`screens.field_kinds` (with the table that picks one), :mod:`screens.typed_fields` and
+:mod:`screens.chosen_fields`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -37,7 +36,6 @@ from textual.widgets import (
 )
 
 from kiosk.i18n import _
-from kiosk.i18n.languages import date_hint, datetime_hint, format_date_entry, visitor_date_order
 from kiosk.questionnaire import (
     Answers,
     AnswerValue,
@@ -48,13 +46,11 @@ from kiosk.questionnaire import (
     Path,
     Questionnaire,
     answer_key,
-    input_text,
     instances,
     values_of,
 )
-from kiosk.questionnaire.constraints import bounds
-from kiosk.questionnaire.model import AnswerOption, Coding, Quantity
-from screens.localized_answers import show_answer, typed_datetime
+from kiosk.questionnaire.localized import show_answer
+from kiosk.questionnaire.model import AnswerOption, Coding
 from screens.question_drafts import Drafts
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -72,49 +68,6 @@ def walk(items: tuple[Item, ...]) -> Iterator[Item]:
     for item in items:
         yield item
         yield from walk(item.items)
-
-
-def placeholder(item: Item) -> str:
-    """The questionnaire's entryFormat, else what *item*'s type and limits allow (no made-up
-    example: "A number from 35 to 45", "A whole number")."""
-    if item.entry_format:
-        return item.entry_format
-    if item.type in (ItemType.INTEGER, ItemType.DECIMAL, ItemType.QUANTITY):
-        return number_hint(item)
-    examples = {
-        ItemType.DATE: date_hint(order=visitor_date_order()),
-        ItemType.DATETIME: datetime_hint(order=visitor_date_order()),
-        ItemType.TIME: _("Hour:minute, for example 14:30"),
-        ItemType.URL: _("A web address, for example https://example.org"),
-    }
-    return examples.get(item.type, "")
-
-
-def number_hint(item: Item) -> str:
-    """A number field's placeholder from the item's type and its own minValue/maxValue."""
-    low, high = (
-        None if bound is None else show_answer(item, _number(bound)) for bound in bounds(item)
-    )
-    whole = item.type is ItemType.INTEGER
-    if low is not None and high is not None:
-        text = (
-            _("A whole number from {low} to {high}")
-            if whole
-            else _("A number from {low} to {high}")
-        )
-        return text.format(low=low, high=high)
-    if low is not None:
-        text = _("A whole number of at least {low}") if whole else _("A number of at least {low}")
-        return text.format(low=low)
-    if high is not None:
-        text = _("A whole number of at most {high}") if whole else _("A number of at most {high}")
-        return text.format(high=high)
-    return _("A whole number") if whole else _("A number")
-
-
-def _number(bound: AnswerValue) -> AnswerValue:
-    """A bound as a plain number (a quantity's value: the unit is shown beside the field)."""
-    return bound.value if isinstance(bound, Quantity) else bound
 
 
 NARROW = 100
@@ -161,15 +114,6 @@ def option_text(item: Item, option: AnswerOption, language: str | None) -> str:
     parts = {"code": option.value.code, "display": label, "system": option.value.system}
     shown = [parts.get(column.path) for column in columns]
     return " · ".join(part for part in shown if part) or label
-
-
-def typed_text(item: Item, value: AnswerValue) -> str:
-    """*value* as typed: a date in the locale's order, anything else as the engine reads it."""
-    if item.type is ItemType.DATE and type(value) is datetime.date:
-        return format_date_entry(value, order=visitor_date_order(item.entry_format))
-    if item.type is ItemType.DATETIME and isinstance(value, datetime.datetime):
-        return typed_datetime(value)
-    return input_text(item, value)
 
 
 class FieldIds:
@@ -256,11 +200,14 @@ class ItemField(Vertical):
     question with its input(s) and error line.
 
     What differs between kinds of item (how the inputs are built, read and focused) is in
-    the subclasses of :mod:`screens.field_kinds`, one per kind; :func:`field_for` picks one.
+    the subclasses, one per kind (see :mod:`screens.field_kinds`); :func:`field_for` picks one.
+    This class is a question's: its label, its inputs (none here), its error line.
     """
 
     kind = "item"
     """The kind's name (``text``, ``radio``, ``select``...): the ``kind-<name>`` class."""
+    has_error_line = True
+    """Whether a problem can be said under the field (not under a display text)."""
 
     DEFAULT_CSS = """
     ItemField {
@@ -282,8 +229,6 @@ class ItemField(Vertical):
             classes=f"item-field item-{item.type.value} kind-{self.kind}",
         )
         self._shown_problem: str | None = None
-        self._shown_value: str | None = None
-        """What a read-only field's value line shows now."""
         self.children_fields: list[ItemField] = []
         self.entries: list[tuple[int, str, list[ItemField]]] = []
         """Repeating groups and repeating questions with items: (index, heading, fields)."""
@@ -296,25 +241,20 @@ class ItemField(Vertical):
         return self.ctx.language
 
     def _prepare_children(self) -> None:
+        """The fields of the items under this one: one set per answer of a repeating
+        question that has items (headed by the answer), else one set."""
         item, ctx = self.item, self.ctx
-        if item.is_container:
-            raw = self.scope.get(item.link_id)
-            if item.type is ItemType.GROUP:
-                for index, inner in enumerate(instances(item, self.scope)):
-                    heading = _("Entry {number}").format(number=index + 1)
-                    self.entries.append(
-                        (index, heading, ctx.build(item.items, inner, (*self.path, index)))
-                    )
-            else:
-                for index, entry in enumerate(raw if isinstance(raw, list) else []):
-                    if isinstance(entry, Entry):
-                        heading = _("About “{answer}”:").format(
-                            answer=show_answer(item, entry.value, self.language)
-                        )
-                        fields = ctx.build(item.items, entry.answers, (*self.path, index))
-                        self.entries.append((index, heading, fields))
-        else:
+        if not item.is_container:
             self.children_fields = ctx.build(item.items, self.scope, self.path)
+            return
+        raw = self.scope.get(item.link_id)
+        for index, entry in enumerate(raw if isinstance(raw, list) else []):
+            if isinstance(entry, Entry):
+                heading = _("About “{answer}”:").format(
+                    answer=show_answer(item, entry.value, self.language)
+                )
+                fields = ctx.build(item.items, entry.answers, (*self.path, index))
+                self.entries.append((index, heading, fields))
 
     def values(self) -> list[AnswerValue]:
         return values_of(self.item, self.scope)
@@ -343,39 +283,28 @@ class ItemField(Vertical):
             if beside_kind(child) is not None and not child.hidden
         ]
 
-    def _child_control(self, control: str) -> str | None:
-        """The text of a display child with itemControl *control* (``prompt``, ``unit``)."""
-        for child in self.item.items:
-            if child.type is ItemType.DISPLAY and child.hints.has(control):
-                return child.text_in(self.language) or None
-        return None
-
     def compose(self) -> ComposeResult:
         item = self.item
-        label = self.label_text()
         if item.hints.instruction:
             yield Static(item.hints.instruction, classes="item-instruction", markup=False)
-        if item.type is ItemType.GROUP:
-            if item.text or item.prefix:
-                yield Static(label, classes="group-title", markup=False)
-        elif item.type is ItemType.DISPLAY:
-            kind = beside_kind(item)
-            classes = "display-text" + (f" beside-{kind}" if kind else "")
-            yield Static(label, classes=classes, markup=False)
-        else:
-            needed = item.answerable and (item.required or (item.min_occurs or 0) > 0)
-            marker = _(" (required)") if needed else ""
-            yield Label(label + marker, classes="field-label", markup=False)
+        yield from self.compose_heading()
         for child in self._beside():
             text = ItemField.label_of(child, self.language)
             yield Static(text, classes=f"beside beside-{beside_kind(child)}", markup=False)
         yield from self.compose_inputs()
-        if item.type is not ItemType.DISPLAY:
+        if self.has_error_line:
             yield Static("", id=f"{self.input_id}-error", classes="field-error")
         if self.children_fields:
             with Vertical(classes="nested"):
                 yield from self.children_fields
         yield from self.compose_after()
+
+    def compose_heading(self) -> ComposeResult:
+        """The question's label, marked when an answer is needed."""
+        item = self.item
+        needed = item.answerable and (item.required or (item.min_occurs or 0) > 0)
+        marker = _(" (required)") if needed else ""
+        yield Label(self.label_text() + marker, classes="field-label", markup=False)
 
     def compose_inputs(self) -> ComposeResult:
         """The widgets the visitor answers with (none for groups and display texts)."""
@@ -395,23 +324,24 @@ class ItemField(Vertical):
             return item.hints.rich_text
         return item.label_in(language)
 
-    # -- reading the widgets -------------------------------------------------------------
+    # -- drafts and answers --------------------------------------------------------------
 
     def read(self) -> Reading:
-        """The answers the widgets hold now, and what is wrong with what was typed."""
+        """The answers the field holds now, and what is wrong with what was typed."""
         return Reading(self.values())
 
-    def draft_typed(self, ref: Ref, text: str) -> None:
-        """Keep *text*, typed into the widget *ref*, as it stands (see :class:`Drafts`)."""
+    def take_typed(self, ref: Ref, text: str) -> None:
+        """Keep *text*, which a Changed event says the widget *ref* holds now, as a draft
+        (see :class:`~screens.question_drafts.Drafts`)."""
 
-    def choose_other(self) -> None:
-        """Typing an open-choice's own answer chooses "Other" (choice fields)."""
+    def take_unit(self, index: int | None) -> None:
+        """Keep the unit a Changed event says was chosen (its index; ``None``: none)."""
 
     # -- showing state -------------------------------------------------------------------
 
     def show_error(self, problem: str | None) -> None:
         """Say what is wrong beside the field (or clear it)."""
-        if self.item.type is ItemType.DISPLAY or problem == self._shown_problem:
+        if not self.has_error_line or problem == self._shown_problem:
             return  # unchanged: no re-layout while the visitor types
         self._shown_problem = problem
         error = self.query_one(f"#{self.input_id}-error", Static)
@@ -434,11 +364,12 @@ class ItemField(Vertical):
         """Show a read-only (e.g. calculated) item's current value (read-only fields)."""
 
 
-def number_of(value: object, default: Decimal | None) -> Decimal | None:
-    """A slider's number from an integer or decimal answer or bound."""
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        return default
-    return Decimal(value)
+def control_text(item: Item, control: str, language: str | None) -> str | None:
+    """The text of *item*'s display child with itemControl *control* (``prompt``, ``unit``)."""
+    for child in item.items:
+        if child.type is ItemType.DISPLAY and child.hints.has(control):
+            return child.text_in(language) or None
+    return None
 
 
 def review_lines(

@@ -21,10 +21,10 @@ from kiosk.questionnaire import (
 )
 from kiosk.questionnaire.values import same_value
 from screens.base import VisitScreen
-from screens.field_kinds import TypedField
 from screens.question_drafts import Drafts
 from screens.question_fields import FieldContext, ItemField, Ref
 from screens.slider import Slider
+from screens.typed_fields import TypedField
 
 
 class QuestionnairePageScreen(VisitScreen):
@@ -134,9 +134,7 @@ class QuestionnairePageScreen(VisitScreen):
         if ref is None:
             return
         if ref.role == "unit":
-            value = event.value
-            index = str(value) if isinstance(value, int) else "-1"
-            self.drafts.set(ref.field.item.link_id, ref.field.path, "unit", index)
+            ref.field.take_unit(event.value if isinstance(event.value, int) else None)
         self._store(ref.field)
 
     @on(Slider.Changed)
@@ -160,18 +158,13 @@ class QuestionnairePageScreen(VisitScreen):
         self._typed(event.text_area.id, event.text_area.text)
 
     def _typed(self, widget_id: str | None, text: str) -> None:
+        """The text a Changed event carries: the field keeps it as a draft, then its
+        answers are read from the drafts (never from the widget)."""
         ref = self._ref(widget_id)
         if ref is None:
             return
-        field = ref.field
-        link_id, path = field.item.link_id, field.path
-        if ref.role == "other":
-            self.drafts.set(link_id, path, "other", text)
-            if text.strip():
-                field.choose_other()
-        else:
-            field.draft_typed(ref, text)
-        self._store(field, typing=True)
+        ref.field.take_typed(ref, text)
+        self._store(ref.field, typing=True)
 
     CALCULATE_AFTER = 0.15
     """Seconds of no typing after which calculations run (a choice runs them at once)."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from kiosk.config import PortalConfig
 from kiosk.flow.names import name_key, normalize_name
 from kiosk.i18n import _
-from kiosk.questionnaire import Answers, Questionnaire
+from kiosk.questionnaire import Answers, Path, Questionnaire
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,19 @@ class PortalQuestionnaire:
     chart_tab: str
 
 
+class DraftKey(NamedTuple):
+    """Where a draft (text typed but not, or not validly, an answer yet) belongs."""
+
+    questionnaire: int
+    """The index of the questionnaire in the visit."""
+    link_id: str
+    path: Path
+    """The instance path of the item (see :mod:`kiosk.questionnaire.answers`)."""
+    slot: int | str
+    """Which part of the item's field: a row of its answers (0 for the only one), ``"other"``
+    (an open-choice's own answer) or ``"unit"`` (the unit chosen for a quantity)."""
+
+
 @dataclass(eq=False)
 class Visit:
     """The state of one applicant's visit. :meth:`wipe` forgets all of it."""
@@ -46,8 +60,8 @@ class Visit:
     last_name: str = ""
     signatures: dict[str, ConsentSignature] = field(default_factory=dict)
     answers: list[Answers] = field(default_factory=list)
-    drafts: dict[tuple[int, str], str] = field(default_factory=dict)
-    """What was typed into text fields, by (questionnaire index, linkId), kept even when invalid."""
+    drafts: dict[DraftKey, str] = field(default_factory=dict)
+    """What was typed into the questionnaires' text fields, kept even when it is not valid."""
 
     def __post_init__(self) -> None:
         if not self.answers:

@@ -294,15 +294,6 @@ async def test_sequential_entry_mode_asks_one_question_at_a_time_without_a_way_b
         assert app.screen is second
 
 
-def test_every_item_type_has_its_field_class_as_in_the_engines_table() -> None:
-    from kiosk.questionnaire.itemtypes import ITEM_TYPES
-    from screens.field_kinds import FIELD_FOR_TYPE
-
-    assert set(FIELD_FOR_TYPE) == set(ITEM_TYPES)
-    kinds = {cls.kind for cls in FIELD_FOR_TYPE.values()}
-    assert "item" not in kinds  # every class names its kind
-
-
 async def test_calculations_wait_for_the_typing_to_pause_and_next_never_sees_a_stale_one(
     tmp_path: Path, database_url: str
 ) -> None:
