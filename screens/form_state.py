@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from textual.screen import Screen
 from textual.widgets import Checkbox, Input, TextArea
@@ -17,7 +18,7 @@ class FormState:
     scroll: dict[str, float] = field(default_factory=dict)
 
 
-def capture(screen: Screen[object], *, values: bool = True) -> FormState:
+def capture(screen: Screen[Any], *, values: bool = True) -> FormState:
     """The values of every input with an id on *screen* (with *values*), focus and scrolling."""
     state = FormState(focused=screen.focused.id if screen.focused is not None else None)
     for widget in screen.query("Input, TextArea, Checkbox") if values else ():
@@ -35,7 +36,7 @@ def capture(screen: Screen[object], *, values: bool = True) -> FormState:
     return state
 
 
-def restore(screen: Screen[object], state: FormState) -> None:
+def restore(screen: Screen[Any], state: FormState) -> None:
     """Put *state* back into the rebuilt *screen* (widgets that are gone are skipped)."""
     for widget_id, value in state.values.items():
         found = screen.query(f"#{widget_id}")
