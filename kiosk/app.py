@@ -153,7 +153,7 @@ class KioskApp(SpeechApp):
         self._handle_signals = handle_signals
         self._own_outbox = outbox is None
         self.submissions = Submissions(outbox or open_outbox(config.outbox), self.backend)
-        self.services = KioskServices(self.backend, self.submissions, config.terminal)
+        self.services = KioskServices(self.backend, lambda: self.submissions, config.terminal)
         self.staff_guard = PinGuard()
         self.setup_speech(speaker)
         set_language(self.language)

@@ -80,11 +80,13 @@ class KioskServices:
     def __init__(
         self,
         backend: Callable[[], Awaitable[BackendClient]],
-        submissions: Submissions,
+        submissions: Callable[[], Submissions],
         terminal: str,
     ) -> None:
+        """*backend*: the client, once built; *submissions*: the outbox's delivery, as the app
+        has it when a call is made."""
         self._backend = backend
-        self.submissions = submissions
+        self._submissions = submissions
         self.terminal = terminal
 
     async def _ask(
@@ -215,7 +217,7 @@ class KioskServices:
 
         payload = applicant_submission(visit, self.terminal)
         try:
-            receipt = await self.submissions.submit(payload, visit.idempotency_key)
+            receipt = await self._submissions().submit(payload, visit.idempotency_key)
         except (OutboxError, OSError) as exc:
             log.error(
                 "outbox store failed", extra={"event": "outbox_error", "error": type(exc).__name__}
@@ -227,7 +229,8 @@ class KioskServices:
 
     async def outbox_state(self) -> tuple[int, str | None]:
         """How many submissions wait in the outbox, and the code of the last failed delivery."""
-        return await self.submissions.waiting(), self.submissions.last_error
+        submissions = self._submissions()
+        return await submissions.waiting(), submissions.last_error
 
     async def server_reachable(self) -> bool:
         """Whether the backend answers its health check (within a few seconds)."""
@@ -242,6 +245,6 @@ class KioskServices:
 
     async def deliver_now(self) -> int:
         """Staff: send what waits in the outbox now; how many were delivered."""
-        delivered = await self.submissions.deliver_now()
+        delivered = await self._submissions().deliver_now()
         log.info("staff delivered now", extra={"event": "staff_deliver", "delivered": delivered})
         return delivered
