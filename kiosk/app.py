@@ -2,22 +2,31 @@
 
 The app owns the flow of a visit (which screen comes next), the backend client (built in
 a worker once Welcome is up, so start-up stays fast), and the idle timer that wipes an
-abandoned visit. Screens live in the ``screens`` package, one module each.
+abandoned visit. Screens live in the ``screens`` package, one module each: they post what the
+visitor does as Messages (``screens/messages.py``), which the app carries out here, with the
+pickup and returning visits' controllers in ``kiosk.visits``; their calls to the backend and
+the outbox go through :class:`kiosk.backend.services.KioskServices`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from textual import events, work
+from textual import events, on, work
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from kiosk.backend.delivery import Submissions
 from kiosk.backend.outbox import Outbox, open_outbox
+from kiosk.backend.services import KioskServices
 from kiosk.config import KioskConfig, PortalConfig
 from kiosk.flow.plan import Step, applicant_steps
 from kiosk.i18n import _, set_language
@@ -28,6 +37,7 @@ from kiosk.terminal.lockdown import CRASH_EXIT_CODE, CrashCounter, blocking_bind
 from kiosk.terminal.memory import StartupMemory
 from kiosk.terminal.speech import SpeechApp
 from kiosk.terminal.staff_pin import PinGuard
+from screens import messages
 
 if TYPE_CHECKING:  # these load once a visit starts, or in a worker once Welcome is up
     from kiosk.backend.client import BackendClient
@@ -36,6 +46,7 @@ if TYPE_CHECKING:  # these load once a visit starts, or in a worker once Welcome
 
 log = logging.getLogger(__name__)
 
+M = TypeVar("M", bound=Message)
 
 __all__ = ["KioskApp", "Step", "load_portal_questionnaires", "portal_theme"]
 
@@ -61,13 +72,39 @@ def portal_theme(portal: PortalConfig) -> Theme:
     return _branded_theme(portal.name, portal.colour)
 
 
+def _handles(
+    message_type: type[M],
+) -> Callable[[Callable[[KioskApp, M], None]], Callable[[KioskApp, M], None]]:
+    """The app's handler of a screen's *message_type* (``screens/messages.py``).
+
+    It is carried out only while the message is current (:meth:`KioskApp.is_current`), and a
+    crash in it is the visit's, as it was when the screens did this themselves (a fresh
+    Welcome), not the app's."""
+
+    def decorate(handler: Callable[[KioskApp, M], None]) -> Callable[[KioskApp, M], None]:
+        @on(message_type)
+        @wraps(handler)
+        def carry_out(app: KioskApp, message: M) -> None:
+            if not app.is_current(message):
+                app.dropped(message)
+                return
+            try:
+                handler(app, message)
+            except Exception as error:
+                app.recover(error)
+
+        return carry_out
+
+    return decorate
+
+
 class KioskApp(SpeechApp):
     """The lobby kiosk."""
 
     # Welcome's CSS loads with the app's: a screen's own CSS_PATH restyles every widget
     # when the screen is first shown, and the first screen should not pay for that.
     # Absolute, so that a subclass (the tests') reads the same files.
-    CSS_PATH: ClassVar[list[str | Path]] = [
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
         Path(__file__).with_name("app.tcss"),
         SCREENS_DIR / "welcome.tcss",
     ]
@@ -75,7 +112,7 @@ class KioskApp(SpeechApp):
     ENABLE_COMMAND_PALETTE = False
     # Every screen gets -short below 30 rows (an 80×24 terminal or thin client): the screens'
     # CSS then keeps what matters (reference number, QR code, the main buttons) in view.
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]
+    VERTICAL_BREAKPOINTS: list[tuple[int, str]] | None = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
     # No quit key for visitors: these replace Textual's defaults (Ctrl+Q quits, Ctrl+C hints).
     BINDINGS: ClassVar[list[BindingType]] = [
         *blocking_bindings(),
@@ -116,6 +153,7 @@ class KioskApp(SpeechApp):
         self._handle_signals = handle_signals
         self._own_outbox = outbox is None
         self.submissions = Submissions(outbox or open_outbox(config.outbox), self.backend)
+        self.services = KioskServices(self.backend, lambda: self.submissions, config.terminal)
         self.staff_guard = PinGuard()
         self.setup_speech(speaker)
         set_language(self.language)
@@ -170,11 +208,11 @@ class KioskApp(SpeechApp):
         """
         self.startup_memory.settle(self)
 
-    def push_screen(self, screen, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+    def push_screen(self, screen: Screen[Any] | str, *args: Any, **kwargs: Any) -> Any:
         self.startup_memory.saw(screen)
         return super().push_screen(screen, *args, **kwargs)
 
-    def switch_screen(self, screen):  # type: ignore[no-untyped-def,override]
+    def switch_screen(self, screen: Screen[Any] | str) -> AwaitComplete:
         self.startup_memory.saw(screen)
         return super().switch_screen(screen)
 
@@ -199,10 +237,27 @@ class KioskApp(SpeechApp):
         """Swallow a key that must do nothing at a lobby terminal."""
 
     def action_staff(self) -> None:
-        """F12: the staff PIN prompt (see kiosk.terminal.staff_pin)."""
-        from screens.staff_pin import open_staff_prompt
+        """F12: the staff PIN prompt (see kiosk.terminal.staff_pin), unless staff mode is not
+        set up, locked, or already open; the right PIN opens the staff screen."""
+        from screens.staff import StaffScreen
+        from screens.staff_pin import StaffPinScreen, locked_message
 
-        open_staff_prompt(self)
+        if isinstance(self.screen, StaffPinScreen | StaffScreen):
+            return
+        if self.config.staff_pin_hash is None:
+            self.notify(_("Staff mode is not set up on this terminal."), timeout=5)
+            return
+        locked = self.staff_guard.locked_for()
+        if locked > 0:
+            self.notify(locked_message(locked), severity="warning", timeout=5)
+            return
+
+        def opened(ok: bool | None) -> None:
+            if ok:
+                log.info("staff mode opened", extra={"event": "staff_open"})
+                self.push_screen(StaffScreen())
+
+        self.push_screen(StaffPinScreen(), opened)
 
     # -- crashes --------------------------------------------------------------------------
 
@@ -213,8 +268,12 @@ class KioskApp(SpeechApp):
         CRASH_EXIT_CODE instead: `run_supervised` (lockdown) starts a fresh one."""
         from textual._context import active_message_pump
 
-        log_crash(error)
         in_app = active_message_pump.get(None) is self  # the app's own loop has stopped
+        self.recover(error, in_app=in_app)
+
+    def recover(self, error: Exception, *, in_app: bool = False) -> None:
+        """After a crash of the visit (not *in_app*): a fresh Welcome, or the app's end."""
+        log_crash(error)
         if not in_app and self._crashes.record() and self.is_running:
             self.call_later(self.reset_to_welcome, after_crash=True)
         else:
@@ -272,21 +331,12 @@ class KioskApp(SpeechApp):
         log.info("applicant visit started")
         self._push_step(0)
 
-    def step_is_shown(self, step: Step) -> bool:
-        """A page is skipped when every question on it is disabled by enableWhen."""
-        from kiosk.questionnaire import is_enabled
-
-        if step.kind != "page" or self.visit is None:
-            return True
-        q = self.visit.questionnaires[step.index].questionnaire
-        answers = self.visit.answers[step.index]
-        page = q.pages()[step.page]
-        return any(is_enabled(q, item.link_id, answers) for item in page.items)
-
     def advance(self, from_step: int) -> None:
         """Go to the step after *from_step*, skipping pages with nothing to ask."""
+        from kiosk.flow.progress import step_is_shown
+
         nxt = from_step + 1
-        while nxt < len(self.steps) - 1 and not self.step_is_shown(self.steps[nxt]):
+        while nxt < len(self.steps) - 1 and not step_is_shown(self.visit, self.steps[nxt]):
             nxt += 1
         self._push_step(nxt)
 
@@ -296,11 +346,12 @@ class KioskApp(SpeechApp):
         A step that pages replaced is built again from the visit (answers and drafts live
         there); one still underneath, like the consent under the first page, is uncovered.
         """
+        from kiosk.flow.progress import step_is_shown
         from screens.base import VisitScreen
         from screens.steps import screen_for_step
 
         back = from_step - 1
-        while back > 0 and not self.step_is_shown(self.steps[back]):
+        while back > 0 and not step_is_shown(self.visit, self.steps[back]):
             back -= 1
         below = self.screen_stack[-2] if len(self.screen_stack) > 1 else None
         if isinstance(below, VisitScreen) and below.step_index == back:
@@ -322,29 +373,16 @@ class KioskApp(SpeechApp):
         else:
             self.push_screen(screen)
 
-    def first_step_with_problems(self) -> int | None:
-        """The first questionnaire page that still has a problem, if any."""
-        from kiosk.questionnaire import problems
-
-        if self.visit is None:
-            return None
-        for index, step in enumerate(self.steps):
-            if step.kind != "page" or not self.step_is_shown(step):
-                continue
-            q = self.visit.questionnaires[step.index].questionnaire
-            page = q.pages()[step.page]
-            if problems(q, self.visit.answers[step.index], page.items):
-                return index
-        return None
-
     def edit_step(self, index: int) -> None:
         """From the review, open one page to change its answers."""
         self._push_step(index, editing=True)
 
     def finish_edit(self) -> None:
         """After a change from the review: the next page with a problem, or the review again."""
+        from kiosk.flow.progress import first_step_with_problems
+
         self.pop_screen()
-        pending = self.first_step_with_problems()
+        pending = first_step_with_problems(self.visit, self.steps)
         if pending is not None:
             self._push_step(pending, editing=True)
 
@@ -368,8 +406,7 @@ class KioskApp(SpeechApp):
 
         Should the backend not hear of it, the token still expires by itself."""
         try:
-            backend = await self.backend()
-            await backend.end_visit(token)
+            await self.services.end_visit(token)
         except Exception as exc:  # never in front of the visitor; the token expires anyway
             log.warning("visit token not revoked: %s", type(exc).__name__)
         else:
@@ -383,7 +420,11 @@ class KioskApp(SpeechApp):
         self.title = self.portal.title
         self.apply_portal_theme()
         self.preferences_version += 1
-        self.call_later(self.screen.refresh_preferences)  # type: ignore[attr-defined]
+        from screens.base import KioskScreen
+
+        screen = self.screen
+        if isinstance(screen, KioskScreen):
+            self.call_later(screen.refresh_preferences)
 
     def show_farewell(self, message: str) -> None:
         """End the visit and thank the visitor with *message* before Welcome returns."""
@@ -407,3 +448,117 @@ class KioskApp(SpeechApp):
 
         self.end_visit(show_welcome=False)
         self.push_screen(ConfirmationScreen(reference, self.config.confirmation_seconds))
+
+    # -- what the screens post (screens/messages.py) --------------------------------------------
+
+    def is_current(self, message: Message) -> bool:
+        """Whether to carry out *message*: an action while its screen is the one in front (a
+        modal prompt may cover it), news while its visit is this app's."""
+        if isinstance(message, messages.VisitNews):
+            return message.visit is self.visit
+        if isinstance(message, messages.ScreenAction):
+            shown = [s for s in self.screen_stack if not isinstance(s, ModalScreen)]
+            return bool(shown) and shown[-1] is message.screen
+        return True
+
+    def dropped(self, message: Message) -> None:
+        """*message* came too late: a sign-in whose visit ended meanwhile is ended too."""
+        if isinstance(message, messages.VisitorSignedIn):
+            self.revoke_visit_token(message.signed_in.visit_token)
+
+    @_handles(messages.StepDone)
+    def _step_done(self, message: messages.StepDone) -> None:
+        if message.editing:
+            self.finish_edit()
+        else:
+            self.advance(message.step_index)
+
+    @_handles(messages.StepBack)
+    def _step_back(self, message: messages.StepBack) -> None:
+        if message.step_index == 0 and not message.editing:
+            self.end_visit()
+        elif message.editing:
+            self.pop_screen()  # back to the review
+        else:
+            self.go_back(message.step_index)
+
+    @_handles(messages.EditStep)
+    def _edit_step(self, message: messages.EditStep) -> None:
+        self.edit_step(message.step_index)
+
+    @_handles(messages.EndVisit)
+    def _end_visit(self, message: messages.EndVisit) -> None:
+        self.end_visit()
+
+    @_handles(messages.Farewell)
+    def _farewell(self, message: messages.Farewell) -> None:
+        self.show_farewell(message.message)
+
+    @_handles(messages.StartVisit)
+    def _start_visit(self, message: messages.StartVisit) -> None:
+        if message.kind is messages.VisitKind.APPLICANT:
+            self.start_applicant_visit()
+        elif message.kind is messages.VisitKind.PICKUP:
+            from kiosk.visits.pickup import start_pickup_visit
+
+            start_pickup_visit(self)
+        else:
+            from kiosk.visits.returning import start_returning_visit
+
+            start_returning_visit(self)
+
+    @_handles(messages.ChooseLanguage)
+    def _choose_language(self, message: messages.ChooseLanguage) -> None:
+        self.set_visitor_language(message.language)
+
+    @_handles(messages.ChoosePortal)
+    def _choose_portal(self, message: messages.ChoosePortal) -> None:
+        self.use_portal(message.portal_name)
+
+    @_handles(messages.Closed)
+    def _screen_closed(self, message: messages.Closed) -> None:
+        self.pop_screen()
+        self.reset_preferences()
+
+    @_handles(messages.ApplicantSubmitted)
+    def _applicant_submitted(self, message: messages.ApplicantSubmitted) -> None:
+        self.show_confirmation(message.reference)
+
+    @_handles(messages.CodeVerified)
+    def _code_verified(self, message: messages.CodeVerified) -> None:
+        from kiosk.visits.pickup import begin_pickup_steps
+
+        begin_pickup_steps(self, message.code, message.verification)
+
+    @_handles(messages.CodeRedeemed)
+    def _code_redeemed(self, message: messages.CodeRedeemed) -> None:
+        from kiosk.visits.pickup import show_pickup_done
+
+        show_pickup_done(self, message.visit, message.redemption)
+
+    @_handles(messages.VisitorSignedIn)
+    def _signed_in(self, message: messages.VisitorSignedIn) -> None:
+        from kiosk.visits.returning import begin_returning_steps
+
+        begin_returning_steps(self, message.signed_in)
+
+    @_handles(messages.ReturningFiled)
+    def _returning_filed(self, message: messages.ReturningFiled) -> None:
+        from kiosk.visits.returning import show_returning_done
+
+        show_returning_done(self, message.visit, message.still_due)
+
+    @_handles(messages.StaffEndsVisit)
+    def _staff_ends_visit(self, message: messages.StaffEndsVisit) -> None:
+        log.info("staff ended the visit", extra={"event": "staff_end_visit"})
+        self.reset_to_welcome()
+
+    @_handles(messages.SwitchPortal)
+    def _switch_portal(self, message: messages.SwitchPortal) -> None:
+        self.switch_portal(message.portal_name)
+
+    @_handles(messages.QuitKiosk)
+    def _quit(self, message: messages.QuitKiosk) -> None:
+        log.info("staff quit the kiosk", extra={"event": "staff_quit"})
+        self.end_visit()
+        self.exit(return_code=0)

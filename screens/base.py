@@ -1,8 +1,13 @@
-"""What every screen of a visit shares: the portal's header, key hints, and Escape for back."""
+"""What every screen of a visit shares: the portal's header, key hints, and Escape for back.
+
+A screen reads what it shows from the app (:class:`KioskHost`: the portal, the visit and its
+steps) and posts what the visitor does as a Message (:mod:`screens.messages`); it never calls
+into the app.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol, Self, TypeVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,11 +17,36 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from kiosk.i18n import _, current_language
+from screens.messages import StepBack, StepDone
 from screens.preferences import KioskHeader
 
 if TYPE_CHECKING:
-    from kiosk.app import KioskApp
+    from kiosk.backend.services import KioskServices
+    from kiosk.config import KioskConfig, PortalConfig
+    from kiosk.flow.plan import Step
     from kiosk.flow.session import Visit
+    from kiosk.terminal.staff_pin import PinGuard
+
+V = TypeVar("V", bound="Visit")
+
+
+class KioskHost(Protocol):
+    """What a screen may read from the app that shows it (:class:`kiosk.app.KioskApp`; in a
+    screen's own test, a small App with these)."""
+
+    config: KioskConfig
+    portal: PortalConfig
+    portal_choice: bool
+    language: str
+    visit: Visit | None
+    steps: tuple[Step, ...]
+    preferences_version: int
+    services: KioskServices
+    staff_guard: PinGuard
+
+    def languages(self) -> list[str]: ...
+
+    def hint_languages(self) -> list[str]: ...
 
 
 class KioskScreen(Screen[None]):
@@ -33,11 +63,8 @@ class KioskScreen(Screen[None]):
     """The app's preferences version this screen was last composed with."""
 
     @property
-    def kiosk(self) -> KioskApp:
-        from kiosk.app import KioskApp
-
-        assert isinstance(self.app, KioskApp)
-        return self.app
+    def kiosk(self) -> KioskHost:
+        return cast("KioskHost", self.app)
 
     def compose_header(self) -> ComposeResult:
         self.drawn_version = self.kiosk.preferences_version
@@ -83,12 +110,20 @@ class KioskScreen(Screen[None]):
 
 
 class VisitScreen(KioskScreen):
-    """A screen inside an applicant visit; Escape goes one step back."""
+    """The screen of one step of a visit (the *step_index*-th); Escape goes one step back.
+
+    *editing*: opened from the review to change the step, and back to the review when done."""
 
     def __init__(self, step_index: int, *, editing: bool = False) -> None:
         super().__init__()
         self.step_index = step_index
         self.editing = editing
+
+    @classmethod
+    def for_step(cls, step: Step, step_index: int, *, editing: bool = False) -> Self:
+        """The screen of *step* (``screens/steps.py``); a screen that shows one consent or
+        page of many reads which from *step*."""
+        return cls(step_index, editing=editing)
 
     @property
     def visit(self) -> Visit:
@@ -96,17 +131,15 @@ class VisitScreen(KioskScreen):
         assert visit is not None, "a visit screen outlived its visit"
         return visit
 
+    def visit_as(self, kind: type[V]) -> V:
+        """The visit, which this screen only shows in a visit of *kind* (a pickup's …)."""
+        visit = self.visit
+        assert isinstance(visit, kind)
+        return visit
+
     def action_back(self) -> None:
-        if self.step_index == 0 and not self.editing:
-            self.kiosk.end_visit()
-        elif self.editing:
-            self.app.pop_screen()  # back to the review
-        else:
-            self.kiosk.go_back(self.step_index)
+        self.post_message(StepBack(self))
 
     def go_next(self) -> None:
         """Continue: to the next step, or back to the review after a change."""
-        if self.editing:
-            self.kiosk.finish_edit()
-        else:
-            self.kiosk.advance(self.step_index)
+        self.post_message(StepDone(self))

@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
-from textual import on
-from textual.widgets import Button
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Button, Static
+
+from kiosk.i18n import _
 from screens.base import KioskScreen
+from screens.messages import Closed
+
+if TYPE_CHECKING:
+    from textual._path import CSSPathType
+
+
+def done_list(done: list[str], later: list[str]) -> ComposeResult:
+    """``#done-list``: what the visit did (ticked), then what is left for the portal."""
+    with Vertical(id="done-list"):
+        for line in done:
+            yield Static("✓ " + line, markup=False, classes="done-item")
+        for line in later:
+            yield Static(
+                _("Still to do in the portal: {title}").format(title=line),
+                markup=False,
+                classes="later-item",
+            )
 
 
 class ClosingScreen(KioskScreen):
-    """Pops itself after *seconds*; its compose must yield a ``#done`` button."""
+    """Closes after *seconds*; its compose must yield a ``#done`` button."""
 
-    CSS_PATH = "closing.tcss"
+    CSS_PATH: ClassVar[CSSPathType | None] = "closing.tcss"
 
     def __init__(self, seconds: int) -> None:
         super().__init__()
@@ -31,9 +53,9 @@ class ClosingScreen(KioskScreen):
 
     @on(Button.Pressed, "#done")
     def close(self) -> None:
+        """Welcome again, in the terminal's own language and colours."""
         if self.is_current:
-            self.app.pop_screen()
-            self.kiosk.reset_preferences()
+            self.post_message(Closed(self))
 
     def action_back(self) -> None:
         self.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Self
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,6 +16,10 @@ from kiosk.flow.session import ConsentSignature
 from kiosk.i18n import N_, _
 from kiosk.i18n.reflow import reflow
 from screens.base import VisitScreen
+from screens.messages import Farewell
+
+if TYPE_CHECKING:
+    from kiosk.flow.plan import Step
 
 
 class ConsentScreen(VisitScreen):
@@ -27,6 +32,10 @@ class ConsentScreen(VisitScreen):
         self.consent = self.kiosk.portal.consents[consent_index]
         self.text = read_consent_text(self.consent, self.visit.language)
         self.checked = False
+
+    @classmethod
+    def for_step(cls, step: Step, step_index: int, *, editing: bool = False) -> Self:
+        return cls(step_index, step.index, editing=editing)
 
     def compose(self) -> ComposeResult:
         # The text in the visitor's language now; its version is what a signature records.
@@ -70,14 +79,18 @@ class ConsentScreen(VisitScreen):
         self.app.push_screen(ConfirmDeclineScreen(), self._declined)
 
     def _declined(self, confirmed: bool | None) -> None:
-        if not confirmed or self.kiosk.visit is None:
+        visit = self.kiosk.visit
+        if not confirmed or visit is None:
             self.query_one("#consent-decline", Button).focus()
             return
-        self.kiosk.show_farewell(
-            N_(
-                "You chose not to sign the consent, so we cannot continue today. "
-                "Nothing you entered has been kept. Please speak to the front desk if you have "
-                "questions."
+        self.post_message(
+            Farewell(
+                visit,
+                N_(
+                    "You chose not to sign the consent, so we cannot continue today. "
+                    "Nothing you entered has been kept. Please speak to the front desk if you "
+                    "have questions."
+                ),
             )
         )
 

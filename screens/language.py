@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,6 +13,9 @@ from textual.widgets import Button, Static
 
 from kiosk.i18n import _, current_language
 from kiosk.i18n.language_names import language_name
+
+if TYPE_CHECKING:
+    from screens.base import KioskHost
 
 
 def language_buttons(languages: list[str], prefix: str) -> list[Button]:
@@ -61,7 +64,7 @@ class LanguageScreen(ModalScreen[str | None]):
         with Vertical(id="language-dialog"):
             # TRANSLATORS: heading of the language list; shown in the current language.
             yield Static(_("Choose your language"), classes="step-title")
-            yield from language_buttons(self.app.languages(), "choose-")  # type: ignore[attr-defined]
+            yield from language_buttons(cast("KioskHost", self.app).languages(), "choose-")
             yield Button(_("Close"), id="language-close")
 
     def on_mount(self) -> None:

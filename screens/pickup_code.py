@@ -7,25 +7,16 @@ answer is said plainly, and what was typed stays in the field while this screen 
 
 from __future__ import annotations
 
-import time
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.backend.client import BackendError
-from kiosk.backend.pickup_client import (
-    PickupError,
-    PickupFailure,
-    locked_message,
-    unreachable_message,
-)
-from kiosk.backend.pickup_client import verify as verify_code
+from kiosk.backend.pickup_client import PickupError, PickupFailure
 from kiosk.contract.pickup_code import CodeProblem, code_from_input
 from kiosk.i18n import _
-from screens.base import KioskScreen
+from screens.entry_form import EntryFormScreen
+from screens.messages import CodeVerified
 
 MAX_INPUT = 400
 """A scanned portal address may be long; a code alone is 14 characters."""
@@ -45,15 +36,12 @@ def code_problem_message(problem: CodeProblem) -> str:
     return _("This code has a typing mistake: please check each character.")
 
 
-class PickupCodeScreen(KioskScreen):
+class PickupCodeScreen(EntryFormScreen):
     """One field for the code, with Continue (Try again after a network failure)."""
 
     CSS_PATH = "pickup_code.tcss"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._locked_until: float | None = None
-        self._countdown: Timer | None = None
+    STATUS_ID = "pickup-status"
+    HELD_IDS = ("pickup-continue", "pickup-code")
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -76,13 +64,6 @@ class PickupCodeScreen(KioskScreen):
     def on_mount(self) -> None:
         self.query_one("#pickup-code", Input).focus()
 
-    def action_back(self) -> None:
-        self.kiosk.end_visit()
-
-    @on(Button.Pressed, "#back")
-    def _back(self) -> None:
-        self.action_back()
-
     @on(Input.Changed, "#pickup-code")
     def _typing(self) -> None:
         self._show_error(None)
@@ -101,88 +82,46 @@ class PickupCodeScreen(KioskScreen):
             field.focus()
             return
         field.value = code  # a scanned address becomes the code it held
-        self._busy(True)
-        self._status(_("Checking your code…"), error=False)
+        self.hold(True)
+        self.status(_("Checking your code…"), error=False)
         self.verify(code)
 
     @work(exclusive=True, group="pickup-verify", exit_on_error=False)
     async def verify(self, code: str) -> None:
+        visit = self.visit
         try:
-            backend = await self.kiosk.backend()
-            verification = await verify_code(backend, code)
-        except BackendError:
-            self._failed(PickupError(PickupFailure.UNREACHABLE, unreachable_message()))
+            verification = await self.kiosk.services.verify_code(code)
+        except PickupError as error:
+            self._failed(error)
             return
-        except PickupError as exc:
-            self._failed(exc)
-            return
-        except Exception as exc:  # an odd answer must reach the visitor as a message
-            self.log.error(f"pickup verify failed: {type(exc).__name__}")
-            self._failed(PickupError(PickupFailure.UNREACHABLE, unreachable_message()))
-            return
-        if not self.is_attached or self.kiosk.visit is None:
-            return  # the visit ended (idle) while the backend answered
-        from kiosk.visits.pickup import begin_pickup_steps
-
-        begin_pickup_steps(self.kiosk, code, verification)
+        self.post_message(CodeVerified(visit, code, verification))
 
     def _failed(self, error: PickupError) -> None:
-        self._busy(False)
-        if error.kind is not PickupFailure.LOCKED:
-            self._locked_until = None
-        button = self.query_one("#pickup-continue", Button)
-        field = self.query_one("#pickup-code", Input)
+        self.hold(False)
         if error.kind is PickupFailure.LOCKED:
-            self._locked_until = time.monotonic() + (error.retry_after or 60)
-            self._show_lock()
-            self._countdown = self._countdown or self.set_interval(1.0, self._tick)
+            self.lock_out(error)
             return
+        self.unlock()
+        button = self.query_one("#pickup-continue", Button)
         if error.kind is PickupFailure.UNREACHABLE:
             button.label = _("Try again")
-            self._status(error.message, error=True)
+            self.status(error.message, error=True)
             button.focus()
             return
         button.label = _("Continue")
-        self._status("", error=False)
+        self.status("", error=False)
         if error.kind is PickupFailure.INVALID:
             self._show_error(error.message)
         else:
-            self._status(error.message, error=True)
-        field.focus()
+            self.status(error.message, error=True)
+        self.query_one("#pickup-code", Input).focus()
 
-    def _seconds_locked(self) -> int | None:
-        if self._locked_until is None:
-            return None
-        left = round(self._locked_until - time.monotonic())
-        return left if left > 0 else None
-
-    def _show_lock(self) -> None:
-        seconds = self._seconds_locked()
-        if seconds is not None:
-            self._status(locked_message(seconds), error=True)
-
-    def _tick(self) -> None:
-        """Count the lock-out down; at its end, say the code can be tried again."""
-        if self._locked_until is None:
-            return
-        if self._seconds_locked() is None:
-            self._locked_until = None
-            self._status(_("You can try your code again now."), error=False)
-            self.query_one("#pickup-continue", Button).label = _("Continue")
-            self.query_one("#pickup-code", Input).focus()
-        else:
-            self._show_lock()
-
-    def _busy(self, busy: bool) -> None:
-        self.query_one("#pickup-continue", Button).disabled = busy
-        self.query_one("#pickup-code", Input).disabled = busy
+    def lock_over(self) -> None:
+        self.status(_("You can try your code again now."), error=False)
+        self.query_one("#pickup-continue", Button).label = _("Continue")
+        self.query_one("#pickup-code", Input).focus()
 
     def _show_error(self, problem: str | None) -> None:
         error = self.query_one("#pickup-code-error", Static)
         error.update(problem or "")
         error.set_class(problem is not None, "shown")
-
-    def _status(self, message: str, *, error: bool) -> None:
-        status = self.query_one("#pickup-status", Static)
-        status.update(message)
-        status.set_class(error, "error")

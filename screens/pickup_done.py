@@ -8,7 +8,7 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from kiosk.i18n import _
-from screens.closing import ClosingScreen
+from screens.closing import ClosingScreen, done_list
 from screens.qr_code import QRCode
 
 
@@ -42,15 +42,7 @@ class PickupDoneScreen(ClosingScreen):
                     id="done-username",
                     markup=False,
                 )
-                with Vertical(id="done-list"):
-                    for line in self.done:
-                        yield Static("✓ " + line, markup=False, classes="done-item")
-                    for line in self.later:
-                        yield Static(
-                            _("Still to do in the portal: {title}").format(title=line),
-                            markup=False,
-                            classes="later-item",
-                        )
+                yield from done_list(self.done, self.later)
                 if self.login_url:
                     yield Static(
                         _("Continue on your phone: scan the code, or go to {url}").format(

@@ -13,15 +13,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.backend.pickup_client import (
-    PickupError,
-    PickupFailure,
-    confirm_birth_date,
-)
+from kiosk.backend.pickup_client import PickupError, PickupFailure
 from kiosk.flow.pickup_session import PickupVisit
 from kiosk.i18n import _
 from kiosk.i18n.dates import birth_date_label, parse_birth_date
 from screens.base import VisitScreen
+from screens.messages import Farewell
 
 
 class IdentityScreen(VisitScreen):
@@ -31,9 +28,7 @@ class IdentityScreen(VisitScreen):
 
     @property
     def pickup(self) -> PickupVisit:
-        visit = self.visit
-        assert isinstance(visit, PickupVisit)
-        return visit
+        return self.visit_as(PickupVisit)
 
     def compose(self) -> ComposeResult:
         visit = self.pickup
@@ -91,30 +86,22 @@ class IdentityScreen(VisitScreen):
         the visit goes on (redeeming checks the date of birth again)."""
         visit = self.pickup
         try:
-            backend = await self.kiosk.backend()
-            await confirm_birth_date(backend, visit.code, value)
+            confirmed = await self.kiosk.services.confirm_birth_date(visit.code, value)
         except PickupError as exc:
-            if exc.kind is not PickupFailure.UNREACHABLE:
-                self._refused(exc)
-                return
-            unanswered = True
-        except Exception as exc:  # unreachable, or an odd answer: never a trace
-            self.log.warning(f"date of birth check failed: {type(exc).__name__}")
-            unanswered = True
-        else:
-            unanswered = False
+            self._refused(visit, exc)
+            return
         if not self.is_attached or self.kiosk.visit is not visit:
             return
-        if not unanswered:
+        if confirmed:
             visit.dob_confirmed = value
         self.query_one("#next", Button).disabled = False
         self.go_next()
 
-    def _refused(self, error: PickupError) -> None:
+    def _refused(self, visit: PickupVisit, error: PickupError) -> None:
         if not self.is_attached or self.kiosk.visit is None:
             return
         if error.kind is PickupFailure.INVALID:  # the code was used or revoked meanwhile
-            self.kiosk.show_farewell(error.message)
+            self.post_message(Farewell(visit, error.message))
             return
         self.query_one("#next", Button).disabled = False
         self._show(error.message)
@@ -122,10 +109,13 @@ class IdentityScreen(VisitScreen):
 
     @on(Button.Pressed, "#identity-no")
     def not_me(self) -> None:
-        self.kiosk.show_farewell(
-            _(
-                "This code is not yours, so it cannot be used here. Please give it to the "
-                "front desk. Nothing you entered has been kept."
+        self.post_message(
+            Farewell(
+                self.pickup,
+                _(
+                    "This code is not yours, so it cannot be used here. Please give it to the "
+                    "front desk. Nothing you entered has been kept."
+                ),
             )
         )
 

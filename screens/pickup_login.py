@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.backend.pickup_client import username_free
 from kiosk.contract.login_rules import (
     PASSWORD_MAX,
     USERNAME_MAX,
@@ -41,9 +40,7 @@ class LoginScreen(VisitScreen):
 
     @property
     def pickup(self) -> PickupVisit:
-        visit = self.visit
-        assert isinstance(visit, PickupVisit)
-        return visit
+        return self.visit_as(PickupVisit)
 
     def compose(self) -> ComposeResult:
         visit = self.pickup
@@ -142,12 +139,7 @@ class LoginScreen(VisitScreen):
     async def check_username(self, username: str, password: str) -> None:
         """Leaving the step: is the username still free? (Redeeming checks again; when the
         backend cannot say now, the visit goes on.)"""
-        try:
-            backend = await self.kiosk.backend()
-            free = await username_free(backend, username, self.pickup.code)
-        except Exception as exc:  # never a traceback; redeeming checks the username again
-            self.log.warning(f"username check failed: {type(exc).__name__}")
-            free = None
+        free = await self.kiosk.services.username_free(username, self.pickup.code)
         if not self.is_attached or self.kiosk.visit is None:
             return
         self.query_one("#next", Button).disabled = False

@@ -4,31 +4,38 @@ login; Submit redeems the code with everything at once.
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
-from kiosk.backend.client import BackendError
-from kiosk.backend.pickup_client import PickupError, PickupFailure, redeem, unreachable_message
+from kiosk.backend.pickup_client import PickupError, PickupFailure
 from kiosk.flow.pickup_session import PickupVisit
+from kiosk.flow.plan import StepKind
+from kiosk.flow.session import Visit
 from kiosk.i18n import _, current_language
 from kiosk.i18n.languages import show_date
-from kiosk.visits.pickup import redeem_arguments, show_pickup_done
+from screens.messages import CodeRedeemed, EditStep, Farewell, VisitNews
 from screens.review import ReviewScreen
 
 IDENTITY_STEP = 0
 LOGIN_STEP = 1
 
+TO_FIX = {
+    PickupFailure.DOB_MISMATCH: ("dob", IDENTITY_STEP),
+    PickupFailure.USERNAME: ("username", LOGIN_STEP),
+    PickupFailure.PASSWORD: ("password", LOGIN_STEP),
+}
+"""Refusals the visitor can put right: the field with the problem, and its step."""
+
 
 class PickupReviewScreen(ReviewScreen):
     """Everything of the visit; Submit creates the login."""
 
+    FAILURES = (PickupError,)
+
     @property
     def pickup(self) -> PickupVisit:
-        visit = self.visit
-        assert isinstance(visit, PickupVisit)
-        return visit
+        return self.visit_as(PickupVisit)
 
     def compose_summary(self) -> ComposeResult:
         visit = self.pickup
@@ -64,7 +71,7 @@ class PickupReviewScreen(ReviewScreen):
         visit = self.pickup
         language = current_language()
         for step_index, step in enumerate(self.kiosk.steps):
-            if step.kind != "consent":
+            if step.kind is not StepKind.CONSENT:
                 continue
             consent = self.kiosk.portal.consents[step.index]
             signature = visit.signatures.get(consent.id)
@@ -83,64 +90,20 @@ class PickupReviewScreen(ReviewScreen):
                         markup=False,
                     )
 
-    @work(exclusive=True, group="submit", exit_on_error=False)
-    async def send(self) -> None:
-        """Redeem the code; each failure leads where the visitor can do something about it."""
-        visit = self.pickup
-        try:
-            arguments = redeem_arguments(visit, self.kiosk.config.terminal)
-            backend = await self.kiosk.backend()
-            redemption = await redeem(backend, **arguments)
-        except BackendError:  # the backend client could not be built: nothing was sent
-            self._failed(PickupError(PickupFailure.UNREACHABLE, unreachable_message()))
-            return
-        except PickupError as exc:
-            self._failed(exc)
-            return
-        except Exception as exc:  # an odd answer must reach the visitor as a message
-            self.log.error(f"pickup redeem failed: {type(exc).__name__}")
-            self._failed(
-                PickupError(PickupFailure.UNREACHABLE, unreachable_message(), answered=False)
-            )
-            return
-        show_pickup_done(self.kiosk, visit, redemption)
+    async def file(self, visit: Visit) -> VisitNews:
+        """Redeem the code with everything at once."""
+        assert isinstance(visit, PickupVisit)
+        return CodeRedeemed(visit, await self.kiosk.services.redeem(visit))
 
-    def _failed(self, error: PickupError) -> None:
-        visit = self.pickup
-        if error.kind is PickupFailure.DOB_MISMATCH:
-            visit.problems["dob"] = error.message
-            self.kiosk.edit_step(IDENTITY_STEP)
-        elif error.kind is PickupFailure.USERNAME:
-            visit.problems["username"] = error.message
-            self.kiosk.edit_step(LOGIN_STEP)
-        elif error.kind is PickupFailure.PASSWORD:
-            visit.problems["password"] = error.message
-            self.kiosk.edit_step(LOGIN_STEP)
-        elif error.kind is PickupFailure.INVALID:
-            self.kiosk.show_farewell(self._used_meanwhile(visit.submit_attempted))
-            return
+    def failed(self, visit: Visit, error: Exception) -> None:
+        """Each refusal leads where the visitor can do something about it."""
+        assert isinstance(visit, PickupVisit)
+        assert isinstance(error, PickupError)
+        if error.kind in TO_FIX:
+            field_id, step_index = TO_FIX[error.kind]
+            visit.problems[field_id] = error.message
+            self.post_message(EditStep(self, step_index))  # rebuilt when the visitor is back
+        elif error.kind is PickupFailure.INVALID:  # the code was used meanwhile
+            self.post_message(Farewell(visit, error.message))
         else:
-            message = error.message
-            if error.kind is PickupFailure.UNREACHABLE:
-                message = _("The clinic's system cannot be reached right now.")
-                if not error.answered:
-                    visit.submit_attempted = True  # the code may have been redeemed unseen
-            self._status(
-                message + " " + _("Your answers are still here. Press Submit to try again."),
-                error=True,
-            )
-        button = self.query_one("#submit", Button)
-        button.disabled = False
-        button.focus()
-
-    @staticmethod
-    def _used_meanwhile(attempted: bool) -> str:
-        if attempted:
-            return _(
-                "This code has now been used. If you pressed Submit before, your login may "
-                "have been made already: please ask the front desk."
-            )
-        return _(
-            "This code was used a moment ago, perhaps at another terminal, so it cannot be "
-            "used again. If that was not you, please ask the front desk."
-        )
+            self.try_again(error.message)

@@ -120,24 +120,24 @@ class KioskHeader(Horizontal):
         self.set_class(cell_len(self.title_text) > room, "-stacked")
 
     @on(Button.Pressed, "#language-button")
-    def _language(self, event: Button.Pressed) -> None:
+    async def _language(self, event: Button.Pressed) -> None:
         event.stop()
-        self.app.action_choose_language()  # type: ignore[attr-defined]
+        await self.run_action("app.choose_language")
 
     @on(Button.Pressed, "#contrast-button")
-    def _contrast(self, event: Button.Pressed) -> None:
+    async def _contrast(self, event: Button.Pressed) -> None:
         event.stop()
-        self.app.action_toggle_high_contrast()  # type: ignore[attr-defined]
+        await self.run_action("app.toggle_high_contrast")
 
     @on(Button.Pressed, "#speech-button")
-    def _speech(self, event: Button.Pressed) -> None:
+    async def _speech(self, event: Button.Pressed) -> None:
         event.stop()
-        self.app.action_toggle_speech()  # type: ignore[attr-defined]
+        await self.run_action("app.toggle_speech")
 
     @on(Button.Pressed, "#large-text-button")
-    def _large_text(self, event: Button.Pressed) -> None:
+    async def _large_text(self, event: Button.Pressed) -> None:
         event.stop()
-        self.app.action_toggle_large_text()  # type: ignore[attr-defined]
+        await self.run_action("app.toggle_large_text")
 
 
 def _width(button: Button) -> int:

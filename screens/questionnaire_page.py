@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Self
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -25,6 +27,9 @@ from screens.question_drafts import Drafts
 from screens.question_fields import FieldContext, ItemField, Ref
 from screens.slider import Slider
 from screens.typed_fields import TypedField
+
+if TYPE_CHECKING:
+    from kiosk.flow.plan import Step
 
 
 class QuestionnairePageScreen(VisitScreen):
@@ -55,6 +60,10 @@ class QuestionnairePageScreen(VisitScreen):
         self.calculates = has_calculations(q)
         self.ctx = self._field_context()
         self._focus_after: str | None = None
+
+    @classmethod
+    def for_step(cls, step: Step, step_index: int, *, editing: bool = False) -> Self:
+        return cls(step_index, step.index, step.page, editing=editing)
 
     def _field_context(self) -> FieldContext:
         return FieldContext(self.questionnaire, self.answers, self.drafts, current_language())
@@ -264,10 +273,10 @@ class QuestionnairePageScreen(VisitScreen):
             for key, field in self.ctx.fields.items():
                 field.show_error(found.get(key))
         if self._focus_after:
-            found = self.query(f"#{self._focus_after}")
-            if found:
-                found.first().focus()
-                found.first().scroll_visible()
+            target = self.query(f"#{self._focus_after}")
+            if target:
+                target.first().focus()
+                target.first().scroll_visible()
         self._focus_after = None
 
     # -- entries of repeating groups and answers of repeating questions ----------------

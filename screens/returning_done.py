@@ -7,7 +7,7 @@ from textual.containers import Center, Vertical
 from textual.widgets import Button, Static
 
 from kiosk.i18n import _
-from screens.closing import ClosingScreen
+from screens.closing import ClosingScreen, done_list
 
 
 class ReturningDoneScreen(ClosingScreen):
@@ -30,13 +30,5 @@ class ReturningDoneScreen(ClosingScreen):
             else:
                 title = _("Nothing is due for you today. Thank you for checking.")
             yield Static(title, id="returning-done-title", classes="step-title")
-            with Vertical(id="done-list"):
-                for line in self.done:
-                    yield Static("✓ " + line, markup=False, classes="done-item")
-                for line in self.later:
-                    yield Static(
-                        _("Still to do in the portal: {title}").format(title=line),
-                        markup=False,
-                        classes="later-item",
-                    )
+            yield from done_list(self.done, self.later)
             yield Button(_("Done"), id="done", variant="primary")

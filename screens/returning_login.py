@@ -8,38 +8,24 @@ failed attempt.
 
 from __future__ import annotations
 
-import time
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
-from kiosk.backend.client import BackendError
-from kiosk.backend.pickup_client import (
-    PickupError,
-    PickupFailure,
-    account_locked_message,
-    locked_message,
-    unreachable_message,
-)
-from kiosk.backend.returning_client import sign_in
+from kiosk.backend.pickup_client import PickupError, PickupFailure
 from kiosk.contract.login_rules import PASSWORD_MAX, USERNAME_MAX
 from kiosk.i18n import _
-from screens.base import KioskScreen
+from screens.entry_form import EntryFormScreen
+from screens.messages import VisitorSignedIn
 
 
-class ReturningLoginScreen(KioskScreen):
+class ReturningLoginScreen(EntryFormScreen):
     """``#login-username``, ``#login-password``, ``#login-continue``; news in ``#login-status``."""
 
     CSS_PATH = "returning_login.tcss"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._locked_until: float | None = None
-        self._countdown: Timer | None = None
-        self._message: PickupError | None = None
+    STATUS_ID = "login-status"
+    HELD_IDS = ("login-continue", "login-username", "login-password")
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -61,13 +47,6 @@ class ReturningLoginScreen(KioskScreen):
     def focus_default(self) -> None:
         self.query_one("#login-username", Input).focus()
 
-    def action_back(self) -> None:
-        self.kiosk.end_visit()
-
-    @on(Button.Pressed, "#back")
-    def _back(self) -> None:
-        self.action_back()
-
     @on(Input.Submitted, "#login-username")
     def _to_password(self) -> None:
         self.query_one("#login-password", Input).focus()
@@ -79,94 +58,44 @@ class ReturningLoginScreen(KioskScreen):
     @on(Button.Pressed, "#login-continue")
     def check(self) -> None:
         """Both fields are needed; then the backend decides."""
-        if self._seconds_locked() is not None:
+        if self.seconds_locked() is not None:
             return
         username = self.query_one("#login-username", Input)
         password = self.query_one("#login-password", Input)
         if not username.value.strip():
-            self._status(_("Please type your username."), error=True)
+            self.status(_("Please type your username."), error=True)
             username.focus()
             return
         if not password.value:
-            self._status(_("Please type your password."), error=True)
+            self.status(_("Please type your password."), error=True)
             password.focus()
             return
-        self._busy(True)
-        self._status(_("Signing you in…"), error=False)
+        self.hold(True)
+        self.status(_("Signing you in…"), error=False)
         self.sign_in(username.value.strip(), password.value)
 
     @work(exclusive=True, group="returning-sign-in", exit_on_error=False)
     async def sign_in(self, username: str, password: str) -> None:
+        visit = self.visit
         try:
-            backend = await self.kiosk.backend()
-            signed_in = await sign_in(backend, username, password)
-        except BackendError:
-            self._failed(PickupError(PickupFailure.UNREACHABLE, unreachable_message()))
+            signed_in = await self.kiosk.services.sign_in(username, password)
+        except PickupError as error:
+            self._failed(error)
             return
-        except PickupError as exc:
-            self._failed(exc)
-            return
-        except Exception as exc:  # an odd answer must reach the visitor as a message
-            self.log.error(f"sign-in failed: {type(exc).__name__}")
-            self._failed(PickupError(PickupFailure.UNREACHABLE, unreachable_message()))
-            return
-        if not self.is_attached or self.kiosk.visit is None:
-            # The visit ended (idle, staff) while the backend answered: end this sign-in too.
-            self.kiosk.revoke_visit_token(signed_in.visit_token)
-            return
-        from kiosk.visits.returning import begin_returning_steps
-
-        begin_returning_steps(self.kiosk, signed_in)
+        self.post_message(VisitorSignedIn(visit, signed_in))
 
     def _failed(self, error: PickupError) -> None:
-        self._busy(False)
-        password = self.query_one("#login-password", Input)
+        self.hold(False)
         if error.kind in (PickupFailure.LOCKED, PickupFailure.ACCOUNT_LOCKED):
-            self._locked_until = time.monotonic() + (error.retry_after or 60)
-            self._message = error
-            self._show_lock()
-            self._countdown = self._countdown or self.set_interval(1.0, self._tick)
+            self.lock_out(error)
             return
-        self._locked_until = None
-        self._status(error.message, error=True)
+        self.unlock()
+        self.status(error.message, error=True)
+        password = self.query_one("#login-password", Input)
         if error.kind is PickupFailure.INVALID:
             password.value = ""
         password.focus()
 
-    def _seconds_locked(self) -> int | None:
-        if self._locked_until is None:
-            return None
-        left = round(self._locked_until - time.monotonic())
-        return left if left > 0 else None
-
-    def _show_lock(self) -> None:
-        """Say how long is left, in the words of the lock-out (this terminal, or the name)."""
-        seconds = self._seconds_locked()
-        if seconds is None or self._message is None:
-            return
-        if self._message.kind is PickupFailure.ACCOUNT_LOCKED:
-            self._status(account_locked_message(seconds), error=True)
-        else:
-            self._status(locked_message(seconds), error=True)
-
-    def _tick(self) -> None:
-        """Count the lock-out down; at its end, say signing in can be tried again."""
-        if self._locked_until is None:
-            return
-        if self._seconds_locked() is None:
-            self._locked_until = None
-            self._message = None
-            self._status(_("You can try to sign in again now."), error=False)
-            self.query_one("#login-password", Input).focus()
-        else:
-            self._show_lock()
-
-    def _busy(self, busy: bool) -> None:
-        self.query_one("#login-continue", Button).disabled = busy
-        self.query_one("#login-username", Input).disabled = busy
-        self.query_one("#login-password", Input).disabled = busy
-
-    def _status(self, message: str, *, error: bool) -> None:
-        status = self.query_one("#login-status", Static)
-        status.update(message)
-        status.set_class(error, "error")
+    def lock_over(self) -> None:
+        self.status(_("You can try to sign in again now."), error=False)
+        self.query_one("#login-password", Input).focus()

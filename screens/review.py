@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
-import logging
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from kiosk.backend.outbox import OutboxError
-from kiosk.flow.submission import applicant_submission
+from kiosk.backend.services import NotStored
+from kiosk.flow.plan import StepKind
+from kiosk.flow.progress import first_step_with_problems, step_is_shown
+from kiosk.flow.session import Visit
 from kiosk.i18n import _, current_language, ngettext
 from kiosk.questionnaire import EnableState
 from kiosk.questionnaire.response import answered_questions
 from screens.base import VisitScreen
+from screens.messages import ApplicantSubmitted, EditStep, VisitNews
 from screens.question_fields import review_lines
-
-log = logging.getLogger(__name__)
 
 
 class ReviewScreen(VisitScreen):
-    """All answers of the visit, page by page."""
+    """All answers of the visit, page by page; Submit files them (:meth:`file`)."""
 
     CSS_PATH = "review.tcss"
+    FAILURES: ClassVar[tuple[type[Exception], ...]] = (NotStored,)
+    """What :meth:`file` raises when the visit could not be filed, with a ``message``."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -40,7 +43,7 @@ class ReviewScreen(VisitScreen):
                 id="answered-count",
             )
             for step_index, step in enumerate(self.kiosk.steps):
-                if step.kind != "page" or not self.kiosk.step_is_shown(step):
+                if step.kind is not StepKind.PAGE or not step_is_shown(self.visit, step):
                     continue
                 yield from self._page_summary(step_index, step.index, step.page)
             yield Static("", id="submit-status", classes="status-line")
@@ -103,13 +106,13 @@ class ReviewScreen(VisitScreen):
     @on(Button.Pressed, ".change")
     def change(self, event: Button.Pressed) -> None:
         step_index = int((event.button.id or "").removeprefix("change-"))
-        self.kiosk.edit_step(step_index)
+        self.post_message(EditStep(self, step_index))
 
     @on(Button.Pressed, "#submit")
     def submit(self) -> None:
-        pending = self.kiosk.first_step_with_problems()
+        pending = first_step_with_problems(self.visit, self.kiosk.steps)
         if pending is not None:
-            self.kiosk.edit_step(pending)
+            self.post_message(EditStep(self, pending))
             return
         self.query_one("#submit", Button).disabled = True
         self._status(_("Sending your answers…"), error=False)
@@ -117,31 +120,39 @@ class ReviewScreen(VisitScreen):
 
     @work(exclusive=True, group="submit")
     async def send(self) -> None:
+        """File the visit; a failure keeps every answer here (:meth:`failed`)."""
+        visit = self.visit
+        try:
+            news = await self.file(visit)
+        except self.FAILURES as error:
+            self.failed(visit, error)
+            return
+        self.post_message(news)
+
+    async def file(self, visit: Visit) -> VisitNews:
         """Store the submission in the outbox, then try to deliver it at once.
 
         The visitor is told it was received only once it is stored; the outbox delivers
         whatever the backend did not confirm in time, and the idempotency key keeps that
         to one chart.
         """
-        visit = self.visit
-        payload = applicant_submission(visit, self.kiosk.config.terminal)
-        try:
-            receipt = await self.kiosk.submissions.submit(payload, visit.idempotency_key)
-        except (OutboxError, OSError) as exc:
-            log.error(
-                "outbox store failed", extra={"event": "outbox_error", "error": type(exc).__name__}
-            )
+        reference = await self.kiosk.services.submit_applicant(visit)
+        return ApplicantSubmitted(visit, reference)
+
+    def failed(self, visit: Visit, error: Exception) -> None:
+        """Hook: Submit failed with *error* (one of :attr:`FAILURES`)."""
+        self.try_again(str(error))
+
+    def try_again(self, message: str | None = None) -> None:
+        """Submit again: after saying *message*, with the answers still here."""
+        if message is not None:
             self._status(
-                _("This terminal cannot save your answers right now. Please ask the front desk.")
-                + " "
-                + _("Your answers are still here. Press Submit to try again."),
+                message + " " + _("Your answers are still here. Press Submit to try again."),
                 error=True,
             )
-            button = self.query_one("#submit", Button)
-            button.disabled = False
-            button.focus()
-            return
-        self.kiosk.show_confirmation(receipt.reference if receipt is not None else None)
+        button = self.query_one("#submit", Button)
+        button.disabled = False
+        button.focus()
 
     def _status(self, message: str, *, error: bool) -> None:
         """Say what happened to the submission, scrolled into view above the buttons (a long

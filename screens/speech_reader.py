@@ -94,7 +94,7 @@ def _problem(widget: Widget) -> str:
 def _check_box(box: Checkbox) -> Control:
     parent = box.parent
     group = [c for c in parent.children if isinstance(c, Checkbox)] if parent else [box]
-    if parent is not None and parent.has_class("choices") and len(group) > 1:
+    if isinstance(parent, Widget) and parent.has_class("choices") and len(group) > 1:
         label, required = phrases.split_required(field_label(parent))
         return Control(
             phrases.CHECKBOX,
@@ -129,7 +129,7 @@ def _radio_set(radios: RadioSet) -> Control:
     )
 
 
-def _select_value(select: Select) -> str:
+def _select_value(select: Select[object]) -> str:
     value = select.value
     for prompt, option_value in getattr(select, "_options", []):
         if option_value == value and value != Select.NULL:

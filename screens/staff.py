@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
 from textual.widgets import Button, Static
 
 from kiosk import __version__
-from kiosk.backend.client import BackendError
 from kiosk.i18n import _
 from screens.base import KioskScreen
-
-log = logging.getLogger(__name__)
-
-HEALTH_TIMEOUT_SECONDS = 5.0
+from screens.messages import QuitKiosk, StaffEndsVisit, SwitchPortal
 
 
 class StaffScreen(KioskScreen):
@@ -67,24 +60,19 @@ class StaffScreen(KioskScreen):
 
     @work(exclusive=True, group="staff-state")
     async def refresh_state(self) -> None:
-        """Ask the backend for its health and the outbox for its count (I/O: a worker)."""
-        submissions = self.kiosk.submissions
-        waiting = await submissions.waiting()
+        """Ask the outbox for its count and the backend for its health (I/O: a worker)."""
+        services = self.kiosk.services
+        waiting, last_error = await services.outbox_state()
         self.query_one("#staff-waiting", Static).update(
             _("Submissions waiting: {count}").format(count=waiting)
         )
-        error = submissions.last_error or _("none")
         self.query_one("#staff-last-error", Static).update(
-            _("Last delivery error: {error}").format(error=error)
+            _("Last delivery error: {error}").format(error=last_error or _("none"))
         )
-        try:
-            backend = await asyncio.wait_for(self.kiosk.backend(), HEALTH_TIMEOUT_SECONDS)
-            await asyncio.wait_for(backend.health(), HEALTH_TIMEOUT_SECONDS)
-        except (BackendError, TimeoutError):
-            reachable = _("Server: not reachable")
-        else:
-            reachable = _("Server: reachable")
-        self.query_one("#staff-server", Static).update(reachable)
+        reachable = await services.server_reachable()
+        self.query_one("#staff-server", Static).update(
+            _("Server: reachable") if reachable else _("Server: not reachable")
+        )
 
     def action_back(self) -> None:
         self._close()
@@ -92,12 +80,11 @@ class StaffScreen(KioskScreen):
     @on(Button.Pressed, "#staff-close")
     def _close(self) -> None:
         if self.is_current:
-            self.app.pop_screen()
+            self.dismiss()
 
     @on(Button.Pressed, "#staff-end-visit")
     def end_visit(self) -> None:
-        log.info("staff ended the visit", extra={"event": "staff_end_visit"})
-        self.kiosk.reset_to_welcome()
+        self.post_message(StaffEndsVisit(self))
 
     @on(Button.Pressed, "#staff-deliver")
     def deliver(self) -> None:
@@ -107,8 +94,7 @@ class StaffScreen(KioskScreen):
 
     @work(exclusive=True, group="staff-deliver")
     async def _deliver(self) -> None:
-        delivered = await self.kiosk.submissions.deliver_now()
-        log.info("staff delivered now", extra={"event": "staff_deliver", "delivered": delivered})
+        delivered = await self.kiosk.services.deliver_now()
         self.query_one("#staff-status", Static).update(
             _("Delivered: {count}").format(count=delivered)
         )
@@ -118,10 +104,8 @@ class StaffScreen(KioskScreen):
     @on(Button.Pressed, ".staff-portal")
     def switch_portal(self, event: Button.Pressed) -> None:
         index = int((event.button.id or "").removeprefix("staff-portal-"))
-        self.kiosk.switch_portal(self.kiosk.config.portals[index].name)
+        self.post_message(SwitchPortal(self, self.kiosk.config.portals[index].name))
 
     @on(Button.Pressed, "#staff-quit")
     def quit_kiosk(self) -> None:
-        log.info("staff quit the kiosk", extra={"event": "staff_quit"})
-        self.kiosk.end_visit()
-        self.app.exit(return_code=0)
+        self.post_message(QuitKiosk(self))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,7 +17,7 @@ from kiosk.i18n import _, ngettext
 from kiosk.terminal.staff_pin import PinResult
 
 if TYPE_CHECKING:
-    from kiosk.app import KioskApp
+    from screens.base import KioskHost
 
 log = logging.getLogger(__name__)
 
@@ -35,28 +35,6 @@ def locked_message(seconds: float) -> str:
     ).format(n=minutes)
 
 
-def open_staff_prompt(app: KioskApp) -> None:
-    """Show the PIN prompt, unless staff mode is not set up, locked, or already open."""
-    from screens.staff import StaffScreen
-
-    if isinstance(app.screen, StaffPinScreen | StaffScreen):
-        return
-    if app.config.staff_pin_hash is None:
-        app.notify(_("Staff mode is not set up on this terminal."), timeout=5)
-        return
-    locked = app.staff_guard.locked_for()
-    if locked > 0:
-        app.notify(locked_message(locked), severity="warning", timeout=5)
-        return
-
-    def opened(ok: bool | None) -> None:
-        if ok:
-            log.info("staff mode opened", extra={"event": "staff_open"})
-            app.push_screen(StaffScreen())
-
-    app.push_screen(StaffPinScreen(), opened)
-
-
 class StaffPinScreen(ModalScreen[bool]):
     """Asks for the staff PIN; dismissed with True only for the right one."""
 
@@ -64,11 +42,8 @@ class StaffPinScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
 
     @property
-    def kiosk(self) -> KioskApp:
-        from kiosk.app import KioskApp
-
-        assert isinstance(self.app, KioskApp)
-        return self.app
+    def kiosk(self) -> KioskHost:
+        return cast("KioskHost", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="staff-pin-box"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.widget import Widget
@@ -26,7 +26,7 @@ class Ticker(Widget):
     moving: ClassVar[bool] = True
     """False holds every ticker still (snapshot tests, and the large-text mode's readers)."""
 
-    def __init__(self, messages: list[str], **kwargs: str) -> None:
+    def __init__(self, messages: list[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.messages = [render(m) for m in messages]
         self.index = 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
@@ -12,15 +14,19 @@ from kiosk.config.words import replaced, words
 from kiosk.i18n import _, current_language
 from screens.base import KioskScreen
 from screens.language import language_buttons
+from screens.messages import ChooseLanguage, ChoosePortal, StartVisit, VisitKind
 from screens.ticker import Ticker
 
+if TYPE_CHECKING:
+    from pathlib import Path
 
-def read_logo(portal_logo: object) -> str | None:
+
+def read_logo(portal_logo: Path | None) -> str | None:
     """The logo's text art, or None when there is none (or it cannot be read any more)."""
     if portal_logo is None:
         return None
     try:
-        return portal_logo.read_text(encoding="utf-8").rstrip("\n")  # type: ignore[attr-defined]
+        return portal_logo.read_text(encoding="utf-8").rstrip("\n")
     except (OSError, UnicodeDecodeError):
         return None
 
@@ -100,24 +106,20 @@ class WelcomeScreen(KioskScreen):
 
     @on(Button.Pressed, "#start-applicant")
     def start_applicant(self) -> None:
-        self.kiosk.start_applicant_visit()
-
-    @on(Button.Pressed, "#language .language-choice")
-    def choose_language(self, event: Button.Pressed) -> None:
-        self.kiosk.set_visitor_language(getattr(event.button, "language", ""))
-
-    @on(Button.Pressed, ".portal-choice")
-    def choose_portal(self, event: Button.Pressed) -> None:
-        self.kiosk.use_portal(getattr(event.button, "portal_name", ""))
+        self.post_message(StartVisit(self, VisitKind.APPLICANT))
 
     @on(Button.Pressed, "#start-code")
     def start_code(self) -> None:
-        from kiosk.visits.pickup import start_pickup_visit
-
-        start_pickup_visit(self.kiosk)
+        self.post_message(StartVisit(self, VisitKind.PICKUP))
 
     @on(Button.Pressed, "#start-login")
     def start_login(self) -> None:
-        from kiosk.visits.returning import start_returning_visit
+        self.post_message(StartVisit(self, VisitKind.RETURNING))
 
-        start_returning_visit(self.kiosk)
+    @on(Button.Pressed, "#language .language-choice")
+    def choose_language(self, event: Button.Pressed) -> None:
+        self.post_message(ChooseLanguage(self, getattr(event.button, "language", "")))
+
+    @on(Button.Pressed, ".portal-choice")
+    def choose_portal(self, event: Button.Pressed) -> None:
+        self.post_message(ChoosePortal(self, getattr(event.button, "portal_name", "")))

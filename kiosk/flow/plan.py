@@ -1,6 +1,8 @@
 """The plan of every kind of visit: its step kinds and their order, without Textual.
 
-A visit is a sequence of :class:`Step`; ``screens/steps.py`` maps each kind to its screen.
+A visit is a sequence of :class:`Step`; the table in ``screens/steps.py`` maps each kind to
+its screen, and :mod:`kiosk.flow.progress` says which steps are shown and which still have a
+problem.
 
 * applicant: name, each consent of the portal, each questionnaire page, review;
 * pickup code: "is this you?", the login, the consents due, the pages of the assigned
@@ -18,6 +20,8 @@ from enum import StrEnum
 
 
 class StepKind(StrEnum):
+    """What a step asks of the visitor; each has one screen (``screens/steps.py``)."""
+
     NAME = "name"
     CONSENT = "consent"
     PAGE = "page"
@@ -32,9 +36,12 @@ class StepKind(StrEnum):
 class Step:
     """One step of a visit: its kind, the consent or questionnaire *index*, and the *page*."""
 
-    kind: str
+    kind: StepKind
     index: int = 0
     page: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", StepKind(self.kind))  # "page" is StepKind.PAGE
 
 
 def _pages(page_counts: Sequence[int]) -> list[Step]:

@@ -19,7 +19,7 @@ import signal
 import time
 import traceback
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
@@ -86,7 +86,7 @@ def log_crash(error: BaseException) -> None:
     )
 
 
-def install_signal_handlers(app: App[object]) -> None:
+def install_signal_handlers(app: App[Any]) -> None:
     """SIGTERM/SIGHUP end *app* cleanly; interrupt, quit and suspend signals are ignored.
 
     Call from the app's event loop, on the main thread (only the real run, not tests).

@@ -169,7 +169,7 @@ class SpeechApp(VisitorPreferencesApp):
         if self.config.speech:
             self.call_after_refresh(self.set_speech, True)
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         if self._speaker is not None:
             self._speaker.close()
 
@@ -195,7 +195,7 @@ class SpeechApp(VisitorPreferencesApp):
     def _screen_changed(self, screen: Screen[Any]) -> None:
         self._soon()
 
-    def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
+    def notify(self, message: str, **kwargs: Any) -> None:
         super().notify(message, **kwargs)
         if self.speech_on:
             self.say(message)

@@ -1,41 +1,49 @@
-"""The steps of a pickup-code visit, built on the app's step flow.
+"""The controller of a pickup-code visit, built on the app's step flow.
 
 Welcome -> code entry (no steps yet; the visit exists so that the idle timer wipes what
 was typed) -> once the backend has verified the code: "Is this you?" (``identity``),
 the login (``login``), the consents that are due, the pages of the questionnaires
 assigned, and the review (``pickup-review``), which redeems the code.
+
+The app calls these when a screen's message says so (``screens/messages.py``); the
+returning visit (:mod:`kiosk.visits.returning`) shares the laying out of what is due.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kiosk.contract.wire.pickup import ConsentDue, QuestionnaireDue, Redeemed, Verified
-from kiosk.flow.pickup_session import PickupVisit
-from kiosk.flow.plan import StepKind, pickup_steps
+from kiosk.flow.pickup_session import MaskedVisit, PickupVisit
+from kiosk.flow.plan import Step, pickup_steps
 from kiosk.flow.session import PortalQuestionnaire, Visit
 from kiosk.i18n import _
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from kiosk.app import KioskApp
 
 log = logging.getLogger(__name__)
 
-PICKUP_STEP_KINDS = frozenset(
-    {StepKind.IDENTITY, StepKind.LOGIN, StepKind.PICKUP_REVIEW, StepKind.RETURNING_REVIEW}
-)
+
+def start_masked_visit(app: KioskApp, visit: MaskedVisit, screen: Screen[None]) -> None:
+    """From Welcome: the new, empty *visit* and its way in (*screen*: the code entry, the
+    sign-in), before it has any steps."""
+    app.end_visit(show_welcome=False)
+    app.visit = visit
+    app.steps = ()
+    app.push_screen(screen)
 
 
 def start_pickup_visit(app: KioskApp) -> None:
     """From Welcome: a new, empty pickup visit and the code entry screen."""
     from screens.pickup_code import PickupCodeScreen
 
-    app.end_visit(show_welcome=False)
-    app.visit = PickupVisit(portal=app.portal, questionnaires=(), language=app.language)
-    app.steps = ()
+    visit = PickupVisit(portal=app.portal, questionnaires=(), language=app.language)
+    start_masked_visit(app, visit, PickupCodeScreen())
     log.info("pickup visit started")
-    app.push_screen(PickupCodeScreen())
 
 
 def chart_language(app: KioskApp, language: str) -> None:
@@ -92,6 +100,7 @@ def start_answers(visit: Visit) -> None:
 
 
 def page_counts(visit: Visit) -> list[int]:
+    """How many pages each of the visit's questionnaires has."""
     return [len(entry.questionnaire.pages()) for entry in visit.questionnaires]
 
 
@@ -104,50 +113,64 @@ def due_consent_indexes(app: KioskApp, due: tuple[ConsentDue, ...]) -> list[int]
     return [i for i, c in enumerate(app.portal.consents) if c.id in due_ids]
 
 
+def lay_out_due(
+    app: KioskApp,
+    visit: MaskedVisit,
+    language: str,
+    assigned: tuple[QuestionnaireDue, ...],
+    consents_due: tuple[ConsentDue, ...],
+) -> tuple[list[int], list[int]]:
+    """Once the backend has said what is due: the visit in the chart's *language*, its
+    questionnaires (those this terminal has) with their first answers; the indexes of the
+    consents due, and the page counts of the questionnaires, for the visit's plan."""
+    chart_language(app, language)
+    found, missing = match_questionnaires(app, assigned)
+    visit.questionnaires = tuple(entry for entry, _due in found)
+    visit.assigned = tuple(due for _entry, due in found)
+    visit.not_here = tuple(missing)
+    start_answers(visit)
+    return due_consent_indexes(app, consents_due), page_counts(visit)
+
+
+def show_first_step(app: KioskApp, steps: tuple[Step, ...]) -> None:
+    """The visit's way in (code entry, sign-in) has done its work: its first step instead."""
+    app.steps = steps
+    while len(app.screen_stack) > 2:
+        app.pop_screen()
+    app.advance(-1)
+
+
 def begin_pickup_steps(app: KioskApp, code: str, verification: Verified) -> None:
     """After a successful verify: lay out the visit's steps and show the first."""
     visit = app.visit
     assert isinstance(visit, PickupVisit)
     visit.accept(code, verification)
-    chart_language(app, verification.language)
-    found, missing = match_questionnaires(app, verification.questionnaires)
-    visit.questionnaires = tuple(entry for entry, _due in found)
-    visit.assigned = tuple(due for _entry, due in found)
-    visit.not_here = tuple(missing)
-    start_answers(visit)
-    app.steps = pickup_steps(
-        due_consent_indexes(app, verification.consents_due), page_counts(visit)
+    consents, pages = lay_out_due(
+        app,
+        visit,
+        verification.language,
+        verification.questionnaires,
+        verification.consents_due,
     )
-    while len(app.screen_stack) > 2:  # the code entry screen: its work is done
-        app.pop_screen()
-    app.advance(-1)
+    show_first_step(app, pickup_steps(consents, pages))
 
 
-def redeem_arguments(visit: PickupVisit, terminal: str) -> dict[str, Any]:
-    """What :func:`kiosk.backend.pickup_client.redeem` sends for *visit*: the login, the consents
-    signed and the questionnaires filled (FHIR documents as in the applicant visit)."""
-    from kiosk.flow.submission import applicant_submission
-
-    return {
-        "code": visit.code,
-        "username": visit.username,
-        "password": visit.password,
-        "date_of_birth": visit.date_of_birth if visit.date_of_birth_required else None,
-        "consents": list(visit.signatures.values()),
-        "documents": applicant_submission(visit, terminal)["documents"],
-    }
-
-
-def show_pickup_done(app: KioskApp, visit: PickupVisit, redemption: Redeemed) -> None:
-    """End the visit and show what was done, with the portal's address as a QR code."""
-    from screens.pickup_done import PickupDoneScreen
-
-    done = [_("Portal login made")]
-    done += [_("Signed: {title}").format(title=s.title) for s in visit.signatures.values()]
+def done_lines(visit: MaskedVisit) -> list[str]:
+    """What the visit did: each consent signed and each questionnaire filed."""
+    done = [_("Signed: {title}").format(title=s.title) for s in visit.signatures.values()]
     done += [
         _("Filed: {title}").format(title=entry.questionnaire.title)
         for entry in visit.questionnaires
     ]
+    return done
+
+
+def show_pickup_done(app: KioskApp, visit: Visit, redemption: Redeemed) -> None:
+    """End the visit and show what was done, with the portal's address as a QR code."""
+    from screens.pickup_done import PickupDoneScreen
+
+    assert isinstance(visit, PickupVisit)
+    done = [_("Portal login made"), *done_lines(visit)]
     later = [c.title for c in redemption.consents_due]
     later += [q.title for q in redemption.questionnaires]
     screen = PickupDoneScreen(
