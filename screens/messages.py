@@ -25,7 +25,8 @@ from textual.message import Message
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from kiosk.contract.pickup_models import PickupStatus, Redemption, SignedIn, Verification
+    from kiosk.contract.wire.pickup import PickupStatus, Redeemed, Verified
+    from kiosk.contract.wire.returning import SignedIn
     from kiosk.flow.session import Visit
     from screens.base import VisitScreen
 
@@ -136,7 +137,7 @@ class CodeVerified(VisitNews):
     """The backend took the pickup *code*: the visit's steps can be laid out."""
 
     code: str
-    verification: Verification
+    verification: Verified
 
 
 @dataclass(eq=False)
@@ -157,7 +158,7 @@ class ApplicantSubmitted(VisitNews):
 class CodeRedeemed(VisitNews):
     """The pickup code was redeemed: the login is made."""
 
-    redemption: Redemption
+    redemption: Redeemed
 
 
 @dataclass(eq=False)

@@ -80,6 +80,13 @@ async def sign_in(pilot: Pilot[None], first: str, last: str) -> None:
 async def tap(pilot: Pilot[None], target: str | Widget) -> None:
     """Scroll *target* into view and click it, as a finger on a touch screen would."""
     screen = pilot.app.screen
+    if isinstance(target, str):
+        # A widget inside a container is mounted after the container's first children: on a busy
+        # machine a screen can show its title before its buttons. A finger waits for the button.
+        for _ in range(500):
+            if screen.query(target):
+                break
+            await pilot.pause(0.02)
     widget = screen.query_one(target) if isinstance(target, str) else target
     screen.scroll_to_widget(widget, animate=False)
     await pilot.pause()

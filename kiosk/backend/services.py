@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from kiosk.backend.client import BackendClient
     from kiosk.backend.delivery import Submissions
     from kiosk.backend.pickup_client import PickupError
-    from kiosk.contract.pickup_models import PickupStatus, Redemption, SignedIn, Verification
+    from kiosk.contract.wire.pickup import PickupStatus, Redeemed, Verified
+    from kiosk.contract.wire.returning import SignedIn
     from kiosk.flow.pickup_session import MaskedVisit, PickupVisit, ReturningVisit
     from kiosk.flow.session import Visit
 
@@ -117,7 +118,7 @@ class KioskServices:
 
     # -- the pickup-code visit --------------------------------------------------------------
 
-    async def verify_code(self, code: str) -> Verification:
+    async def verify_code(self, code: str) -> Verified:
         """Whether *code* (canonical) can be redeemed, and what comes with it."""
         from kiosk.backend.pickup_client import verify
 
@@ -149,7 +150,7 @@ class KioskServices:
             log.warning("username check failed: %s", type(exc).__name__)
             return None
 
-    async def redeem(self, visit: PickupVisit) -> Redemption:
+    async def redeem(self, visit: PickupVisit) -> Redeemed:
         """Redeem the visit's code with its login, consents and questionnaires (sent once).
 
         A code refused here was used while the visitor filled the visit in, perhaps by an
@@ -157,7 +158,7 @@ class KioskServices:
         from kiosk.backend.pickup_client import PickupError, PickupFailure, redeem
         from kiosk.flow.submission import applicant_submission
 
-        def send(backend: BackendClient) -> Awaitable[Redemption]:
+        def send(backend: BackendClient) -> Awaitable[Redeemed]:
             return redeem(
                 backend,
                 code=visit.code,
