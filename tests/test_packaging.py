@@ -13,12 +13,15 @@ whose own ``.pth`` files (the editable finder's among them) Python does not run.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import site
 import subprocess
 import sys
 import sysconfig
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,38 +63,57 @@ def _tracked(*paths: str) -> list[str]:
 
 
 def _source_tree(into: Path) -> Path:
-    """A copy of the checkout's files (no build/ or caches left from before)."""
+    """A copy of the checkout's files (no build/ or caches left from before, no .venv)."""
     for name in _tracked():
         (into / name).parent.mkdir(parents=True, exist_ok=True)
         (into / name).write_bytes((PROJECT_ROOT / name).read_bytes())
     return into
 
 
-@pytest.fixture(scope="module")
+@contextmanager
+def _made_once(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[Path, bool]]:
+    """A folder *name* shared by this run's pytest-xdist workers, and whether it is still to
+    be made; the caller makes it under a lock, so the first worker builds and the others wait."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    folder = shared / name
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = folder / ".done"
+        yield folder, not done.exists()
+        done.touch()
+
+
+@pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's wheel, built from a copy of the checkout as ``pip install .`` builds it."""
-    source = _source_tree(tmp_path_factory.mktemp("source"))
-    out = tmp_path_factory.mktemp("dist")
-    _pip("wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(source))
+    with _made_once(tmp_path_factory, "packaging-wheel") as (out, to_make):
+        if to_make:
+            source = _source_tree(out / "source")
+            _pip("wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(source))
     (built,) = out.glob("lobby_kiosk-*.whl")
     return built
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site_venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtual environment with the wheel installed, blind to the checkout."""
-    venv = tmp_path_factory.mktemp("site") / "venv"
-    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
-    python = venv / "bin" / "python"
-    purelib = Path(
-        _run(
-            [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]
-        ).stdout.strip()
-    )
-    # The dependencies, as a plain folder: its .pth files (the editable finder) do not run.
-    ours = {sysconfig.get_path("purelib"), *site.getsitepackages()}
-    (purelib / "borrowed-dependencies.pth").write_text("\n".join(sorted(ours)) + "\n")
-    _pip("--python", str(python), "install", "--quiet", "--no-deps", "--no-index", str(wheel))
+    with _made_once(tmp_path_factory, "packaging-site") as (folder, to_make):
+        venv = folder / "venv"
+        if to_make:
+            _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
+            python = venv / "bin" / "python"
+            purelib = _run(
+                [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]
+            )
+            # The dependencies, as a plain folder: its .pth files (the editable finder's) never run.
+            ours = {sysconfig.get_path("purelib"), *site.getsitepackages()}
+            borrowed = Path(purelib.stdout.strip()) / "borrowed-dependencies.pth"
+            borrowed.write_text("\n".join(sorted(ours)) + "\n")
+            _pip(
+                "--python", str(python), "install", "--quiet", "--no-deps", "--no-index", str(wheel)
+            )
     return venv
 
 
