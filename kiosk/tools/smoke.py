@@ -16,7 +16,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -31,13 +31,13 @@ class NotReady(Exception):
     """The app did not become ready; the message says how far it got."""
 
 
-def screen_text(app: App[object]) -> str:
+def screen_text(app: App[Any]) -> str:
     """Everything the current screen shows, as plain text lines."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text.rstrip() for strip in strips).rstrip()
 
 
-async def _wait(pilot: Pilot[object], predicate: Callable[[], bool], deadline: float) -> bool:
+async def _wait(pilot: Pilot[Any], predicate: Callable[[], bool], deadline: float) -> bool:
     while not predicate():
         if time.perf_counter() >= deadline:
             return False
@@ -46,7 +46,7 @@ async def _wait(pilot: Pilot[object], predicate: Callable[[], bool], deadline: f
 
 
 async def wait_until_ready(
-    pilot: Pilot[object], rendered: Callable[[App[object]], bool], seconds: float
+    pilot: Pilot[Any], rendered: Callable[[App[Any]], bool], seconds: float
 ) -> None:
     """Return once *rendered* holds and a Tab moves the focus; :class:`NotReady` otherwise."""
     app = pilot.app
@@ -60,8 +60,8 @@ async def wait_until_ready(
 
 
 def time_to_ready(
-    app: App[object],
-    rendered: Callable[[App[object]], bool],
+    app: App[Any],
+    rendered: Callable[[App[Any]], bool],
     *,
     started: float,
     timeout: float = DEFAULT_TIMEOUT,
@@ -76,7 +76,7 @@ def time_to_ready(
     elapsed: list[float] = []
     failure: list[BaseException] = []
 
-    async def autopilot(pilot: Pilot[object]) -> None:
+    async def autopilot(pilot: Pilot[Any]) -> None:
         try:
             await wait_until_ready(pilot, rendered, timeout)
             elapsed.append((time.perf_counter() - started) * 1000)
@@ -95,7 +95,7 @@ def time_to_ready(
     return elapsed[0]
 
 
-def welcome_rendered(app: App[object]) -> bool:
+def welcome_rendered(app: App[Any]) -> bool:
     """The kiosk's ready check: Welcome is current and its first button's label is shown."""
     from textual.widgets import Button
 
