@@ -238,6 +238,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kiosk`` console script."""
     started = time.perf_counter()
     args = build_parser().parse_args(argv)
+    if args.command in (None, "run", "smoke"):
+        from kiosk.terminal.memory import hold_collection
+
+        hold_collection()  # until the app's first tick, a second after Welcome is up
     if args.command == "check-config":
         return cmd_check_config(args)
     if args.command == "set-staff-pin":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from kiosk.app import KioskApp
 from kiosk.config import load_config
+from kiosk.terminal.memory import hold_collection, release_collection
 from screens.welcome import WelcomeScreen
 from tests.visit_helpers import wait_for_screen
 
@@ -107,3 +109,69 @@ async def test_the_backend_is_connected_by_itself_after_welcome(
         backend = await app.backend()
         health = await backend.health()
     assert health["status"] == "ok"
+
+
+def test_kiosk_smoke_holds_the_garbage_collector_until_welcome_is_up(
+    demo_config_path: Path,
+) -> None:
+    """``kiosk smoke`` (and ``kiosk run``) start with the collector off; other commands do not.
+
+    (When it comes back is the next test's: the app's first tick, timed by the app.)"""
+    script = textwrap.dedent(
+        f"""
+        import gc, sys
+        import kiosk.tools.smoke as smoke
+        real = smoke.time_to_ready
+        def spy(app, rendered, **options):
+            print("collector on:", gc.isenabled())  # the app is built, about to run
+            return real(app, rendered, **options)
+        smoke.time_to_ready = spy
+        from kiosk.cli import main
+        status = main(["check-config", {str(demo_config_path)!r}])
+        print("after check-config, collector on:", gc.isenabled())
+        sys.exit(status or main(["smoke", "--config", {str(demo_config_path)!r}]))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "after check-config, collector on: True" in lines
+    assert "collector on: False" in lines
+
+
+async def test_the_first_tick_after_welcome_lets_the_collector_go(
+    demo_config_path: Path, database_url: str
+) -> None:
+    app = KioskApp(load_config(demo_config_path), database_url=database_url)
+    app.BACKEND_START_DELAY = 3600  # type: ignore[misc]  # the tick alone lets it go
+    hold_collection()
+    try:
+        assert not gc.isenabled()
+        async with app.run_test(size=(100, 36)) as pilot:
+            await wait_for_screen(pilot, WelcomeScreen)
+            for _ in range(500):  # the tick comes a second after mount
+                if gc.isenabled():
+                    break
+                await pilot.pause(0.02)
+            assert gc.isenabled()
+    finally:
+        release_collection()
+        gc.enable()
+
+
+def test_release_leaves_a_collector_that_something_else_turned_off() -> None:
+    gc.disable()
+    try:
+        hold_collection()  # already off: not ours to turn on again
+        release_collection()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    hold_collection()
+    assert not gc.isenabled()
+    release_collection()
+    assert gc.isenabled()
+    release_collection()  # a second release changes nothing
+    assert gc.isenabled()
