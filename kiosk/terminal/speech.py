@@ -196,7 +196,7 @@ class SpeechApp(VisitorPreferencesApp):
     def _screen_changed(self, screen: Screen[Any]) -> None:
         self._soon()
 
-    def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
+    def notify(self, message: str, **kwargs: Any) -> None:
         super().notify(message, **kwargs)
         if self.speech_on:
             self.say(message)
