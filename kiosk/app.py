@@ -25,7 +25,7 @@ from kiosk.paths import SCREENS_DIR
 from kiosk.terminal.branding import portal_theme as _branded_theme
 from kiosk.terminal.idle import IdleWatch, check_idle
 from kiosk.terminal.lockdown import CRASH_EXIT_CODE, CrashCounter, blocking_bindings, log_crash
-from kiosk.terminal.memory import StartupMemory
+from kiosk.terminal.memory import StartupMemory, release_collection
 from kiosk.terminal.speech import SpeechApp
 from kiosk.terminal.staff_pin import PinGuard
 
@@ -81,8 +81,8 @@ class KioskApp(SpeechApp):
         *blocking_bindings(),
         Binding("f12", "staff", show=False, priority=True, id="staff"),
     ]
-    # Seconds after mount before the backend client (and the embedded server's heavy
-    # imports) is built, so that Welcome is up and taking keys first.
+    # Seconds after Welcome is first drawn before the backend client (and the embedded
+    # server's heavy imports) is built, so that Welcome is up and taking keys first.
     BACKEND_START_DELAY: ClassVar[float] = 1.0
 
     def __init__(
@@ -135,8 +135,15 @@ class KioskApp(SpeechApp):
             install_signal_handlers(self)
         if self._after_crash:
             self.call_after_refresh(self._say_sorry)
-        self.set_timer(self.BACKEND_START_DELAY, self.connect_backend)
+        # Timed from Welcome's first drawing, not from here: on a slow machine a second after
+        # mount can come before it, and the backend's imports would hold Welcome back.
+        self.call_after_refresh(self.set_timer, self.BACKEND_START_DELAY, self._after_start_up)
         self.run_worker(self.submissions.run(), group="outbox", exit_on_error=False)
+
+    def _after_start_up(self) -> None:
+        """What start-up left for later: the garbage collector back on, the backend built."""
+        release_collection()
+        self.connect_backend()
 
     @work(thread=True, exclusive=True, group="backend", exit_on_error=False)
     def connect_backend(self) -> None:

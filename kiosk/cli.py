@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in (None, "run", "smoke"):
         from kiosk.terminal.memory import hold_collection
 
-        hold_collection()  # until the app's first tick, a second after Welcome is up
+        hold_collection()  # the app lets it go once Welcome is up (kiosk.terminal.memory)
     if args.command == "check-config":
         return cmd_check_config(args)
     if args.command == "set-staff-pin":

@@ -13,7 +13,8 @@ Before all that, while the kiosk starts, the collector is held (:func:`hold_coll
 start-up makes those long-lived objects and next to no garbage, yet with Python's default
 thresholds the collector walks them again and again, and a full pass of 60-90 ms fell into
 Welcome's first paint. ``kiosk run`` and ``kiosk smoke`` hold it from their first line; the
-app's first tick, a second after Welcome is up, lets it go (:func:`release_collection`).
+app lets it go (:func:`release_collection`) with the rest of what start-up leaves for later, a
+second after Welcome is first drawn, and settling memory does too.
 """
 
 from __future__ import annotations
@@ -85,9 +86,7 @@ class StartupMemory:
         return True
 
     def retry(self, app: KioskApp) -> None:
-        """Every tick: start-up is over, so the collector runs again (:func:`release_collection`);
-        settle if start-up asked for it and could not yet."""
-        release_collection()
+        """Every tick: settle if start-up asked for it and could not yet."""
         if self.wanted and not self.settled:
             self.settle(app)
 
