@@ -4,8 +4,12 @@
 
 1. the first screen has rendered: its ready check (for the kiosk: Welcome is the current
    screen and its first button's label is in the composited screen) is true;
-2. it accepts input: a Tab key sent like a keyboard's is processed and moves the focus.
+2. it accepts input: a Tab key, sent the way a terminal's driver sends it, is handled and
+   moves the focus.
 
+Both are polled every few milliseconds while the app runs at its own pace: the poll does not
+wait for the app to fall idle or force a refresh (as ``Pilot.pause`` and ``Pilot.press`` do),
+so an app with something moving (Welcome's ticker) is timed like one without.
 :func:`time_to_ready` is generic, so a benchmark can start any Textual app the same way.
 This module imports only Textual's pieces it needs, and those lazily.
 """
@@ -13,6 +17,7 @@ This module imports only Textual's pieces it needs, and those lazily.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 import time
 from collections.abc import Callable
@@ -21,10 +26,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from textual.app import App
     from textual.pilot import Pilot
+    from textual.widget import Widget
 
 DEFAULT_TIMEOUT = 30.0
 SMOKE_SIZE = (100, 36)
 READY_PREFIX = "ready in "
+POLL_SECONDS = 0.005
 
 
 class NotReady(Exception):
@@ -37,11 +44,27 @@ def screen_text(app: App[Any]) -> str:
     return "\n".join(strip.text.rstrip() for strip in strips).rstrip()
 
 
-async def _wait(pilot: Pilot[Any], predicate: Callable[[], bool], deadline: float) -> bool:
+def shows(app: App[Any], widget: Widget, text: str) -> bool:
+    """Whether *widget* has been laid out and *text* is on the screen (checked in that order:
+    the second composes the whole screen, so it waits for the first)."""
+    return bool(widget.region) and bool(text) and text in screen_text(app)
+
+
+def send_key(app: App[Any], key: str, character: str | None) -> None:
+    """*key* as a terminal's driver delivers it to the app."""
+    from textual import events
+
+    assert app._driver is not None, "the app is not running"
+    event = events.Key(key, character)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
+async def _wait(predicate: Callable[[], bool], deadline: float) -> bool:
     while not predicate():
         if time.perf_counter() >= deadline:
             return False
-        await pilot.pause(0.005)
+        await asyncio.sleep(POLL_SECONDS)
     return True
 
 
@@ -51,11 +74,11 @@ async def wait_until_ready(
     """Return once *rendered* holds and a Tab moves the focus; :class:`NotReady` otherwise."""
     app = pilot.app
     deadline = time.perf_counter() + seconds
-    if not await _wait(pilot, lambda: rendered(app), deadline):
+    if not await _wait(lambda: rendered(app), deadline):
         raise NotReady(f"the first screen did not render within {seconds:g} s")
     before = app.focused
-    await pilot.press("tab")
-    if not await _wait(pilot, lambda: app.focused is not before, deadline):
+    send_key(app, "tab", "\t")
+    if not await _wait(lambda: app.focused is not before, deadline):
         raise NotReady(f"the first screen did not take a key within {seconds:g} s")
 
 
@@ -108,8 +131,7 @@ def welcome_rendered(app: App[Any]) -> bool:
     if not buttons:
         return False
     button = buttons.first(Button)
-    label = str(button.label)
-    return button.has_focus and bool(label) and label in screen_text(app)
+    return button.has_focus and shows(app, button, str(button.label))
 
 
 def smoke_main(args: argparse.Namespace, started: float | None = None) -> int:
