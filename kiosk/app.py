@@ -73,9 +73,11 @@ class KioskApp(SpeechApp):
     ]
     TITLE = "Lobby Kiosk"
     ENABLE_COMMAND_PALETTE = False
-    # Every screen gets -short below 30 rows (an 80×24 terminal or thin client): the screens'
-    # CSS then keeps what matters (reference number, QR code, the main buttons) in view.
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (30, "-tall")]
+    # Below 30 rows (an 80×24 terminal or thin client) the app carries -short, else -tall: the
+    # screens' CSS then keeps what matters (reference number, QR code, the main buttons) in
+    # view. On the app, not on each screen (Textual's VERTICAL_BREAKPOINTS), so that a screen
+    # is styled once, with the class, rather than again when it is first laid out.
+    SHORT_BELOW_ROWS: ClassVar[int] = 30
     # No quit key for visitors: these replace Textual's defaults (Ctrl+Q quits, Ctrl+C hints).
     BINDINGS: ClassVar[list[BindingType]] = [
         *blocking_bindings(),
@@ -122,6 +124,11 @@ class KioskApp(SpeechApp):
         self.apply_portal_theme(before_start=True)
 
     # -- start-up ---------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The terminal's height decides -short or -tall (also at start, before any screen)."""
+        short = event.size.height < self.SHORT_BELOW_ROWS
+        self.update_classes({"-short": short, "-tall": not short})
 
     def on_mount(self) -> None:
         self.title = self.portal.title
