@@ -11,10 +11,10 @@ then the app's one-second tick tries again.
 
 Before all that, while the kiosk starts, the collector is held (:func:`hold_collection`):
 start-up makes those long-lived objects and next to no garbage, yet with Python's default
-thresholds the collector walks them again and again, and a full pass of 60-90 ms fell into
-Welcome's first paint. ``kiosk run`` and ``kiosk smoke`` hold it from their first line; the
-app lets it go (:func:`release_collection`) with the rest of what start-up leaves for later, a
-second after Welcome is first drawn, and settling memory does too.
+thresholds the collector walks them again and again (some 40 ms in all, a full pass in Welcome's
+first drawing among them; twice that on a busy machine). ``kiosk run`` and ``kiosk smoke`` hold
+it from their first line; the app lets it go (:func:`release_collection`) with the rest of what
+start-up leaves for later, a second after Welcome is first drawn, and settling memory does too.
 """
 
 from __future__ import annotations
