@@ -34,7 +34,7 @@ from kiosk.paths import SCREENS_DIR
 from kiosk.terminal.branding import portal_theme as _branded_theme
 from kiosk.terminal.idle import IdleWatch, check_idle
 from kiosk.terminal.lockdown import CRASH_EXIT_CODE, CrashCounter, blocking_bindings, log_crash
-from kiosk.terminal.memory import StartupMemory
+from kiosk.terminal.memory import StartupMemory, release_collection
 from kiosk.terminal.speech import SpeechApp
 from kiosk.terminal.staff_pin import PinGuard
 from screens import messages
@@ -110,16 +110,18 @@ class KioskApp(SpeechApp):
     ]
     TITLE = "Lobby Kiosk"
     ENABLE_COMMAND_PALETTE = False
-    # Every screen gets -short below 30 rows (an 80×24 terminal or thin client): the screens'
-    # CSS then keeps what matters (reference number, QR code, the main buttons) in view.
-    VERTICAL_BREAKPOINTS: list[tuple[int, str]] | None = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
+    # Below 30 rows (an 80×24 terminal or thin client) the app carries -short, else -tall: the
+    # screens' CSS then keeps what matters (reference number, QR code, the main buttons) in
+    # view. On the app, not on each screen (Textual's VERTICAL_BREAKPOINTS), so that a screen
+    # is styled once, with the class, rather than again when it is first laid out.
+    SHORT_BELOW_ROWS: ClassVar[int] = 30
     # No quit key for visitors: these replace Textual's defaults (Ctrl+Q quits, Ctrl+C hints).
     BINDINGS: ClassVar[list[BindingType]] = [
         *blocking_bindings(),
         Binding("f12", "staff", show=False, priority=True, id="staff"),
     ]
-    # Seconds after mount before the backend client (and the embedded server's heavy
-    # imports) is built, so that Welcome is up and taking keys first.
+    # Seconds after Welcome is first drawn before the backend client (and the embedded
+    # server's heavy imports) is built, so that Welcome is up and taking keys first.
     BACKEND_START_DELAY: ClassVar[float] = 1.0
 
     def __init__(
@@ -161,6 +163,11 @@ class KioskApp(SpeechApp):
 
     # -- start-up ---------------------------------------------------------------------
 
+    def on_resize(self, event: events.Resize) -> None:
+        """The terminal's height decides -short or -tall (also at start, before any screen)."""
+        short = event.size.height < self.SHORT_BELOW_ROWS
+        self.update_classes({"-short": short, "-tall": not short})
+
     def on_mount(self) -> None:
         self.title = self.portal.title
         from screens.welcome import WelcomeScreen
@@ -173,8 +180,15 @@ class KioskApp(SpeechApp):
             install_signal_handlers(self)
         if self._after_crash:
             self.call_after_refresh(self._say_sorry)
-        self.set_timer(self.BACKEND_START_DELAY, self.connect_backend)
+        # Timed from Welcome's first drawing, not from here: on a slow machine a second after
+        # mount can come before it, and the backend's imports would hold Welcome back.
+        self.call_after_refresh(self.set_timer, self.BACKEND_START_DELAY, self._after_start_up)
         self.run_worker(self.submissions.run(), group="outbox", exit_on_error=False)
+
+    def _after_start_up(self) -> None:
+        """What start-up left for later: the garbage collector back on, the backend built."""
+        release_collection()
+        self.connect_backend()
 
     @work(thread=True, exclusive=True, group="backend", exit_on_error=False)
     def connect_backend(self) -> None:

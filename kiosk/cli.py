@@ -10,8 +10,12 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import __version__
+
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
 
 EXIT_INVALID_CONFIG = 2
 EXIT_OUTBOX_KEY = 3
@@ -131,7 +135,7 @@ def _add_tooling_commands(commands: argparse._SubParsersAction) -> None:  # type
     )
 
 
-def _load_or_report(path: Path | None, *, check_again: bool = False):  # type: ignore[no-untyped-def]
+def _load_or_report(path: Path | None, *, check_again: bool = False) -> KioskConfig | None:
     from kiosk.config import ConfigError, default_config_path, load_config
 
     source = path or default_config_path()
@@ -234,6 +238,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kiosk`` console script."""
     started = time.perf_counter()
     args = build_parser().parse_args(argv)
+    if args.command in (None, "run", "smoke"):
+        from kiosk.terminal.memory import hold_collection
+
+        hold_collection()  # the app lets it go once Welcome is up (kiosk.terminal.memory)
     if args.command == "check-config":
         return cmd_check_config(args)
     if args.command == "set-staff-pin":

@@ -55,7 +55,7 @@ class KioskScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", show=False, id="back"),
     ]
-    AUTO_FOCUS = None  # each screen focuses its own first field on mount
+    AUTO_FOCUS: ClassVar[str | None] = None  # each screen focuses its own first field on mount
     rebuilds_inputs_itself = False
     """Whether compose() puts back what was typed (so a rebuild need not copy the inputs)."""
 

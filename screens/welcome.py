@@ -50,6 +50,10 @@ class WelcomeScreen(KioskScreen):
     """The first screen, and the one every visit returns to."""
 
     # welcome.tcss is loaded with the app's CSS (see KioskApp.CSS_PATH).
+    # The first button has the keyboard from the start: focused as the screen is composed
+    # (Textual's auto focus), so that its focus style is there in the first drawing of the
+    # screen instead of making a second one.
+    AUTO_FOCUS = "#start-applicant"
 
     def compose(self) -> ComposeResult:
         portal = self.kiosk.portal
@@ -97,9 +101,6 @@ class WelcomeScreen(KioskScreen):
 
     def focus_default(self) -> None:
         self.query_one("#start-applicant", Button).focus()
-
-    def on_mount(self) -> None:
-        self.focus_default()
 
     def on_screen_resume(self) -> None:
         self.focus_default()

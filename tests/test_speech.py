@@ -211,6 +211,20 @@ async def test_the_first_key_on_welcome_says_the_hint_once_in_every_language(
     assert read_transcript(transcript) == once * 2
 
 
+async def test_a_first_key_that_leaves_welcome_still_brings_the_hint(tmp_path: Path) -> None:
+    """The hint is said after the key's own effect is drawn, yet it belongs to that key."""
+    app, transcript = kiosk(tmp_path)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await wait_for_screen(pilot, WelcomeScreen)
+        await pilot.press("enter")  # "I am applying for a job": Welcome is gone at once
+        await wait_for_screen(pilot, NameScreen)
+        for _ in range(200):
+            if len(read_transcript(transcript)) == len(app.languages()):
+                break
+            await pilot.pause(0.02)
+    assert read_transcript(transcript) == hint_in_languages(app.hint_languages())
+
+
 async def test_no_hint_when_the_terminal_turns_it_off(tmp_path: Path) -> None:
     app, transcript = kiosk(tmp_path, speech_hint=False)
     async with app.run_test(size=(100, 36)) as pilot:

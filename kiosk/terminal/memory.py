@@ -8,6 +8,13 @@ still showing its reference number, a pickup screen, one still being closed) wou
 memory for the life of the process. So the freeze waits until the terminal is at rest (no visit,
 only a fresh Welcome) and every other screen shown since start-up has been collected; until
 then the app's one-second tick tries again.
+
+Before all that, while the kiosk starts, the collector is held (:func:`hold_collection`):
+start-up makes those long-lived objects and next to no garbage, yet with Python's default
+thresholds the collector walks them again and again (some 40 ms in all, a full pass in Welcome's
+first drawing among them; twice that on a busy machine). ``kiosk run`` and ``kiosk smoke`` hold
+it from their first line; the app lets it go (:func:`release_collection`) with the rest of what
+start-up leaves for later, a second after Welcome is first drawn, and settling memory does too.
 """
 
 from __future__ import annotations
@@ -16,13 +23,32 @@ import gc
 import weakref
 from typing import TYPE_CHECKING
 
-from textual.screen import Screen
+if TYPE_CHECKING:  # Textual loads with the app; ``kiosk.cli`` imports this module before it
+    from textual.screen import Screen
 
-if TYPE_CHECKING:
     from kiosk.app import KioskApp
 
 MAX_TRIES = 30
 """Full collections tried while a closed screen lingers; after that memory is left unfrozen."""
+
+_held = False
+"""Whether :func:`hold_collection` turned the collector off (and so may turn it on again)."""
+
+
+def hold_collection() -> None:
+    """Turn the cyclic garbage collector off for start-up, unless something else already did."""
+    global _held
+    if gc.isenabled():
+        gc.disable()
+        _held = True
+
+
+def release_collection() -> None:
+    """Turn the collector back on if :func:`hold_collection` turned it off; else nothing."""
+    global _held
+    if _held:
+        _held = False
+        gc.enable()
 
 
 class StartupMemory:
@@ -36,11 +62,14 @@ class StartupMemory:
 
     def saw(self, screen: object) -> None:
         """Note a screen shown before the freeze: it must be gone (or on the stack) first."""
+        from textual.screen import Screen
+
         if not self.settled and isinstance(screen, Screen):
             self._screens.add(screen)
 
     def settle(self, app: KioskApp) -> bool:
         """Freeze now if the terminal is at rest and nothing of a visit lingers; whether it did."""
+        release_collection()
         if self.settled:
             return False
         self.wanted = True

@@ -185,8 +185,9 @@ class SpeechApp(VisitorPreferencesApp):
             self._last_key_at = time.monotonic()
             if not event.is_printable or event.key == "space":
                 self._soon()
-        elif event.key not in QUIET_KEYS:
-            self._maybe_hint()
+        elif event.key not in QUIET_KEYS and self._hint_due():
+            # said once the key's own effect is on the screen: the first key is answered first
+            self.call_after_refresh(self._say_hint, self.hint_languages())
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if self.speech_on:
@@ -267,8 +268,10 @@ class SpeechApp(VisitorPreferencesApp):
 
     # -- Welcome's hint ----------------------------------------------------------------------
 
-    def _maybe_hint(self) -> None:
-        """The first key on a Welcome, speech off: "Press F5 ..." in every language, once."""
+    def _hint_due(self) -> bool:
+        """The first key on a Welcome, speech off: "Press F5 ..." is due, in every language, once.
+
+        Checked when the key arrives, so that the key that leaves Welcome still brings it."""
         from screens.welcome import WelcomeScreen
 
         screen = self.screen
@@ -277,13 +280,16 @@ class SpeechApp(VisitorPreferencesApp):
             or not isinstance(screen, WelcomeScreen)
             or getattr(screen, "speech_hint_said", False)
         ):
-            return
+            return False
         screen.speech_hint_said = True  # type: ignore[attr-defined]  # each new Welcome says it
+        return True
+
+    def _say_hint(self, languages: list[str]) -> None:
         if self.speaker() is None:
             return
         from kiosk.speech.hint import hint_in_languages
 
-        for index, (language, hint) in enumerate(hint_in_languages(self.hint_languages())):
+        for index, (language, hint) in enumerate(hint_in_languages(languages)):
             self.say(hint, interrupt=index == 0, language=language)
 
     def hint_languages(self) -> list[str]:

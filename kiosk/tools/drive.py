@@ -25,7 +25,7 @@ import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -119,13 +119,13 @@ def load_scenario(path: Path) -> Scenario:
         ) from None
 
 
-def screen_text(app: App[object]) -> str:
+def screen_text(app: App[Any]) -> str:
     """Everything the current screen shows, as plain text lines."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text.rstrip() for strip in strips).rstrip()
 
 
-async def _wait_for(pilot: Pilot[object], predicate, seconds: float) -> bool:  # type: ignore[no-untyped-def]
+async def _wait_for(pilot: Pilot[Any], predicate, seconds: float) -> bool:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + seconds
     while True:
         await pilot.pause()
@@ -141,7 +141,7 @@ DEFAULT_SCREENSHOTS_DIR = Path("screenshots")
 
 
 async def perform(
-    pilot: Pilot[object], step: ScenarioStep, screenshots: Path = DEFAULT_SCREENSHOTS_DIR
+    pilot: Pilot[Any], step: ScenarioStep, screenshots: Path = DEFAULT_SCREENSHOTS_DIR
 ) -> str | None:
     """Do one step; the reason it failed, or ``None``."""
     app = pilot.app
@@ -181,7 +181,7 @@ async def perform(
 
 
 async def run_scenario(
-    app: App[object],
+    app: App[Any],
     scenario: Scenario,
     *,
     size: tuple[int, int] = (100, 36),
@@ -263,8 +263,9 @@ def drive_main(args: argparse.Namespace) -> int:
             print(f"--speech-transcript: {reason}", file=sys.stderr)
             return EXIT_INVALID_CONFIG
     for path, scenario in scenarios.items():
+        assert config is not None  # no scenario is left to run without a configuration
         app = KioskApp(
-            config,  # type: ignore[arg-type]  # not None when there are scenarios to run
+            config,
             portal=getattr(args, "portal", None),
             database_url=getattr(args, "database", None),
             speaker=None if transcript is None else transcript_speaker(transcript),

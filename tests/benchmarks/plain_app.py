@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 import time
 
+TITLE = "Plain Textual app"
+
 
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
@@ -23,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         """A title, a text field and a button."""
 
         def compose(self) -> ComposeResult:
-            yield Static("Plain Textual app", id="title")
+            yield Static(TITLE, id="title")
             yield Input(placeholder="Your name", id="name")
             yield Button("Start", id="start", variant="primary")
 
@@ -31,9 +33,10 @@ def main(argv: list[str] | None = None) -> int:
             self.query_one("#name", Input).focus()
 
     def rendered(app: App[object]) -> bool:
-        from kiosk.tools.smoke import screen_text
+        from kiosk.tools.smoke import shows
 
-        return app.focused is not None and "Plain Textual app" in screen_text(app)
+        titles = app.screen.query("#title")
+        return bool(titles) and app.focused is not None and shows(app, titles.first(), TITLE)
 
     visit = "--visit" in (argv or [])
     app = PlainApp()
