@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,8 +43,9 @@ def _add_run_options(parser: argparse.ArgumentParser, *, top: bool = False) -> N
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full command-line grammar."""
+def build_parser(only: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The full command-line grammar, or with *only* the subcommands named there (what a
+    start needs: each subcommand's parser takes time to build, and Welcome waits for it)."""
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="Lobby Kiosk: applicant sign-in and pickup codes at a lobby terminal. "
@@ -52,10 +54,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _add_run_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, add in _COMMANDS.items():
+        if only is None or name in only:
+            add(commands)
+    return parser
 
+
+if TYPE_CHECKING:
+    _SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def _add_run(commands: _SubParsers) -> None:
     run = commands.add_parser("run", help="run the kiosk full-screen (the default)")
     _add_run_options(run)
 
+
+def _add_check_config(commands: _SubParsers) -> None:
     check = commands.add_parser(
         "check-config",
         help="validate a configuration file and the files it names",
@@ -64,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("file", nargs="?", type=Path, metavar="FILE")
 
+
+def _add_set_staff_pin(commands: _SubParsers) -> None:
     pin = commands.add_parser(
         "set-staff-pin",
         help="set the staff PIN (stored as an argon2 hash in the configuration file)",
@@ -75,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--pin-stdin", action="store_true", help="read the PIN from one line of stdin (scripts)"
     )
 
+
+def _add_drive(commands: _SubParsers) -> None:
     drive = commands.add_parser(
         "drive",
         help="run the kiosk headless and perform scenarios' steps",
@@ -103,15 +121,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write each phrase speech would say to FILE (language<TAB>phrase a line), no audio",
     )
-    from kiosk.tools.questionnaire_cli import add_parser as add_questionnaire_parser
-
-    add_questionnaire_parser(commands)
-    _add_tooling_commands(commands)
-    return parser
 
 
-def _add_tooling_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """``kiosk smoke`` and ``kiosk web`` (issue 9)."""
+def _add_questionnaire(commands: _SubParsers) -> None:
+    from kiosk.tools.questionnaire_cli import add_parser
+
+    add_parser(commands)
+
+
+def _add_smoke(commands: _SubParsers) -> None:
+    """``kiosk smoke`` (issue 9)."""
     smoke = commands.add_parser(
         "smoke",
         help="start the kiosk headless, time until Welcome takes input, and exit",
@@ -122,6 +141,10 @@ def _add_tooling_commands(commands: argparse._SubParsersAction) -> None:  # type
     smoke.add_argument(
         "--timeout", type=float, default=30.0, metavar="SECONDS", help="give up after (default 30)"
     )
+
+
+def _add_web(commands: _SubParsers) -> None:
+    """``kiosk web`` (issue 9)."""
     web = commands.add_parser(
         "web",
         help="serve the kiosk in a web page (textual-serve)",
@@ -133,6 +156,35 @@ def _add_tooling_commands(commands: argparse._SubParsersAction) -> None:  # type
     web.add_argument(
         "--public-url", metavar="URL", help="the URL browsers use, when behind a proxy"
     )
+
+
+# In the order ``kiosk --help`` lists them.
+_COMMANDS: dict[str, Callable[[_SubParsers], None]] = {
+    "run": _add_run,
+    "check-config": _add_check_config,
+    "set-staff-pin": _add_set_staff_pin,
+    "drive": _add_drive,
+    "questionnaire": _add_questionnaire,
+    "smoke": _add_smoke,
+    "web": _add_web,
+}
+_VALUE_OPTIONS = ("--config", "--portal", "--database")  # the top level's, each takes a value
+
+
+def commands_needed(argv: list[str]) -> tuple[str, ...] | None:
+    """The subcommands whose grammar *argv* needs: the one it names, or none when it has only
+    the top level's options (``kiosk --config FILE`` runs the kiosk). None, the full grammar,
+    for anything else (help, version, an unknown word or option: the message lists every
+    command)."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _VALUE_OPTIONS:
+            skip = True
+        elif not token.startswith(tuple(f"{option}=" for option in _VALUE_OPTIONS)):
+            return (token,) if token in _COMMANDS else None
+    return None if skip else ()
 
 
 def _load_or_report(path: Path | None, *, check_again: bool = False) -> KioskConfig | None:
@@ -237,7 +289,8 @@ def cmd_drive(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kiosk`` console script."""
     started = time.perf_counter()
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    args = build_parser(only=commands_needed(arguments)).parse_args(arguments)
     if args.command in (None, "run", "smoke"):
         from kiosk.terminal.memory import hold_collection
 

@@ -105,3 +105,35 @@ def test_version_does_not_import_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["smoke"],
+        ["--config", "smoke"],  # "smoke" is the configuration file's name here, not a command
+        ["--config", "k.toml", "smoke", "--timeout", "3"],
+        ["--config=k.toml", "run", "--portal", "p"],
+        ["--portal", "p"],
+        ["questionnaire", "check", "a.json"],
+        ["drive", "a.toml", "--size", "80x24"],
+        ["check-config", "k.toml"],
+    ],
+)
+def test_the_grammar_built_for_a_start_reads_argv_as_the_full_one(argv: list[str]) -> None:
+    """A start builds only the subcommand it names (kiosk.cli.commands_needed), and must
+    read its arguments exactly as the full grammar does."""
+    from kiosk.cli import build_parser, commands_needed
+
+    needed = commands_needed(argv)
+    assert needed is not None
+    assert len(needed) <= 1
+    assert build_parser(only=needed).parse_args(argv) == build_parser().parse_args(argv)
+
+
+@pytest.mark.parametrize("argv", [["-h"], ["--version"], ["bogus"], ["--config"], ["-x", "run"]])
+def test_help_and_mistakes_get_the_full_grammar(argv: list[str]) -> None:
+    from kiosk.cli import commands_needed
+
+    assert commands_needed(argv) is None
