@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import ScreenResume
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -61,6 +62,18 @@ class KioskScreen(Screen[None]):
 
     drawn_version = -1
     """The app's preferences version this screen was last composed with."""
+
+    _shown = False
+
+    def post_message(self, message: Message) -> bool:
+        """As Textual's, except that the first ScreenResume (the screen's first show) does not
+        restyle the screen: its widgets were styled as they were mounted, with the same CSS and
+        classes, and restyling all of them again doubled the styling work of showing a screen.
+        Every later show (coming back from below another screen) restyles as Textual does."""
+        if isinstance(message, ScreenResume) and not self._shown:
+            self._shown = True
+            message = ScreenResume(refresh_styles=False)
+        return super().post_message(message)
 
     @property
     def kiosk(self) -> KioskHost:
