@@ -266,6 +266,11 @@ class Expression:
         ``repeat()``, ``answers()``, ``children()``)."""
         return _link_ids(self.source)
 
+    def reads_focus(self) -> bool:
+        """Whether the expression may read its focus (the item's ``%context``); only
+        when it certainly does not can the focus be left out."""
+        return _needs_focus(self.source)
+
 
 _LINK_ID = re.compile(r"linkId\s*(?:=|~)\s*'((?:[^'\\]|\\.)*)'")
 _ANY_ITEM = frozenset({"descendants", "repeat", "answers", "children", "trace"})
@@ -310,6 +315,41 @@ def _reads_focus(node: Node | None) -> bool:
     return False
 
 
+_FOCUS_FREE = frozenset({"today", "now", "timeOfDay", "iif"})
+"""Functions that, called without a target, do not apply to the focus themselves."""
+
+
+@cache
+def _needs_focus(source: str) -> bool:
+    root = parse(source).root
+    return root is None or _uses_focus(root)
+
+
+def _uses_focus(node: Node | None) -> bool:
+    """Whether *node* may read the focus (conservatively: ``$this`` anywhere outside the
+    arguments functions evaluate per element, a path or a function without a target)."""
+    if node is None or isinstance(node, Literal | Constant):
+        return False
+    if isinstance(node, Special):
+        return True
+    if isinstance(node, Member):
+        if node.target is None:
+            return node.name != "null"
+        return _uses_focus(node.target)
+    if isinstance(node, Call):
+        if node.target is None and node.name not in _FOCUS_FREE:
+            return True
+        spec = FUNCTIONS.get(node.name)
+        per_element = node.target is not None and spec is not None and spec.lazy
+        inner = () if per_element else node.args
+        return _uses_focus(node.target) or any(_uses_focus(arg) for arg in inner)
+    if isinstance(node, Binary):
+        return _uses_focus(node.left) or _uses_focus(node.right)
+    if isinstance(node, Index):
+        return _uses_focus(node.target) or _uses_focus(node.index)
+    return _uses_focus(node.operand)
+
+
 _MEMORY: dict[str, dict[str, Any]] = {}
 
 
@@ -318,6 +358,7 @@ def clear_caches() -> None:
     for benchmarks that measure a first load."""
     parse.cache_clear()
     _link_ids.cache_clear()
+    _needs_focus.cache_clear()
     _MEMORY.clear()
 
 

@@ -143,7 +143,7 @@ def test_a_calculation_is_evaluated_only_when_its_inputs_change(monkeypatch) -> 
         evaluated.append(expr.source)
         return real(expr, focus, env, **options)
 
-    monkeypatch.setattr("kiosk.questionnaire.calculate.evaluate", counting)
+    monkeypatch.setattr("kiosk.questionnaire.evaluation.evaluate", counting)
     answers = fresh_answers(q)
     answers["a"] = 1
     apply_calculations(q, answers)
