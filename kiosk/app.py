@@ -323,8 +323,9 @@ class KioskApp(SpeechApp):
             self.push_screen(screen)
 
     def first_step_with_problems(self) -> int | None:
-        """The first questionnaire page that still has a problem, if any."""
-        from kiosk.questionnaire import problems
+        """The first questionnaire page that still has a problem, if any (a constraint of
+        the questionnaire itself counts on the page that checks it)."""
+        from kiosk.questionnaire.page_problems import page_problems
 
         if self.visit is None:
             return None
@@ -332,8 +333,7 @@ class KioskApp(SpeechApp):
             if step.kind != "page" or not self.step_is_shown(step):
                 continue
             q = self.visit.questionnaires[step.index].questionnaire
-            page = q.pages()[step.page]
-            if problems(q, self.visit.answers[step.index], page.items):
+            if page_problems(q, self.visit.answers[step.index], step.page):
                 return index
         return None
 

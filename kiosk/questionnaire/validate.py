@@ -67,6 +67,15 @@ def problems(
     return walker.found
 
 
+def broken_form_constraint(
+    questionnaire: Questionnaire, constraints: tuple[Constraint, ...], state: EnableState
+) -> str | None:
+    """The human text (in the visitor's language) of the first error-severity constraint
+    among *constraints*, constraints of *questionnaire* itself, that does not hold."""
+    assert state.questionnaire is questionnaire
+    return _Walker(state, complete=True, name_values=False).broken_constraint(None, constraints, ())
+
+
 class _Walker:
     def __init__(self, state: EnableState, complete: bool, name_values: bool) -> None:
         self.state = state
