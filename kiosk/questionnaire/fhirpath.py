@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from kiosk.i18n import _
@@ -392,28 +393,19 @@ def _antlr_parse(source: str) -> dict[str, Any]:
     """fhirpathpy's parser, as ``fhirpathpy.parser.parse`` runs it, except that a syntax
     error is an error (fhirpathpy's own error listener ignores them and recovers)."""
     from antlr4 import CommonTokenStream, InputStream
-    from antlr4.error.ErrorListener import ErrorListener
     from antlr4.tree.Tree import ParseTreeWalker
     from fhirpathpy.parser.ASTPathListener import ASTPathListener
     from fhirpathpy.parser.generated.FHIRPathLexer import FHIRPathLexer
     from fhirpathpy.parser.generated.FHIRPathParser import FHIRPathParser
 
-    class Raise(ErrorListener):  # type: ignore[misc]
-        def syntaxError(self, recognizer, symbol, line, column, message, error):  # type: ignore[no-untyped-def]
-            raise FhirPathError(
-                _("unexpected '{text}' at position {position}").format(
-                    text=getattr(symbol, "text", "") or "", position=column + 1
-                )
-            )
-
     try:
         lexer = FHIRPathLexer(InputStream(source))
         lexer.removeErrorListeners()
-        lexer.addErrorListener(Raise())
+        lexer.addErrorListener(_RaiseOnSyntaxError())
         parser = FHIRPathParser(CommonTokenStream(lexer))
         parser.buildParseTrees = True
         parser.removeErrorListeners()
-        parser.addErrorListener(Raise())
+        parser.addErrorListener(_RaiseOnSyntaxError())
         listener = ASTPathListener()
         ParseTreeWalker().walk(listener, parser.expression())
         if parser.getCurrentToken().type != -1:  # not all of the text was read
@@ -425,7 +417,36 @@ def _antlr_parse(source: str) -> dict[str, Any]:
         raise FhirPathError(_("not valid FHIRPath ({error})").format(error=error)) from None
 
 
-def _cache_path(source: str):  # type: ignore[no-untyped-def]
+class _RaiseOnSyntaxError:
+    """An ANTLR error listener (``antlr4.error.ErrorListener``'s methods) that makes a
+    syntax error a :class:`FhirPathError` and ignores the parser's ambiguity reports."""
+
+    def syntaxError(  # ANTLR names these methods
+        self,
+        recognizer: object,
+        symbol: object,
+        line: int,
+        column: int,
+        message: str,
+        error: object,
+    ) -> None:
+        raise FhirPathError(
+            _("unexpected '{text}' at position {position}").format(
+                text=getattr(symbol, "text", "") or "", position=column + 1
+            )
+        )
+
+    def reportAmbiguity(self, *details: object) -> None:
+        """Not an error."""
+
+    def reportAttemptingFullContext(self, *details: object) -> None:
+        """Not an error."""
+
+    def reportContextSensitivity(self, *details: object) -> None:
+        """Not an error."""
+
+
+def _cache_path(source: str) -> Path | None:
     try:
         from fhirpathpy import __version__
 

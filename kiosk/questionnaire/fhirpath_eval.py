@@ -161,7 +161,8 @@ def _answer_objects(inputs: list[Any]) -> list[Any]:
         node = stack.pop()
         if not isinstance(node, dict):
             continue
-        answers = node.get("answer") if isinstance(node.get("answer"), list) else []
+        given = node.get("answer")
+        answers: list[Any] = given if isinstance(given, list) else []
         for answer in answers:
             if isinstance(answer, dict):
                 found.append(answer)
