@@ -261,6 +261,15 @@ class Expression:
         """fhirpathpy's parse tree (made once per text; :class:`FhirPathError` if it fails)."""
         return parsed_tree(self.source)
 
+    def evaluation_tree(self) -> dict[str, Any]:
+        """:meth:`tree` with the steps ``where(linkId = '...')`` made :data:`LINK_ID_STEP`
+        nodes (see :func:`with_link_id_steps`), as the engine evaluates it."""
+        found = _STEPPED.get(self.source)
+        if found is None:
+            found = with_link_id_steps(self.tree())
+            _STEPPED[self.source] = found
+        return found
+
     def link_ids(self) -> frozenset[str] | None:
         """The linkIds whose answers this expression reads, ``None`` when it may read any
         (it reaches the response without naming the items, or calls ``descendants()``,
@@ -352,6 +361,76 @@ def _uses_focus(node: Node | None) -> bool:
 
 
 _MEMORY: dict[str, dict[str, Any]] = {}
+_STEPPED: dict[str, dict[str, Any]] = {}
+
+LINK_ID_STEP = "KioskLinkIdStep"
+"""The node type of a ``where(linkId = 'literal')`` step (evaluated by
+:func:`kiosk.questionnaire.fhirpath_eval.link_id_step`)."""
+
+
+def with_link_id_steps(tree: dict[str, Any]) -> dict[str, Any]:
+    """A copy of fhirpathpy's *tree* in which each ``where(linkId = 'literal')`` call is a
+    :data:`LINK_ID_STEP` node holding the literal.
+
+    Forms walk the response with such steps (``%resource.item.where(linkId='a').item...``)
+    and fhirpathpy interprets the criterion element by element, which made them most of an
+    expression's time; the engine's node gives the same elements (and leaves ``$this`` and
+    ``$index`` as ``where`` does). Any other criterion (``~``, an escaped literal, a quoted
+    name, more than one condition) is left to fhirpathpy."""
+    if tree.get("type") == "FunctionInvocation":
+        literal = _link_id_criterion(tree)
+        if literal is not None:
+            return {"type": LINK_ID_STEP, "linkId": literal, "text": tree.get("text", "")}
+    copied = dict(tree)
+    children = tree.get("children")
+    if isinstance(children, list):
+        copied["children"] = [
+            with_link_id_steps(child) if isinstance(child, dict) else child for child in children
+        ]
+    return copied
+
+
+def _link_id_criterion(call: dict[str, Any]) -> str | None:
+    """The literal of a ``where(linkId = 'literal')`` FunctionInvocation node, else ``None``."""
+    function = _only_child(call, "Functn")
+    parts = function.get("children") if function else None
+    if not isinstance(parts, list) or len(parts) != 2:
+        return None
+    if _node(parts[0], "Identifier").get("text") != "where":
+        return None
+    params = _node(parts[1], "ParamList")
+    if len(params.get("children") or []) != 1:
+        return None
+    condition = _node(params["children"][0], "EqualityExpression")
+    if condition.get("terminalNodeText") != ["="] or len(condition.get("children") or []) != 2:
+        return None
+    left, right = condition["children"]
+    member = _only_child(_only_child(_node(left, "TermExpression"), "InvocationTerm"),
+                         "MemberInvocation")  # fmt: skip
+    name = _only_child(member, "Identifier")
+    if name is None or name.get("text") != "linkId":
+        return None
+    literal = _only_child(_only_child(_node(right, "TermExpression"), "LiteralTerm"),
+                          "StringLiteral")  # fmt: skip
+    text = literal.get("text") if literal is not None else None
+    if not isinstance(text, str) or len(text) < 2 or text[0] != "'" or text[-1] != "'":
+        return None
+    body = text[1:-1]
+    return None if "\\" in body or "'" in body else body
+
+
+def _node(node: object, kind: str) -> dict[str, Any]:
+    """*node* if it is a tree node of type *kind*, else an empty one."""
+    return node if isinstance(node, dict) and node.get("type") == kind else {}
+
+
+def _only_child(node: dict[str, Any] | None, kind: str) -> dict[str, Any] | None:
+    """The child of *node* when it has one, and that one is a *kind*."""
+    children = node.get("children") if node else None
+    if not isinstance(children, list) or len(children) != 1:
+        return None
+    first = _node(children[0], kind)
+    return first or None
 
 
 def clear_caches() -> None:
@@ -361,6 +440,7 @@ def clear_caches() -> None:
     _link_ids.cache_clear()
     _needs_focus.cache_clear()
     _MEMORY.clear()
+    _STEPPED.clear()
 
 
 def parsed_tree(source: str) -> dict[str, Any]:

@@ -347,3 +347,49 @@ def test_an_answer_expression_over_server_data_makes_the_item_not_available_here
         "item 'language_from_patient.8': 'answerExpression' gives no options at a lobby "
         "terminal: %LaunchPatient come from a server"
     ) in q.warnings
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "%resource.item.where(linkId='g').item.where(linkId='a').answer.value",
+        "%resource.item.where(linkId = 'g').item.where(linkId='b').answer.value.count()",
+        "%resource.item.where(linkId='g').item.where(linkId='missing').exists()",
+        "%resource.item.where(linkId='n').answer.value + 1",
+        "%resource.item.where(linkId='g').where(linkId='g').item.where(linkId='a').linkId",
+        "%resource.repeat(item).where(linkId='a').answer.value",
+        "%resource.item.where(linkId='g').item.answer.where(linkId='a').exists()",
+        "%resource.item.where(linkId='g').item.where(linkId='a').select($this.linkId)",
+        "%resource.item.where(linkId='g').item.where(linkId='b').iif(linkId = 'b', 1, 2)",
+        "(%resource.item.where(linkId='g').item.where(linkId='a') | %resource.item).count()",
+        "%resource.item.where(linkId='g').item.where(linkId ~ 'A').count()",
+        "%resource.item.where(linkId='1').exists() and %resource.item.where(linkId='x').empty()",
+        "%resource.item.where(linkId='g').item.where(linkId='b').answer.value.where($this > 1)",
+    ],
+)
+def test_linkid_steps_give_what_fhirpathpys_where_gives(source: str) -> None:
+    """The engine evaluates ``where(linkId = '...')`` itself (it was most of the time of
+    the forms' expressions); everything else stays fhirpathpy's, and the results agree."""
+    from fhirpathpy import apply_parsed_path
+
+    from kiosk.questionnaire.fhirpath_eval import Environment, _flat, _functions, _model
+
+    resource = {"resourceType": "QuestionnaireResponse", "status": "in-progress", "item": [
+        {"linkId": "g", "item": [
+            {"linkId": "a", "answer": [{"valueCoding": {"code": "x"}}]},
+            {"linkId": "b", "answer": [{"valueInteger": 1}, {"valueInteger": 3}]},
+            {"text": "no linkId"},
+            {"linkId": "A", "answer": [{"valueString": "upper"}]}]},
+        {"linkId": "n", "answer": [{"valueDecimal": 2.5}]},
+        {"linkId": 1, "answer": [{"valueBoolean": True}]},
+    ]}  # fmt: skip
+    expression_ = parse(source)
+    assert expression_.evaluation_tree() != expression_.tree()  # some step was taken over
+    env = Environment({"resource": [resource]})
+    found = fhirpath_eval.evaluate(expression_, resource, env)
+    fhirpathpys: list[object] = []
+    options = {"userInvocationTable": _functions(env.weight), "returnRawData": True}
+    raw = apply_parsed_path(resource, expression_.tree(), {"resource": [resource]}, _model(),
+                            options)  # fmt: skip
+    _flat(raw, fhirpathpys)
+    assert found == fhirpathpys
