@@ -265,8 +265,9 @@ class Evaluation:
         self, expression: Expression, item: Item | None, path: Path, visible: int = -1
     ) -> str | None:
         """What *expression* on *item* at *path* reads, as text: the answers to the linkIds
-        it names as the response shows them, and the values of the variables it uses
-        (``None`` when it may read any answer)."""
+        it names as the response shows them, its ``%context`` when it reads that (the entry
+        at *path* may hold other answers than the one that was there before), and the
+        values of the variables it uses (``None`` when it may read any answer)."""
         named = expression.link_ids()
         if named is None:
             return None
@@ -275,13 +276,16 @@ class Evaluation:
             if self._index is None:
                 self._index = _by_link_id(self.resource["item"])
             answers = {link_id: self._index.get(link_id, []) for link_id in named}
+        context = None
+        if item is not None and ("context" in expression.constants or expression.reads_focus()):
+            context = self.context(item, path)
         variables: dict[str, Any] = {}
         for name in expression.constants - STATIC_NAMES - {"resource", "context"}:
             try:
                 variables[name] = [plain(value) for value in self.lookup(name, item, path, visible)]
             except KeyError:
                 variables[name] = None
-        return json.dumps([path, answers, variables], default=str, sort_keys=True)
+        return json.dumps([path, answers, context, variables], default=str, sort_keys=True)
 
     def _elsewhere(self, name: str) -> Collection:
         """A variable of another item (Smart Forms allows that), as at its first entry;
@@ -316,11 +320,13 @@ class Evaluation:
                 names[name] = self.lookup(name, item, path, visible)
             except KeyError:
                 continue  # undefined: fhirpathpy says so, and the result is no value
-        if item is None:
-            focus: Any = self.resource
+        focus: Any
+        if "context" in names:
+            focus = names["context"][0]
+        elif not expression.reads_focus():
+            focus = {}  # not read: not worth building
         else:
-            focus = names["context"][0] if "context" in names else self.context(item, path)
-            names.setdefault("context", [focus])
+            focus = self.resource if item is None else self.context(item, path)
         try:
             return evaluate(expression, focus, Environment(names, self.weight), typed=typed)
         except EvalError:

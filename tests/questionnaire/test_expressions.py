@@ -393,3 +393,21 @@ def test_linkid_steps_give_what_fhirpathpys_where_gives(source: str) -> None:
                             options)  # fmt: skip
     _flat(raw, fhirpathpys)
     assert found == fhirpathpys
+
+
+def test_removing_an_entry_recomputes_the_entries_that_move_up() -> None:
+    """The entry now at a path is not the one that was there: what it gives is worked out
+    again (it used to keep the result of the removed entry)."""
+    q = form(
+        {"linkId": "meds", "type": "group", "repeats": True,
+         "extension": [expression("variable", "item.where(linkId='dose').answer.value", "dose")],
+         "item": [{"linkId": "dose", "type": "integer"}, calc("twice", "integer", "%dose * 2")]},
+    )  # fmt: skip
+    answers = fresh_answers(q)
+    answers["meds"].append(new_instance(q.item("meds")))
+    answers["meds"][1]["dose"] = 5
+    apply_calculations(q, answers)
+    assert [entry.get("twice") for entry in answers["meds"]] == [None, 10]
+    del answers["meds"][0]  # the empty entry: the response looks the same without it
+    apply_calculations(q, answers)
+    assert [entry.get("twice") for entry in answers["meds"]] == [10]
