@@ -15,12 +15,12 @@ from textual.widgets import Button, Checkbox, Input, RadioSet, Select, Static, T
 from kiosk.i18n import _, current_language, ngettext
 from kiosk.questionnaire import (
     EnableState,
+    add_entry,
     apply_calculations,
     has_calculations,
-    new_instance,
-    problems,
     set_values,
 )
+from kiosk.questionnaire.page_problems import FORM_KEY, page_problems
 from kiosk.questionnaire.values import same_value
 from screens.base import VisitScreen
 from screens.question_drafts import Drafts
@@ -95,6 +95,7 @@ class QuestionnairePageScreen(VisitScreen):
                 if instruction:
                     yield Static(instruction, classes="item-instruction", markup=False)
             yield from self.ctx.build(self.page.items, self.answers, (), top=True)
+            yield Static("", id="form-problem", classes="field-error", markup=False)
             with Horizontal(classes="nav-row"):
                 if not self.no_way_back:
                     yield Button(_("Back"), id="back")
@@ -269,9 +270,7 @@ class QuestionnairePageScreen(VisitScreen):
     def _after_recompose(self) -> None:
         self._apply_enable_when()
         if self.checked:
-            found = self.page_problems()
-            for key, field in self.ctx.fields.items():
-                field.show_error(found.get(key))
+            self._show_problems(self.page_problems())
         if self._focus_after:
             target = self.query(f"#{self._focus_after}")
             if target:
@@ -289,9 +288,8 @@ class QuestionnairePageScreen(VisitScreen):
             return
         field = ref.field
         item, scope, path = field.item, field.scope, field.path
-        if ref.role == "add-instance":
-            found = scope.setdefault(item.link_id, [])
-            found.append(new_instance(item))
+        if ref.role == "add-instance":  # with its initial values and initialExpressions
+            add_entry(self.questionnaire, self.answers, item, path)
             target = f"{field.input_id}--add"
         elif ref.role == "remove-instance":
             found = scope.get(item.link_id)
@@ -339,13 +337,26 @@ class QuestionnairePageScreen(VisitScreen):
             problem = field.read().problem
             if problem is not None:
                 found[key] = problem
-        engine = problems(self.questionnaire, self.answers, self.page.items, state=state)
+        engine = page_problems(self.questionnaire, self.answers, self.page_index, state=state)
         for key, problem in engine.items():
             found.setdefault(key, problem)
         order = list(self.ctx.fields)
-        return dict(
-            sorted(found.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 0)
-        )
+
+        def place(key: str) -> int:  # the form's own problem last, under the page's fields
+            if key == FORM_KEY:
+                return len(order)
+            return order.index(key) if key in order else 0
+
+        return dict(sorted(found.items(), key=lambda kv: place(kv[0])))
+
+    def _show_problems(self, found: dict[str, str]) -> None:
+        """Each problem under its field; one of the questionnaire as a whole (its
+        targetConstraint) under the last field, above the buttons."""
+        for key, field in self.ctx.fields.items():
+            field.show_error(found.get(key))
+        form_problem = self.query_one("#form-problem", Static)
+        form_problem.update(found.get(FORM_KEY, ""))
+        form_problem.set_class(FORM_KEY in found, "shown")
 
     @on(Button.Pressed, "#back")
     def _back(self) -> None:
@@ -357,13 +368,16 @@ class QuestionnairePageScreen(VisitScreen):
         self.calculate_now()
         self.checked = True
         found = self.page_problems()
-        for key, field in self.ctx.fields.items():
-            field.show_error(found.get(key))
+        self._show_problems(found)
         if found:
             first = self.ctx.fields.get(next(iter(found)))
             if first is not None:
                 first.focus_input()
                 first.scroll_visible()
+            if list(found) == [FORM_KEY]:  # the form's own rule: say it as the form words it
+                self.query_one("#form-problem", Static).scroll_visible()
+                self.notify(found[FORM_KEY], severity="warning", timeout=4, markup=False)
+                return
             self.notify(
                 ngettext(
                     "Please check the answer with a message below it.",

@@ -28,8 +28,9 @@ def step_is_shown(visit: Visit | None, step: Step) -> bool:
 
 
 def first_step_with_problems(visit: Visit | None, steps: Sequence[Step]) -> int | None:
-    """The index of the first shown questionnaire page that still has a problem, if any."""
-    from kiosk.questionnaire import problems
+    """The index of the first shown questionnaire page that still has a problem, if any (a
+    constraint of the questionnaire itself counts on the page that checks it)."""
+    from kiosk.questionnaire.page_problems import page_problems
 
     if visit is None:
         return None
@@ -37,7 +38,6 @@ def first_step_with_problems(visit: Visit | None, steps: Sequence[Step]) -> int 
         if step.kind is not StepKind.PAGE or not step_is_shown(visit, step):
             continue
         q = visit.questionnaires[step.index].questionnaire
-        page = q.pages()[step.page]
-        if problems(q, visit.answers[step.index], page.items):
+        if page_problems(q, visit.answers[step.index], step.page):
             return index
     return None

@@ -20,7 +20,12 @@ from kiosk.questionnaire.answers import (
     set_values,
     values_of,
 )
-from kiosk.questionnaire.calculate import apply_calculations, fresh_answers, has_calculations
+from kiosk.questionnaire.calculate import (
+    add_entry,
+    apply_calculations,
+    fresh_answers,
+    has_calculations,
+)
 from kiosk.questionnaire.enable import EnableState, active_answers, is_enabled
 from kiosk.questionnaire.model import (
     AnswerOption,
@@ -61,6 +66,7 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireRefused",
     "active_answers",
+    "add_entry",
     "answer_key",
     "apply_calculations",
     "build_response",

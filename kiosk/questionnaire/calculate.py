@@ -1,44 +1,50 @@
 """calculatedExpression and initialExpression: answers computed from FHIRPath.
 
-Expressions (evaluated by fhirpathpy, :mod:`kiosk.questionnaire.fhirpath_eval`) see
-``%resource`` (the QuestionnaireResponse as the answers stand, built leniently),
-``%questionnaire`` (the questionnaire's JSON), ``%context`` (the response, or inside a
-repeating group the entry the item belongs to, which is also the focus), ``%qitem`` (the
-item's own JSON), ``%ucum``/``%loinc``/``%sct``, the questionnaire's and the item's (and its
-ancestors') ``variable`` extensions in document order, and the SDC launch contexts, which
-are always empty at a lobby terminal (so are variables that are FHIR queries). Items inside
-repeating groups are computed per entry.
+What expressions see, and how results are remembered with the visit's answers, is
+:mod:`kiosk.questionnaire.evaluation`. Items inside repeating groups are computed per
+entry; an entry added later (:func:`add_entry`) gets its initial values and
+initialExpressions then, evaluated for that entry.
 
-Each expression is evaluated only when one of its inputs changed: the answers to the
-linkIds it (or a variable it can see) names, or any answer when it does not name them
-(:meth:`~kiosk.questionnaire.fhirpath.Expression.link_ids`). A result that does not fit the
-item (wrong type, out of range, several values for an item that does not repeat) or an
-evaluation error leaves the item without an answer.
+A calculation is evaluated again only when one of its inputs changed
+(:mod:`kiosk.questionnaire.dependencies`: the answers it, or a variable it uses, reads,
+with what decides whether they are shown; any answer when it does not name them), and
+calculated items that feed each other are recomputed until nothing changes. A result that
+does not fit the item (wrong type, out of range, several values for an item that does not
+repeat) or an evaluation error leaves the item without an answer.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
-import logging
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from kiosk.questionnaire.answers import (
     Answers,
     Path,
+    expand_paths,
     fill_initial,
     initial_answers,
+    new_instance,
     paths_of,
     scope_at,
     set_values,
     values_of,
 )
 from kiosk.questionnaire.constraints import check_value
-from kiosk.questionnaire.enable import EnableState
-from kiosk.questionnaire.fhirpath import BUILTIN_CONSTANTS, Expression
-from kiosk.questionnaire.fhirpath_eval import Collection, Environment, EvalError, evaluate
+from kiosk.questionnaire.dependencies import dependencies_of
+from kiosk.questionnaire.evaluation import (
+    EngineMemo,
+    Evaluation,
+    VisitAnswers,
+    memo_of,
+    raw_item,
+    weight_lookup,
+)
+from kiosk.questionnaire.fhirpath import Expression
+from kiosk.questionnaire.fhirpath_eval import Collection
 from kiosk.questionnaire.model import (
     AnswerOption,
     AnswerValue,
@@ -47,8 +53,8 @@ from kiosk.questionnaire.model import (
     ItemType,
     Quantity,
     Questionnaire,
+    walk_items,
 )
-from kiosk.questionnaire.response import response_items
 from kiosk.questionnaire.textentry import AnswerError
 from kiosk.questionnaire.values import (
     ValueProblem,
@@ -62,10 +68,20 @@ from kiosk.questionnaire.values import (
     same_value,
 )
 
-log = logging.getLogger(__name__)
-
-_STATIC_NAMES = frozenset({"questionnaire", "qitem", *BUILTIN_CONSTANTS})
-"""``%names`` whose value does not change while a form is filled in."""
+__all__ = [
+    "EngineMemo",
+    "Evaluation",
+    "VisitAnswers",
+    "add_entry",
+    "apply_calculations",
+    "computed_options",
+    "fresh_answers",
+    "has_calculations",
+    "memo_of",
+    "raw_item",
+    "to_answers",
+    "weight_lookup",
+]
 
 MAX_ROUNDS = 10
 """Calculated items may feed each other; recomputing stops once nothing changes or here."""
@@ -74,46 +90,65 @@ MAX_ROUNDS = 10
 def fresh_answers(questionnaire: Questionnaire) -> Answers:
     """The answers a visit starts with: initial values, initialExpressions, calculations."""
     answers: Answers = VisitAnswers(initial_answers(questionnaire))
-    expressions = [item for item in questionnaire.all_items() if item.initial_expression]
-    if expressions:
-        evaluation = Evaluation(questionnaire, answers)
-        for item in expressions:
-            if item.initials:
-                continue  # the loader warns about both; the initial values win
-            assert item.initial_expression is not None
-            for path in list(paths_of(questionnaire, item.link_id, answers)):
-                scope = scope_at(questionnaire, item.link_id, answers, path)
-                values = evaluation.answers_for(item, item.initial_expression, path)
-                if values and scope is not None:
-                    set_values(item, scope, values)
-                    if item.is_container:
-                        for entry in scope[item.link_id]:
-                            fill_initial(item.items, entry.answers)
+    targets = (
+        (item, path)
+        for item in _initial_expression_items(questionnaire.items)
+        for path in list(paths_of(questionnaire, item.link_id, answers))
+    )
+    _run_initial_expressions(questionnaire, answers, targets)
     apply_calculations(questionnaire, answers)
     return answers
 
 
-class VisitAnswers(dict):  # type: ignore[type-arg]
-    """The answers of one visit, carrying the engine's memo of expression results.
+def add_entry(questionnaire: Questionnaire, answers: Answers, group: Item, path: Path) -> int:
+    """Add an entry to the repeating group *group* whose entries sit at *path*: with its
+    initial values, and its items' initialExpressions evaluated for that entry (``%context``
+    and the variables of the entry, the answers as they stand). Returns its index.
 
-    The memo (the answers an expression read, and what it gave) is personal data: it lives
-    and dies with the visit's answers, never with the questionnaire, which visits share.
-    """
+    Calculations are not run; the caller runs them with the rest of the change."""
+    scope = scope_at(questionnaire, group.link_id, answers, path)
+    if scope is None:
+        raise KeyError(f"no scope for {group.link_id!r} at {path}")
+    entries = scope.setdefault(group.link_id, [])
+    entries.append(new_instance(group))
+    index = len(entries) - 1
+    entry_path = (*path, index)
+    targets = (
+        (item, found)
+        for item in _initial_expression_items(group.items)
+        for found in list(expand_paths(questionnaire.containers_of(item.link_id), answers,
+                                       entry_path))
+    )  # fmt: skip
+    _run_initial_expressions(questionnaire, answers, targets)
+    return index
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.engine_memo: dict[str, dict[Any, Any]] = {}
 
-    def clear(self) -> None:
-        """Forget the answers and the memo (a visit's ``wipe``)."""
-        super().clear()
-        self.engine_memo.clear()
+def _initial_expression_items(items: tuple[Item, ...]) -> Iterator[Item]:
+    """The items among *items* (and inside them) whose answers an initialExpression gives
+    (not those with initial values: the loader warns about both, and those win)."""
+    return (
+        item
+        for item in walk_items(items)
+        if item.initial_expression is not None and not item.initials
+    )
 
 
-def memo_of(answers: Answers) -> dict[str, dict[Any, Any]]:
-    """The memo of *answers* (a fresh one, for this call only, for plain dicts)."""
-    found = getattr(answers, "engine_memo", None)
-    return found if isinstance(found, dict) else {}
+def _run_initial_expressions(
+    questionnaire: Questionnaire, answers: Answers, targets: Iterable[tuple[Item, Path]]
+) -> None:
+    """Evaluate the initialExpression of each (item, path), all on the answers as they
+    were before the first, and store what fits."""
+    evaluation: Evaluation | None = None
+    for item, path in targets:
+        assert item.initial_expression is not None
+        evaluation = evaluation or Evaluation(questionnaire, answers)
+        scope = scope_at(questionnaire, item.link_id, answers, path)
+        values = to_answers(item, evaluation.evaluate(item, item.initial_expression, path))
+        if values and scope is not None:
+            set_values(item, scope, values)
+            if item.is_container:
+                for entry in scope[item.link_id]:
+                    fill_initial(item.items, entry.answers)
 
 
 def expressions_of(questionnaire: Questionnaire) -> list[tuple[str | None, Expression]]:
@@ -153,35 +188,50 @@ def precompile(questionnaire: Questionnaire) -> list[str]:
     return problems
 
 
+def calculated_items(questionnaire: Questionnaire) -> tuple[Item, ...]:
+    """The items with a calculatedExpression, in document order (found once per form)."""
+    found = questionnaire.runtime.get("calculated")
+    if not isinstance(found, tuple):
+        found = tuple(item for item in questionnaire.all_items() if item.calculated is not None)
+        questionnaire.runtime["calculated"] = found
+    return found
+
+
 def has_calculations(questionnaire: Questionnaire) -> bool:
-    return any(item.calculated is not None for item in questionnaire.all_items())
+    return bool(calculated_items(questionnaire))
 
 
 def apply_calculations(questionnaire: Questionnaire, answers: Answers) -> set[str]:
     """Set each calculated item's answer (per entry inside repeating groups) from its
-    expression, until nothing changes. Returns the linkIds whose answers changed."""
-    calculated = [item for item in questionnaire.all_items() if item.calculated is not None]
+    expression, until nothing changes. Returns the linkIds whose answers changed.
+
+    A calculation whose inputs did not change since it was last evaluated (for these
+    answers: see :class:`~kiosk.questionnaire.evaluation.VisitAnswers`) keeps its result
+    without being evaluated again; the response it reads is built only if one is."""
+    calculated = calculated_items(questionnaire)
     changed: set[str] = set()
     if not calculated:
         return changed
-    memo = memo_of(answers).setdefault("calculated", {})
+    memo = memo_of(answers)
+    dependencies = dependencies_of(questionnaire)
     for _round in range(MAX_ROUNDS):
-        evaluation = Evaluation(questionnaire, answers)
+        evaluation = Evaluation(questionnaire, answers, memo=memo)
         changed_now = False
         for item in calculated:
             assert item.calculated is not None
+            expression = item.calculated
+            inputs = dependencies.of_expression(item, expression)
             for path in list(paths_of(questionnaire, item.link_id, answers)):
                 scope = scope_at(questionnaire, item.link_id, answers, path)
                 if scope is None:
                     continue
-                key = (item.link_id, path)
-                fingerprint = evaluation.fingerprint(item, path)
-                remembered = memo.get(key)
-                if fingerprint is not None and remembered and remembered[0] == fingerprint:
-                    values = remembered[1]
-                else:
-                    values = evaluation.answers_for(item, item.calculated, path)
-                    memo[key] = (fingerprint, values)
+                values = evaluation.remembered(
+                    memo.calculated,
+                    (item.link_id, path),
+                    inputs,
+                    partial(evaluation.fingerprint, expression, item, path),
+                    partial(_calculate, evaluation, item, expression, path),
+                )
                 old = values_of(item, scope)
                 if len(old) == len(values) and all(
                     same_value(a, b) and type(a) is type(b)
@@ -196,163 +246,10 @@ def apply_calculations(questionnaire: Questionnaire, answers: Answers) -> set[st
     return changed
 
 
-class Evaluation:
-    """One state of the answers: the response built once, variables evaluated once each."""
-
-    def __init__(
-        self, questionnaire: Questionnaire, answers: Answers, state: EnableState | None = None
-    ) -> None:
-        self.questionnaire = questionnaire
-        self.answers = answers
-        self.state = state or EnableState(questionnaire, answers)
-        self.resource: dict[str, Any] = {
-            "resourceType": "QuestionnaireResponse",
-            "questionnaire": questionnaire.canonical(),
-            "status": "in-progress",
-            "item": response_items(questionnaire, answers, self.state, lenient=True),
-        }
-        self._scopes: dict[tuple[str | None, Path], dict[str, Collection]] = {}
-        self._weight = weight_lookup(questionnaire)
-        self._index: dict[str, list[Any]] | None = None
-        self._resolving: set[str] = set()
-
-    # -- what an expression sees -------------------------------------------------------
-
-    def context(self, item: Item, path: Path) -> dict[str, Any]:
-        """``%context`` (and the focus) of *item*'s expressions: its own response item at
-        *path*, built leniently (for a repeating group, the entry at *path*), as SDC and
-        Smart Forms have it; it holds only the ``linkId`` when there is nothing to write."""
-        from kiosk.questionnaire.response import _Builder
-
-        builder = _Builder(self.state, lenient=True)
-        own = path[: len(self.questionnaire.containers_of(item.link_id))]
-        if item.is_container and len(path) > len(own):  # one entry of a repeating item
-            scope = scope_at(self.questionnaire, item.link_id, self.answers, own)
-            entry = {} if scope is None else _instance_items(item, scope, path[len(own)])
-            return {"linkId": item.link_id, "item": builder.items(item.items, entry, path)}
-        scope = scope_at(self.questionnaire, item.link_id, self.answers, own)
-        if scope is None:
-            return {"linkId": item.link_id}
-        if item.type is ItemType.GROUP and not item.repeats:
-            return {"linkId": item.link_id, "item": builder.items(item.items, scope, own)}
-        written = builder.items((item,), scope, own)
-        return written[0] if written else {"linkId": item.link_id}
-
-    def names(self, item: Item | None, path: Path) -> dict[str, Collection]:
-        """The ``%names`` an expression on *item* at *path* sees (variables evaluated once)."""
-        key = (item.link_id if item is not None else None, path)
-        found = self._scopes.get(key)
-        if found is not None:
-            return found
-        if item is None:
-            names: dict[str, Collection] = {
-                "resource": [self.resource],
-                "context": [self.resource],
-                "questionnaire": [self.questionnaire.raw] if self.questionnaire.raw else [],
-            }
-            names.update({name: [url] for name, url in BUILTIN_CONSTANTS.items()})
-            names.update({name: [] for name in self.questionnaire.launch_contexts})
-            own = self.questionnaire.variables
-            focus: Any = self.resource
-        else:
-            parent = self.questionnaire.parent_of(item.link_id)
-            if parent is None:
-                names = dict(self.names(None, ()))
-            else:
-                depth = len(self.questionnaire.containers_of(parent.link_id))
-                depth += 1 if parent.is_container else 0
-                names = dict(self.names(parent, path[:depth]))
-            context = self.context(item, path)
-            names["context"] = [context]
-            raw = raw_item(self.questionnaire, item.link_id)
-            names["qitem"] = [raw] if raw is not None else []
-            own = item.variables
-            focus = context
-        memo = memo_of(self.answers).setdefault("variables", {})
-        inputs: dict[str, frozenset[str] | None] = {}
-        for variable in own:
-            expression = variable.expression
-            needs = expression.link_ids()
-            for name in expression.constants & inputs.keys():
-                needs = None if needs is None or inputs[name] is None else needs | inputs[name]
-            outer = expression.constants - inputs.keys() - _STATIC_NAMES
-            if outer - {"resource", "context", *self.questionnaire.launch_contexts}:
-                needs = None  # reads an outer or another item's variable: always evaluated
-            inputs[variable.name] = needs
-            fingerprint = self._answers_text(needs, path)
-            remembered = memo.get((key, variable.name))
-            if fingerprint is not None and remembered and remembered[0] == fingerprint:
-                names[variable.name] = remembered[1]
-                continue
-            names[variable.name] = self._value(expression, focus, names, item, typed=True)
-            memo[(key, variable.name)] = (fingerprint, names[variable.name])
-        self._scopes[key] = names
-        return names
-
-    def _answers_text(self, link_ids: frozenset[str] | None, path: Path) -> str | None:
-        """The answers to *link_ids* as text (``None`` for "any answer")."""
-        if link_ids is None:
-            return None
-        if self._index is None:
-            self._index = _by_link_id(self.resource["item"])
-        found = {link_id: self._index.get(link_id, []) for link_id in sorted(link_ids)}
-        return json.dumps([path, found], default=str, sort_keys=True)
-
-    def _value(
-        self,
-        expression: Expression,
-        focus: Any,
-        names: dict[str, Collection],
-        item: Item | None,
-        *,
-        typed: bool = False,
-    ) -> Collection:
-        missing = (expression.constants - names.keys()) & _variable_owners(
-            self.questionnaire
-        ).keys()
-        if missing:
-            names = {**names, **{name: self._elsewhere(name) for name in missing}}
-        try:
-            return evaluate(expression, focus, Environment(names, self._weight), typed=typed)
-        except EvalError:
-            log.info("an expression of %s gave no value", item.link_id if item else "the form")
-            return []
-
-    def _elsewhere(self, name: str) -> Collection:
-        """A variable of another item (Smart Forms allows that), as at its first entry;
-        empty when there is none or it depends on itself."""
-        if name in self._resolving:
-            return []
-        owner = _variable_owners(self.questionnaire).get(name)
-        if owner is None:
-            return []
-        self._resolving.add(name)
-        try:
-            depth = len(self.questionnaire.containers_of(owner))
-            return self.names(self.questionnaire.item(owner), (0,) * depth).get(name, [])
-        finally:
-            self._resolving.discard(name)
-
-    def value_of(
-        self, expression: Expression, names: dict[str, Collection], item: Item | None
-    ) -> Collection:
-        """*expression* evaluated with *names* on their ``%context``."""
-        return self._value(expression, names["context"][0], names, item)
-
-    def evaluate(self, item: Item, expression: Expression, path: Path) -> Collection:
-        """*expression* (one of *item*'s) evaluated for the entry at *path*."""
-        names = self.names(item, path)
-        return self._value(expression, names["context"][0], names, item)
-
-    def answers_for(self, item: Item, expression: Expression, path: Path) -> list[AnswerValue]:
-        """The answers *expression* gives *item* at *path*; ``[]`` when nothing usable."""
-        return to_answers(item, self.evaluate(item, expression, path))
-
-    # -- inputs --------------------------------------------------------------------------
-
-    def fingerprint(self, item: Item, path: Path) -> str | None:
-        """The answers *item*'s calculation reads, as text; ``None`` when it may read any."""
-        return self._answers_text(expression_inputs(self.questionnaire, item), path)
+def _calculate(
+    evaluation: Evaluation, item: Item, expression: Expression, path: Path
+) -> list[AnswerValue]:
+    return to_answers(item, evaluation.evaluate(item, expression, path))
 
 
 def computed_options(
@@ -376,71 +273,6 @@ def _coding_of(raw: dict[str, Any]) -> Coding | None:
         return decode_coding({k: raw[k] for k in ("system", "code", "display") if k in raw})
     except ValueProblem:
         return None
-
-
-def expression_inputs(questionnaire: Questionnaire, item: Item) -> frozenset[str] | None:
-    """The linkIds whose answers *item*'s calculation (with every variable it can see)
-    reads; ``None`` when it may read any. Kept per questionnaire."""
-    cache: dict[str, frozenset[str] | None] = questionnaire.runtime.setdefault("inputs", {})
-    if item.link_id in cache:
-        return cache[item.link_id]
-    variables = list(questionnaire.variables)
-    for ancestor in reversed(list(questionnaire.ancestors(item.link_id))):
-        variables.extend(ancestor.variables)
-    variables.extend(item.variables)
-    expressions = [variable.expression for variable in variables]
-    if item.calculated is not None:
-        expressions.append(item.calculated)
-    known = {variable.name for variable in variables} | _STATIC_NAMES
-    known |= {"resource", "context", *questionnaire.launch_contexts}
-    inputs: set[str] = set()
-    result: frozenset[str] | None = None
-    for expression in expressions:
-        named = expression.link_ids()
-        if named is None or expression.constants - known:  # another item's variable
-            break
-        inputs |= named
-    else:
-        result = frozenset(inputs)
-    cache[item.link_id] = result
-    return result
-
-
-def _variable_owners(questionnaire: Questionnaire) -> dict[str, str]:
-    """Variable name -> the linkId of the first item that defines it."""
-    owners: dict[str, str] | None = questionnaire.runtime.get("owners")
-    if owners is None:
-        owners = {}
-        for item in questionnaire.all_items():
-            for variable in item.variables:
-                owners.setdefault(variable.name, item.link_id)
-        questionnaire.runtime["owners"] = owners
-    return owners
-
-
-def _instance_items(container: Item, scope: Answers, index: int) -> Answers:
-    raw = scope.get(container.link_id)
-    if not isinstance(raw, list) or not 0 <= index < len(raw):
-        return {}
-    entry = raw[index]
-    return entry if isinstance(entry, dict) else getattr(entry, "answers", {})
-
-
-def _by_link_id(items: list[Any]) -> dict[str, list[Any]]:
-    """Every response item (and answer) by linkId, wherever it is nested."""
-    found: dict[str, list[Any]] = {}
-    stack: list[Any] = list(items)
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, dict):
-            continue
-        if isinstance(node.get("linkId"), str):
-            found.setdefault(node["linkId"], []).append(node.get("answer"))
-        stack.extend(node.get("item") or [])
-        for answer in node.get("answer") or []:
-            if isinstance(answer, dict):
-                stack.extend(answer.get("item") or [])
-    return found
 
 
 def to_answers(item: Item, result: Collection) -> list[AnswerValue]:
@@ -469,13 +301,13 @@ def _convert(item: Item, raw: object) -> AnswerValue | None:
         if kind is ItemType.BOOLEAN:
             return raw if isinstance(raw, bool) else None
         if kind is ItemType.INTEGER:
-            if is_number(raw) and Decimal(raw) == int(raw):  # type: ignore[arg-type]
-                return int(raw)  # type: ignore[arg-type]
+            if is_number(raw) and Decimal(raw) == int(raw):
+                return int(raw)
             return None
         if kind is ItemType.DECIMAL:
             if not is_number(raw):
                 return None
-            value = Decimal(raw)  # type: ignore[arg-type]
+            value = Decimal(raw)
             return value if decimal_fits(value) else None
         if kind in (ItemType.STRING, ItemType.TEXT, ItemType.URL):
             return raw if isinstance(raw, str) else None
@@ -489,7 +321,7 @@ def _convert(item: Item, raw: object) -> AnswerValue | None:
             if is_number(raw):  # a score: the number in the item's own unit
                 unit = item.units[0] if len(item.units) == 1 else None
                 return Quantity(
-                    Decimal(raw),  # type: ignore[arg-type]
+                    Decimal(raw),
                     unit.display or unit.code if unit else None,
                     unit.system if unit else None,
                     unit.code if unit else None,
@@ -505,40 +337,3 @@ def _convert(item: Item, raw: object) -> AnswerValue | None:
     except (ValueProblem, ArithmeticError, ValueError):
         return None
     return None
-
-
-def raw_item(questionnaire: Questionnaire, link_id: str) -> dict[str, Any] | None:
-    """The JSON of the item *link_id* in the questionnaire it was loaded from."""
-    if questionnaire.raw is None:
-        return None
-    stack = list(questionnaire.raw.get("item") or [])
-    while stack:
-        entry = stack.pop()
-        if isinstance(entry, dict):
-            if entry.get("linkId") == link_id:
-                return entry
-            stack.extend(entry.get("item") or [])
-    return None
-
-
-def weight_lookup(questionnaire: Questionnaire) -> Callable[[object], Decimal | None]:
-    """``weight()``: the ordinalValue of an answer, from the options that carry one."""
-    weights: list[tuple[Coding | AnswerValue, Decimal]] = [
-        (option.value, option.weight)
-        for item in questionnaire.questions()
-        for option in item.options
-        if option.weight is not None
-    ]
-
-    def weight(value: object) -> Decimal | None:
-        if isinstance(value, dict):
-            try:
-                value = decode_coding(value)
-            except ValueProblem:
-                return None
-        for option_value, option_weight in weights:
-            if same_value(value, option_value):
-                return option_weight
-        return None
-
-    return weight

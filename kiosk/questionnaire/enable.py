@@ -26,6 +26,8 @@ enabled (its answers count). Every item is decided once, so this always terminat
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kiosk.questionnaire.answers import (
     Answers,
     Entry,
@@ -37,6 +39,9 @@ from kiosk.questionnaire.answers import (
 )
 from kiosk.questionnaire.model import AnswerValue, EnableWhen, Item, ItemType, Questionnaire
 from kiosk.questionnaire.values import compare, same_value
+
+if TYPE_CHECKING:
+    from kiosk.questionnaire.evaluation import Evaluation
 
 Key = tuple[str, Path]
 
@@ -51,7 +56,7 @@ class EnableState:
         self.answers = answers
         self.expressions = expressions
         self._cache: dict[Key, bool] = {}
-        self._evaluation = None
+        self._evaluation: Evaluation | None = None
         if questionnaire.enable_loops:  # decide in document order, whoever asks first
             for item in questionnaire.all_items():
                 if not questionnaire.containers_of(item.link_id):
@@ -156,7 +161,7 @@ class EnableState:
         return all(results) if item.enable_behavior == "all" else any(results)
 
     def _expression_holds(self, item: Item, path: Path) -> bool:
-        from kiosk.questionnaire.calculate import Evaluation
+        from kiosk.questionnaire.evaluation import Evaluation
 
         if self._evaluation is None:
             plain = EnableState(self.questionnaire, self.answers, expressions=False)

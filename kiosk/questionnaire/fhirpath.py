@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from kiosk.i18n import _
@@ -260,11 +261,25 @@ class Expression:
         """fhirpathpy's parse tree (made once per text; :class:`FhirPathError` if it fails)."""
         return parsed_tree(self.source)
 
+    def evaluation_tree(self) -> dict[str, Any]:
+        """:meth:`tree` with the steps ``where(linkId = '...')`` made :data:`LINK_ID_STEP`
+        nodes (see :func:`with_link_id_steps`), as the engine evaluates it."""
+        found = _STEPPED.get(self.source)
+        if found is None:
+            found = with_link_id_steps(self.tree())
+            _STEPPED[self.source] = found
+        return found
+
     def link_ids(self) -> frozenset[str] | None:
         """The linkIds whose answers this expression reads, ``None`` when it may read any
         (it reaches the response without naming the items, or calls ``descendants()``,
         ``repeat()``, ``answers()``, ``children()``)."""
         return _link_ids(self.source)
+
+    def reads_focus(self) -> bool:
+        """Whether the expression may read its focus (the item's ``%context``); only
+        when it certainly does not can the focus be left out."""
+        return _needs_focus(self.source)
 
 
 _LINK_ID = re.compile(r"linkId\s*(?:=|~)\s*'((?:[^'\\]|\\.)*)'")
@@ -310,7 +325,112 @@ def _reads_focus(node: Node | None) -> bool:
     return False
 
 
+_FOCUS_FREE = frozenset({"today", "now", "timeOfDay", "iif"})
+"""Functions that, called without a target, do not apply to the focus themselves."""
+
+
+@cache
+def _needs_focus(source: str) -> bool:
+    root = parse(source).root
+    return root is None or _uses_focus(root)
+
+
+def _uses_focus(node: Node | None) -> bool:
+    """Whether *node* may read the focus (conservatively: ``$this`` anywhere outside the
+    arguments functions evaluate per element, a path or a function without a target)."""
+    if node is None or isinstance(node, Literal | Constant):
+        return False
+    if isinstance(node, Special):
+        return True
+    if isinstance(node, Member):
+        if node.target is None:
+            return node.name != "null"
+        return _uses_focus(node.target)
+    if isinstance(node, Call):
+        if node.target is None and node.name not in _FOCUS_FREE:
+            return True
+        spec = FUNCTIONS.get(node.name)
+        per_element = node.target is not None and spec is not None and spec.lazy
+        inner = () if per_element else node.args
+        return _uses_focus(node.target) or any(_uses_focus(arg) for arg in inner)
+    if isinstance(node, Binary):
+        return _uses_focus(node.left) or _uses_focus(node.right)
+    if isinstance(node, Index):
+        return _uses_focus(node.target) or _uses_focus(node.index)
+    return _uses_focus(node.operand)
+
+
 _MEMORY: dict[str, dict[str, Any]] = {}
+_STEPPED: dict[str, dict[str, Any]] = {}
+
+LINK_ID_STEP = "KioskLinkIdStep"
+"""The node type of a ``where(linkId = 'literal')`` step (evaluated by
+:func:`kiosk.questionnaire.fhirpath_eval.link_id_step`)."""
+
+
+def with_link_id_steps(tree: dict[str, Any]) -> dict[str, Any]:
+    """A copy of fhirpathpy's *tree* in which each ``where(linkId = 'literal')`` call is a
+    :data:`LINK_ID_STEP` node holding the literal.
+
+    Forms walk the response with such steps (``%resource.item.where(linkId='a').item...``)
+    and fhirpathpy interprets the criterion element by element, which made them most of an
+    expression's time; the engine's node gives the same elements (and leaves ``$this`` and
+    ``$index`` as ``where`` does). Any other criterion (``~``, an escaped literal, a quoted
+    name, more than one condition) is left to fhirpathpy."""
+    if tree.get("type") == "FunctionInvocation":
+        literal = _link_id_criterion(tree)
+        if literal is not None:
+            return {"type": LINK_ID_STEP, "linkId": literal, "text": tree.get("text", "")}
+    copied = dict(tree)
+    children = tree.get("children")
+    if isinstance(children, list):
+        copied["children"] = [
+            with_link_id_steps(child) if isinstance(child, dict) else child for child in children
+        ]
+    return copied
+
+
+def _link_id_criterion(call: dict[str, Any]) -> str | None:
+    """The literal of a ``where(linkId = 'literal')`` FunctionInvocation node, else ``None``."""
+    function = _only_child(call, "Functn")
+    parts = function.get("children") if function else None
+    if not isinstance(parts, list) or len(parts) != 2:
+        return None
+    if _node(parts[0], "Identifier").get("text") != "where":
+        return None
+    params = _node(parts[1], "ParamList")
+    if len(params.get("children") or []) != 1:
+        return None
+    condition = _node(params["children"][0], "EqualityExpression")
+    if condition.get("terminalNodeText") != ["="] or len(condition.get("children") or []) != 2:
+        return None
+    left, right = condition["children"]
+    member = _only_child(_only_child(_node(left, "TermExpression"), "InvocationTerm"),
+                         "MemberInvocation")  # fmt: skip
+    name = _only_child(member, "Identifier")
+    if name is None or name.get("text") != "linkId":
+        return None
+    literal = _only_child(_only_child(_node(right, "TermExpression"), "LiteralTerm"),
+                          "StringLiteral")  # fmt: skip
+    text = literal.get("text") if literal is not None else None
+    if not isinstance(text, str) or len(text) < 2 or text[0] != "'" or text[-1] != "'":
+        return None
+    body = text[1:-1]
+    return None if "\\" in body or "'" in body else body
+
+
+def _node(node: object, kind: str) -> dict[str, Any]:
+    """*node* if it is a tree node of type *kind*, else an empty one."""
+    return node if isinstance(node, dict) and node.get("type") == kind else {}
+
+
+def _only_child(node: dict[str, Any] | None, kind: str) -> dict[str, Any] | None:
+    """The child of *node* when it has one, and that one is a *kind*."""
+    children = node.get("children") if node else None
+    if not isinstance(children, list) or len(children) != 1:
+        return None
+    first = _node(children[0], kind)
+    return first or None
 
 
 def clear_caches() -> None:
@@ -318,7 +438,9 @@ def clear_caches() -> None:
     for benchmarks that measure a first load."""
     parse.cache_clear()
     _link_ids.cache_clear()
+    _needs_focus.cache_clear()
     _MEMORY.clear()
+    _STEPPED.clear()
 
 
 def parsed_tree(source: str) -> dict[str, Any]:
@@ -351,28 +473,19 @@ def _antlr_parse(source: str) -> dict[str, Any]:
     """fhirpathpy's parser, as ``fhirpathpy.parser.parse`` runs it, except that a syntax
     error is an error (fhirpathpy's own error listener ignores them and recovers)."""
     from antlr4 import CommonTokenStream, InputStream
-    from antlr4.error.ErrorListener import ErrorListener
     from antlr4.tree.Tree import ParseTreeWalker
     from fhirpathpy.parser.ASTPathListener import ASTPathListener
     from fhirpathpy.parser.generated.FHIRPathLexer import FHIRPathLexer
     from fhirpathpy.parser.generated.FHIRPathParser import FHIRPathParser
 
-    class Raise(ErrorListener):  # type: ignore[misc]
-        def syntaxError(self, recognizer, symbol, line, column, message, error):  # type: ignore[no-untyped-def]
-            raise FhirPathError(
-                _("unexpected '{text}' at position {position}").format(
-                    text=getattr(symbol, "text", "") or "", position=column + 1
-                )
-            )
-
     try:
         lexer = FHIRPathLexer(InputStream(source))
         lexer.removeErrorListeners()
-        lexer.addErrorListener(Raise())
+        lexer.addErrorListener(_RaiseOnSyntaxError())
         parser = FHIRPathParser(CommonTokenStream(lexer))
         parser.buildParseTrees = True
         parser.removeErrorListeners()
-        parser.addErrorListener(Raise())
+        parser.addErrorListener(_RaiseOnSyntaxError())
         listener = ASTPathListener()
         ParseTreeWalker().walk(listener, parser.expression())
         if parser.getCurrentToken().type != -1:  # not all of the text was read
@@ -384,7 +497,36 @@ def _antlr_parse(source: str) -> dict[str, Any]:
         raise FhirPathError(_("not valid FHIRPath ({error})").format(error=error)) from None
 
 
-def _cache_path(source: str):  # type: ignore[no-untyped-def]
+class _RaiseOnSyntaxError:
+    """An ANTLR error listener (``antlr4.error.ErrorListener``'s methods) that makes a
+    syntax error a :class:`FhirPathError` and ignores the parser's ambiguity reports."""
+
+    def syntaxError(  # ANTLR names these methods
+        self,
+        recognizer: object,
+        symbol: object,
+        line: int,
+        column: int,
+        message: str,
+        error: object,
+    ) -> None:
+        raise FhirPathError(
+            _("unexpected '{text}' at position {position}").format(
+                text=getattr(symbol, "text", "") or "", position=column + 1
+            )
+        )
+
+    def reportAmbiguity(self, *details: object) -> None:
+        """Not an error."""
+
+    def reportAttemptingFullContext(self, *details: object) -> None:
+        """Not an error."""
+
+    def reportContextSensitivity(self, *details: object) -> None:
+        """Not an error."""
+
+
+def _cache_path(source: str) -> Path | None:
     try:
         from fhirpathpy import __version__
 

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from kiosk.questionnaire.fhirpath import Expression, FhirPathError
+from kiosk.questionnaire.fhirpath import LINK_ID_STEP, Expression, FhirPathError
 
 Collection = list[Any]
 
@@ -54,8 +54,9 @@ def evaluate(
     for variables, whose values other expressions use."""
     from fhirpathpy import apply_parsed_path
 
+    _register_link_id_step()
     try:
-        tree = expression.tree()
+        tree = expression.evaluation_tree()
     except FhirPathError as error:
         raise EvalError(str(error)) from None
     options = {"userInvocationTable": _functions(env.weight), "returnRawData": True}
@@ -69,6 +70,35 @@ def evaluate(
     out: Collection = []
     _flat(result, out, typed)
     return out
+
+
+@cache
+def _register_link_id_step() -> None:
+    """Teach fhirpathpy's evaluator the engine's ``where(linkId = '...')`` node."""
+    from fhirpathpy.engine.evaluators import evaluators
+
+    evaluators.setdefault(LINK_ID_STEP, link_id_step)
+
+
+def link_id_step(ctx: dict[str, Any], data: object, node: dict[str, Any]) -> list[Any]:
+    """``where(linkId = 'literal')`` (a :data:`LINK_ID_STEP` node) on *data*, as fhirpathpy's
+    ``where`` does it: the elements whose ``linkId`` is the literal, with ``$this`` and
+    ``$index`` left at the last element as its criterion leaves them."""
+    from fhirpathpy.engine import util
+    from fhirpathpy.engine.nodes import ResourceNode
+
+    if not isinstance(data, list):
+        return []
+    wanted = node["linkId"]
+    found = []
+    for element in data:
+        content = element.data if isinstance(element, ResourceNode) else element
+        if isinstance(content, dict) and content.get("linkId") == wanted:
+            found.append(element)
+    if data:
+        ctx["$index"] = len(data) - 1
+        ctx["$this"] = util.arraify(data[-1])
+    return list(util.flatten(found))
 
 
 def _typed(value: Any) -> Any:
@@ -161,7 +191,8 @@ def _answer_objects(inputs: list[Any]) -> list[Any]:
         node = stack.pop()
         if not isinstance(node, dict):
             continue
-        answers = node.get("answer") if isinstance(node.get("answer"), list) else []
+        given = node.get("answer")
+        answers: list[Any] = given if isinstance(given, list) else []
         for answer in answers:
             if isinstance(answer, dict):
                 found.append(answer)

@@ -28,10 +28,9 @@ from kiosk.questionnaire.answers import (
     Path,
     answer_key,
     fill_initial,
-    new_instance,
     parse_text_answer,
 )
-from kiosk.questionnaire.calculate import apply_calculations, fresh_answers
+from kiosk.questionnaire.calculate import add_entry, apply_calculations, fresh_answers
 from kiosk.questionnaire.enable import EnableState
 from kiosk.questionnaire.model import AnswerValue, Coding, Item, ItemType, Questionnaire
 from kiosk.questionnaire.qr_read import disabled_answers
@@ -98,9 +97,12 @@ class _Reader:
         self.questionnaire = questionnaire
         self.errors: list[str] = []
         self.bad_keys: set[str] = set()
+        self.answers: Answers = {}
+        """The root scope being read."""
 
     def read(self, data: object) -> Answers:
         answers = fresh_answers(self.questionnaire)
+        self.answers = answers
         if not isinstance(data, dict):
             self.errors.append(_("answers: the JSON is not an object mapping linkIds to answers"))
             return answers
@@ -164,12 +166,10 @@ class _Reader:
                 _error(key, _("is a repeating group: give a list of objects, one per entry"))
             )
             return
-        made: list[Answers] = []
-        for index, instance in enumerate(given):
-            inner = new_instance(group)
-            self.scope(instance, group.items, inner, (*path, index))
-            made.append(inner)
-        scope[group.link_id] = made
+        scope[group.link_id] = []
+        for instance in given:  # each entry as the visitor adds it: initialExpressions first
+            index = add_entry(self.questionnaire, self.answers, group, path)
+            self.scope(instance, group.items, scope[group.link_id][index], (*path, index))
 
     def entries(self, item: Item, given: Any, scope: Answers, path: Path) -> None:
         key = answer_key(item.link_id, path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from kiosk.i18n import _
 from kiosk.questionnaire import extensions as ext
@@ -26,7 +26,7 @@ from kiosk.questionnaire.model import (
     Variable,
 )
 from kiosk.questionnaire.translations import Translations
-from kiosk.questionnaire.values import ValueProblem, decode_coding
+from kiosk.questionnaire.values import ValueProblem, decode_coding, is_number
 
 _EXTENSION_KEYS = frozenset({"url", "id", "extension"})
 _IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -98,7 +98,7 @@ def expression_of(
         return None
 
 
-def _is_identifier(name: object) -> bool:
+def _is_identifier(name: object) -> TypeGuard[str]:
     return isinstance(name, str) and re.fullmatch(_IDENTIFIER, name) is not None
 
 
@@ -251,7 +251,7 @@ def _item_control(extension: dict[str, Any]) -> ItemControl | None:
     codings = concept.get("coding") if isinstance(concept, dict) else None
     for coding in codings if isinstance(codings, list) else []:
         code = coding.get("code") if isinstance(coding, dict) else None
-        if code in ItemControl.__members__.values():
+        if isinstance(code, str) and code in ItemControl.__members__.values():
             return ItemControl(code)
     return None
 
@@ -286,7 +286,7 @@ def _unit(extension: dict[str, Any], report: Report) -> Coding | None:
 
 def _regex(extension: dict[str, Any], report: Report) -> str | None:
     pattern = _value(extension, "String", report)
-    if pattern is None:
+    if not isinstance(pattern, str):
         return None
     try:
         re.compile(pattern)
@@ -320,8 +320,8 @@ def _calendar_bound(
     bound, ``False`` after reporting why it cannot be used, or ``None`` when the bound is a
     plain value."""
     kind = next((k for k in ("Date", "Integer") if f"_value{k}" in extension), None)
-    primitive = extension.get(f"_value{kind}")
-    if not isinstance(primitive, dict):
+    primitive = extension.get(f"_value{kind}") if kind is not None else None
+    if kind is None or not isinstance(primitive, dict):
         return None
     if kinds and kind not in kinds:
         report(_("{element} '{key}' is not supported").format(element=name, key=f"_value{kind}"))
@@ -380,8 +380,8 @@ def option_settings(raw: dict[str, Any], report: Report) -> tuple[str | None, De
             found = one_value(
                 extension, "value", "ordinalValue", _EXTENSION_KEYS, ("Decimal", "Integer"), report
             )
-            if found is not None:
-                weight = Decimal(found[1])  # type: ignore[arg-type]
+            if found is not None and is_number(found[1]):
+                weight = Decimal(found[1])
         elif url == ext.OPTION_EXCLUSIVE:
             exclusive = bool(_value(extension, "Boolean", report))
     return prefix, weight, exclusive

@@ -15,6 +15,7 @@ finds them all.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -53,6 +54,7 @@ from kiosk.questionnaire.model import (
     EnableWhen,
     Item,
     ItemType,
+    PartialDate,
     Questionnaire,
     QuestionnaireRefused,
     Variable,
@@ -634,10 +636,11 @@ class _Loader:
         value = raw.get("enableBehavior")
         if value is None:
             return "any"
-        if value not in ("any", "all"):
+        if value == "all":
+            return "all"
+        if value != "any":
             report(_("'enableBehavior' must be 'any' or 'all'"))
-            return "any"
-        return value
+        return "any"
 
     # -- nested items and initial answers ------------------------------------------------
 
@@ -865,10 +868,12 @@ def _launch_context_name(extension: dict[str, Any]) -> str | None:
     ):
         if isinstance(part, dict) and part.get("url") == "name":
             coding = part.get("valueCoding")
-            if isinstance(coding, dict) and isinstance(coding.get("code"), str):
-                return coding["code"]
-            if isinstance(part.get("valueId"), str):
-                return part["valueId"]
+            code = coding.get("code") if isinstance(coding, dict) else None
+            if isinstance(code, str):
+                return code
+            value_id = part.get("valueId")
+            if isinstance(value_id, str):
+                return value_id
     return None
 
 
@@ -908,6 +913,6 @@ def option_label(value: AnswerValue) -> str:
     """What the visitor sees for an option: the coding's display (or code), or the value."""
     if isinstance(value, Coding):
         return value.display or value.code or ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[union-attr]
+    if isinstance(value, datetime.date | datetime.time | PartialDate):
+        return value.isoformat()
     return str(value)

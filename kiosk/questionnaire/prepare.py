@@ -18,9 +18,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.i18n import _
+
+if TYPE_CHECKING:
+    import httpx
 
 FHIR_JSON = "application/fhir+json"
 TIMEOUT = 30.0
@@ -50,8 +53,11 @@ def ui_languages() -> list[str]:
 
 
 def prepare(
-    data: dict[str, Any], terminology: str, languages: list[str] | None = None, client=None
-) -> Prepared:  # type: ignore[no-untyped-def]
+    data: dict[str, Any],
+    terminology: str,
+    languages: list[str] | None = None,
+    client: httpx.Client | None = None,
+) -> Prepared:
     """Expand the value sets of the Questionnaire JSON *data* on the server *terminology*
     (its FHIR base URL) and return the self-contained copy. *client* is an
     ``httpx.Client`` (one is made when not given)."""
@@ -134,7 +140,8 @@ def _needs_server(value_set: dict[str, Any]) -> bool:
     compose = value_set.get("compose")
     if not isinstance(compose, dict):
         return False
-    includes = compose.get("include") if isinstance(compose.get("include"), list) else []
+    include = compose.get("include")
+    includes = include if isinstance(include, list) else []
     return bool(compose.get("exclude")) or any(
         isinstance(i, dict) and (i.get("filter") or i.get("valueSet") or not i.get("concept"))
         for i in includes
@@ -142,7 +149,7 @@ def _needs_server(value_set: dict[str, Any]) -> bool:
 
 
 def _expand(
-    session: Any, base: str, reference: str, local: dict[str, Any] | None, language: str
+    session: httpx.Client, base: str, reference: str, local: dict[str, Any] | None, language: str
 ) -> dict[str, Any]:
     """One ``$expand`` (GET by canonical URL, or POST of a contained ValueSet)."""
     import httpx

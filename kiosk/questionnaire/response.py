@@ -69,10 +69,13 @@ def response_items(
     out instead of raising: for computing expressions over answers not yet checked.
     """
     state = state or EnableState(questionnaire, answers)
-    return _Builder(state, lenient, language).items(questionnaire.items, answers, ())
+    return Builder(state, lenient, language).items(questionnaire.items, answers, ())
 
 
-class _Builder:
+class Builder:
+    """Writes response items for answers, one state of enabling (``lenient``: answers
+    that cannot be written are left out instead of raising)."""
+
     def __init__(
         self, state: EnableState, lenient: bool = False, language: str | None = None
     ) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from kiosk.i18n import _, ngettext
 from kiosk.questionnaire.answers import Answers, Path, answer_key, instances, option_for
@@ -26,6 +27,9 @@ from kiosk.questionnaire.model import (
 from kiosk.questionnaire.textentry import AnswerError
 from kiosk.questionnaire.translations import translate
 from kiosk.questionnaire.values import same_value
+
+if TYPE_CHECKING:
+    from kiosk.questionnaire.evaluation import Evaluation
 
 
 def problems(
@@ -63,13 +67,22 @@ def problems(
     return walker.found
 
 
+def broken_form_constraint(
+    questionnaire: Questionnaire, constraints: tuple[Constraint, ...], state: EnableState
+) -> str | None:
+    """The human text (in the visitor's language) of the first error-severity constraint
+    among *constraints*, constraints of *questionnaire* itself, that does not hold."""
+    assert state.questionnaire is questionnaire
+    return _Walker(state, complete=True, name_values=False).broken_constraint(None, constraints, ())
+
+
 class _Walker:
     def __init__(self, state: EnableState, complete: bool, name_values: bool) -> None:
         self.state = state
         self.complete = complete
         self.name_values = name_values
         self.found: dict[str, str] = {}
-        self._evaluation = None
+        self._evaluation: Evaluation | None = None
 
     def walk(self, items: Iterable[Item], scope: Answers, path: Path) -> None:
         for item in items:
@@ -95,7 +108,7 @@ class _Walker:
         self, item: Item | None, constraints: tuple[Constraint, ...], path: Path
     ) -> str | None:
         """The human text of the first error-severity constraint that does not hold."""
-        from kiosk.questionnaire.calculate import Evaluation
+        from kiosk.questionnaire.evaluation import Evaluation
 
         if self._evaluation is None:
             state = self.state
@@ -103,11 +116,7 @@ class _Walker:
         for constraint in constraints:
             if constraint.severity != "error":
                 continue
-            if item is None:
-                names = self._evaluation.names(None, ())
-                result = self._evaluation.value_of(constraint.expression, names, None)
-            else:
-                result = self._evaluation.evaluate(item, constraint.expression, path)
+            result = self._evaluation.evaluate(item, constraint.expression, path)
             if result != [True]:
                 return translate(constraint.human, constraint.human_translations)
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from kiosk.i18n import _
 from kiosk.questionnaire.model import AnswerValue, Coding, PartialDate, Quantity
@@ -265,7 +265,8 @@ def codings_match(a: Coding, b: Coding) -> bool:
     return a.system is None or b.system is None or a.system == b.system
 
 
-def is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[int | Decimal]:
+    """An int or a Decimal, not a bool."""
     return isinstance(value, int | Decimal) and not isinstance(value, bool)
 
 

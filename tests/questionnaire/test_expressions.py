@@ -143,7 +143,7 @@ def test_a_calculation_is_evaluated_only_when_its_inputs_change(monkeypatch) -> 
         evaluated.append(expr.source)
         return real(expr, focus, env, **options)
 
-    monkeypatch.setattr("kiosk.questionnaire.calculate.evaluate", counting)
+    monkeypatch.setattr("kiosk.questionnaire.evaluation.evaluate", counting)
     answers = fresh_answers(q)
     answers["a"] = 1
     apply_calculations(q, answers)
@@ -347,3 +347,67 @@ def test_an_answer_expression_over_server_data_makes_the_item_not_available_here
         "item 'language_from_patient.8': 'answerExpression' gives no options at a lobby "
         "terminal: %LaunchPatient come from a server"
     ) in q.warnings
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "%resource.item.where(linkId='g').item.where(linkId='a').answer.value",
+        "%resource.item.where(linkId = 'g').item.where(linkId='b').answer.value.count()",
+        "%resource.item.where(linkId='g').item.where(linkId='missing').exists()",
+        "%resource.item.where(linkId='n').answer.value + 1",
+        "%resource.item.where(linkId='g').where(linkId='g').item.where(linkId='a').linkId",
+        "%resource.repeat(item).where(linkId='a').answer.value",
+        "%resource.item.where(linkId='g').item.answer.where(linkId='a').exists()",
+        "%resource.item.where(linkId='g').item.where(linkId='a').select($this.linkId)",
+        "%resource.item.where(linkId='g').item.where(linkId='b').iif(linkId = 'b', 1, 2)",
+        "(%resource.item.where(linkId='g').item.where(linkId='a') | %resource.item).count()",
+        "%resource.item.where(linkId='g').item.where(linkId ~ 'A').count()",
+        "%resource.item.where(linkId='1').exists() and %resource.item.where(linkId='x').empty()",
+        "%resource.item.where(linkId='g').item.where(linkId='b').answer.value.where($this > 1)",
+    ],
+)
+def test_linkid_steps_give_what_fhirpathpys_where_gives(source: str) -> None:
+    """The engine evaluates ``where(linkId = '...')`` itself (it was most of the time of
+    the forms' expressions); everything else stays fhirpathpy's, and the results agree."""
+    from fhirpathpy import apply_parsed_path
+
+    from kiosk.questionnaire.fhirpath_eval import Environment, _flat, _functions, _model
+
+    resource = {"resourceType": "QuestionnaireResponse", "status": "in-progress", "item": [
+        {"linkId": "g", "item": [
+            {"linkId": "a", "answer": [{"valueCoding": {"code": "x"}}]},
+            {"linkId": "b", "answer": [{"valueInteger": 1}, {"valueInteger": 3}]},
+            {"text": "no linkId"},
+            {"linkId": "A", "answer": [{"valueString": "upper"}]}]},
+        {"linkId": "n", "answer": [{"valueDecimal": 2.5}]},
+        {"linkId": 1, "answer": [{"valueBoolean": True}]},
+    ]}  # fmt: skip
+    expression_ = parse(source)
+    assert expression_.evaluation_tree() != expression_.tree()  # some step was taken over
+    env = Environment({"resource": [resource]})
+    found = fhirpath_eval.evaluate(expression_, resource, env)
+    fhirpathpys: list[object] = []
+    options = {"userInvocationTable": _functions(env.weight), "returnRawData": True}
+    raw = apply_parsed_path(resource, expression_.tree(), {"resource": [resource]}, _model(),
+                            options)  # fmt: skip
+    _flat(raw, fhirpathpys)
+    assert found == fhirpathpys
+
+
+def test_removing_an_entry_recomputes_the_entries_that_move_up() -> None:
+    """The entry now at a path is not the one that was there: what it gives is worked out
+    again (it used to keep the result of the removed entry)."""
+    q = form(
+        {"linkId": "meds", "type": "group", "repeats": True,
+         "extension": [expression("variable", "item.where(linkId='dose').answer.value", "dose")],
+         "item": [{"linkId": "dose", "type": "integer"}, calc("twice", "integer", "%dose * 2")]},
+    )  # fmt: skip
+    answers = fresh_answers(q)
+    answers["meds"].append(new_instance(q.item("meds")))
+    answers["meds"][1]["dose"] = 5
+    apply_calculations(q, answers)
+    assert [entry.get("twice") for entry in answers["meds"]] == [None, 10]
+    del answers["meds"][0]  # the empty entry: the response looks the same without it
+    apply_calculations(q, answers)
+    assert [entry.get("twice") for entry in answers["meds"]] == [10]
