@@ -89,7 +89,9 @@ def kind_phrase(control: Control) -> str:
         said = _("choice, {position} of {total}: {option}").format(
             position=control.position, total=control.total, option=control.option
         )
-        return f"{said}, {_('chosen')}" if control.ticked else said
+        # Not _() inside an f-string: the catalogs' extractor would not see the message.
+        chosen = _("chosen")
+        return f"{said}, {chosen}" if control.ticked else said
     if kind == CHECKBOX:
         state = _("ticked") if control.ticked else _("not ticked")
         if control.total:
@@ -97,7 +99,8 @@ def kind_phrase(control: Control) -> str:
                 position=control.position, total=control.total, option=control.option
             )
             return f"{said}, {state}"
-        return f"{_('check box')}, {state}"
+        check_box = _("check box")
+        return f"{check_box}, {state}"
     if kind == DROP_DOWN:
         return _("drop-down list")
     if kind == LIST:
@@ -162,7 +165,8 @@ def spell_out(reference: str) -> str:
 
 
 def reference_phrase(reference: str) -> str:
-    return f"{_('Your reference number:')} {spell_out(reference)}"
+    label = _("Your reference number:")
+    return f"{label} {spell_out(reference)}"
 
 
 def speech_hint() -> str:
