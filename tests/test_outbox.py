@@ -154,7 +154,8 @@ async def test_delivery_waits_for_the_server_and_files_exactly_one_chart(tmp_pat
         return client
 
     outbox = open_outbox(OutboxConfig(database=tmp_path / "data" / "outbox.sqlite3"))
-    submissions = Submissions(outbox, backend)
+    # A first retry well after the server is back, however long starting it takes here.
+    submissions = Submissions(outbox, backend, first_retry_seconds=600)
     try:
         assert await submissions.submit(_payload(), "visit-00000001", wait_seconds=10) is None
         assert outbox.count() == 1

@@ -39,7 +39,7 @@ from screens.welcome import WelcomeScreen
 from tests.conftest import SHARED_QUESTIONNAIRES
 from tests.safety_helpers import demo_config, start_bare_visit, type_name
 from tests.test_idle import _freed, _go_idle, reachable_strings
-from tests.visit_helpers import wait_for_screen
+from tests.visit_helpers import wait_for_screen, wait_until
 
 PHQ9 = SHARED_QUESTIONNAIRES / "lforms__phq9.json"
 NO_ESPEAK = "espeak-ng is not installed here (Debian: apt-get install espeak-ng)"
@@ -277,7 +277,7 @@ async def test_a_visits_speech_ends_with_it_and_nothing_said_is_kept(tmp_path: P
         await wait_for_screen(pilot, StillThereScreen)
         await settle(pilot)
         await pilot.press("f7")  # the keys work over a modal prompt too
-        await pilot.pause(1.3)  # "Clearing in 5 seconds." is due
+        await wait_until(pilot, lambda: "Clearing in 5 seconds." in spoken(transcript))
         app.screen.remaining = 1  # type: ignore[attr-defined]
         await wait_for_screen(pilot, WelcomeScreen, tries=300)
         assert not app.speech_on, "the visitor's speech ended with the visit"

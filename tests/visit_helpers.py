@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from decimal import Decimal
 
 from textual.pilot import Pilot
@@ -19,6 +21,7 @@ from kiosk.questionnaire import (
     parse_text_answer,
 )
 from kiosk.questionnaire.constraints import bounds
+from kiosk.tools.drive import screen_text
 from screens.question_fields import ItemField
 from screens.questionnaire_page import QuestionnairePageScreen
 
@@ -64,6 +67,20 @@ async def wait_for_screen(pilot: Pilot[None], screen_type: type, tries: int = 10
             return
         await pilot.pause(0.02)
     raise AssertionError(f"expected {screen_type.__name__}, on {type(pilot.app.screen).__name__}")
+
+
+async def wait_until(
+    pilot: Pilot[None], predicate: Callable[[], object], seconds: float = 30.0
+) -> None:
+    """Pause until *predicate()* holds (a worker, a timer or the backend answers it); generous,
+    as the machine may be busy. On failure, say what the screen shows."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        await pilot.pause()
+        if predicate():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out; screen shows:\n{screen_text(pilot.app)}")
 
 
 async def sign_in(pilot: Pilot[None], first: str, last: str) -> None:

@@ -135,9 +135,25 @@ def create_app(database_url: str | None = None, settings: ServerSettings | None 
     return app
 
 
-def _route_methods(app: FastAPI) -> list[tuple[re.Pattern[str], set[str]]]:
+RouteMethods = list[tuple[re.Pattern[str], set[str]]]
+_ROUTE_METHODS: dict[str, RouteMethods] = {}
+"""Every app that :func:`create_app` makes serves the same routes: their table is read once."""
+
+
+def _route_methods(app: FastAPI) -> RouteMethods:
     """(path pattern, methods) of every path of the API (from its OpenAPI document, where
-    routes that share a path are one entry) and of the docs."""
+    routes that share a path are one entry) and of the docs.
+
+    The document takes a few tenths of a second to make, so it is made for the first app of
+    the process only (the table is only read, never changed).
+    """
+    table = _ROUTE_METHODS.get("api")
+    if table is None:
+        table = _ROUTE_METHODS.setdefault("api", _read_route_methods(app))
+    return table
+
+
+def _read_route_methods(app: FastAPI) -> RouteMethods:
     routes = [
         (route.path_regex, set(route.methods))
         for route in app.routes

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import time
-
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from kiosk.tools.drive import screen_text
 from screens.consent import ConsentScreen
-from tests.visit_helpers import tap
+from tests.visit_helpers import tap, wait_until
 
 PASSWORD = "lantern-harbor-91"
-
-
-async def wait_until(pilot: Pilot[None], predicate, seconds: float = 30.0) -> None:  # type: ignore[no-untyped-def]
-    """Pause until *predicate()* holds (the backend answers in a worker); generous, as the
-    machine may be busy."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        await pilot.pause()
-        if predicate():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out; screen shows:\n{screen_text(pilot.app)}")
 
 
 async def wait_for_text(pilot: Pilot[None], text: str) -> None:

@@ -11,13 +11,23 @@ from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Button
 
 from kiosk.flow.session import ConsentSignature
 from tests.snapshots.conftest import FIRST, FIXED_NOW, LAST, REFERENCE, Snap, SnapshotKiosk
 from tests.visit_helpers import sample_answers
 
-# A pressed button is drawn "active" for 0.2 s; snapshots are taken once that is over.
-ACTIVE_EFFECT_OVER = 0.5
+
+async def buttons_released(pilot: Pilot[None]) -> None:
+    """Wait until no button is drawn pressed: a click draws it "active" for 0.2 s, and the
+    snapshots are taken once that is over."""
+    for _ in range(500):
+        stack = pilot.app.screen_stack
+        if not any(b.has_class("-active") for screen in stack for b in screen.query(Button)):
+            await pilot.pause()
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("a button stayed pressed")
 
 
 def _kiosk(pilot: Pilot[None]) -> SnapshotKiosk:
@@ -72,7 +82,7 @@ def test_name_entry_with_problems(snap: Snap, kiosk_app: SnapshotKiosk) -> None:
         _kiosk(pilot).start_applicant_visit()
         await pilot.pause()
         await pilot.click("#next")
-        await pilot.pause(ACTIVE_EFFECT_OVER)
+        await buttons_released(pilot)
 
     assert snap(kiosk_app, run_before)
 
@@ -102,7 +112,7 @@ def test_questionnaire_page_with_problems(snap: Snap, kiosk_app: SnapshotKiosk) 
         app.screen.scroll_to_widget(next_button, animate=False)
         await pilot.pause()
         await pilot.click("#next")
-        await pilot.pause(ACTIVE_EFFECT_OVER)
+        await buttons_released(pilot)
 
     assert snap(kiosk_app, run_before)
 
@@ -133,7 +143,7 @@ def test_farewell_after_a_declined_consent(snap: Snap, kiosk_app: SnapshotKiosk)
         await pilot.click("#consent-decline")
         await pilot.pause()
         await pilot.click("#decline-end")
-        await pilot.pause(ACTIVE_EFFECT_OVER)
+        await buttons_released(pilot)
 
     assert snap(kiosk_app, run_before)
 
@@ -141,7 +151,7 @@ def test_farewell_after_a_declined_consent(snap: Snap, kiosk_app: SnapshotKiosk)
 def test_pickup_code_entry(snap: Snap, kiosk_app: SnapshotKiosk) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await pilot.click("#start-code")
-        await pilot.pause(ACTIVE_EFFECT_OVER)
+        await buttons_released(pilot)
 
     assert snap(kiosk_app, run_before)
 
