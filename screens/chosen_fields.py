@@ -25,6 +25,7 @@ from screens.autocomplete import OptionSearch
 from screens.choice_layout import apply_columns, columns_for
 from screens.question_fields import OTHER, ItemField, Reading, Ref, option_text
 from screens.slider import Slider
+from screens.typing_input import TypingInput
 
 # -- chosen answers ----------------------------------------------------------------------
 
@@ -72,7 +73,7 @@ class ChoiceField(ItemField):
         return draft if draft is not None else (self._own_answer() or "")
 
     def _other_input(self) -> Input:
-        return Input(
+        return TypingInput(
             value=self._own_text(),
             id=self.ctx.claim(f"{self.input_id}--other", self, "other"),
             placeholder=_("Your own answer"),

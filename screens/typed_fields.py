@@ -11,7 +11,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Button, Input, Select, Static, TextArea
+from textual.widgets import Button, Select, Static, TextArea
 
 from kiosk.i18n import _
 from kiosk.i18n.languages import date_hint, datetime_hint, visitor_date_order
@@ -21,6 +21,7 @@ from kiosk.questionnaire.localized import parse_typed, show_answer, typed_text
 from kiosk.questionnaire.model import Coding
 from kiosk.questionnaire.textentry import unit_matches
 from screens.question_fields import ItemField, Reading, Ref, control_text
+from screens.typing_input import TypingInput
 
 
 class TypedField(ItemField):
@@ -104,7 +105,7 @@ class TypedField(ItemField):
     def typed_input(self, text: str, widget_id: str) -> Widget:
         """The widget one answer is typed into."""
         item = self.item
-        return Input(
+        return TypingInput(
             value=text,
             id=widget_id,
             placeholder=control_text(item, "prompt", self.language) or self.placeholder(),
