@@ -18,29 +18,38 @@ from kiosk.questionnaire.constraints import check_value
 from screens.questionnaire_page import QuestionnairePageScreen
 from tests.visit_helpers import fill_page, sign_in, tap, wait_for_screen
 
-NEXT_YEAR = datetime.date.today().year + 1
-TOMORROW = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
-IMPOSSIBLE = {
-    "resp-1.5in": ["13", "-1"],  # "inches (0 to 11)"
-    "resp-1.5ft": ["60"],
-    "resp-1.3": ["430"],
-    "resp-1.6": ["2"],
-    "resp-1.8": ["call me anytime", "12345"],
-    "hh-4.7": ["26", "-1"],  # hours of sleep "in 24 hours"
-    "hh-5.2": [TOMORROW, "2031-01-01", "1990-01-01"],  # in the last 10 years, not later than today
-    "hh-6.3": ["3019", str(NEXT_YEAR), "1850"],  # the year of an injury that happened
-    "hh-7.2": ["call me anytime", "none"],
-    "ss-induction": [TOMORROW],
-    "ss-fit-test": [TOMORROW],
-}
-POSSIBLE = {
-    "resp-1.5in": ["0", "11"],
-    "resp-1.8": ["555-201-0147", "(555) 201-0147", "+1 555 201 0147"],
-    "hh-4.7": ["7.5", "24"],
-    "hh-5.2": [datetime.date.today().isoformat()],
-    "hh-6.3": [str(datetime.date.today().year), "2019"],
-    "hh-7.2": ["555.201.0147"],
-}
+
+def impossible() -> dict[str, list[str]]:
+    """Answers the shipped forms rule out, by linkId (dates as of today, when the test runs)."""
+    today = datetime.date.today()
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    return {
+        "resp-1.5in": ["13", "-1"],  # "inches (0 to 11)"
+        "resp-1.5ft": ["60"],
+        "resp-1.3": ["430"],
+        "resp-1.6": ["2"],
+        "resp-1.8": ["call me anytime", "12345"],
+        "hh-4.7": ["26", "-1"],  # hours of sleep "in 24 hours"
+        # in the last 10 years, not later than today
+        "hh-5.2": [tomorrow, "2031-01-01", "1990-01-01"],
+        "hh-6.3": ["3019", str(today.year + 1), "1850"],  # the year of an injury that happened
+        "hh-7.2": ["call me anytime", "none"],
+        "ss-induction": [tomorrow],
+        "ss-fit-test": [tomorrow],
+    }
+
+
+def possible() -> dict[str, list[str]]:
+    """Answers at the edges of what the shipped forms take."""
+    today = datetime.date.today()
+    return {
+        "resp-1.5in": ["0", "11"],
+        "resp-1.8": ["555-201-0147", "(555) 201-0147", "+1 555 201 0147"],
+        "hh-4.7": ["7.5", "24"],
+        "hh-5.2": [today.isoformat()],
+        "hh-6.3": [str(today.year), "2019"],
+        "hh-7.2": ["555.201.0147"],
+    }
 
 
 def shipped_items() -> dict[str, Item]:
@@ -68,7 +77,7 @@ def test_impossible_answers_are_refused_in_the_visitors_language(language: str) 
     items = shipped_items()
     english = {
         (link_id, text): refusal(items[link_id], text)
-        for link_id, typed in IMPOSSIBLE.items()
+        for link_id, typed in impossible().items()
         for text in typed
     }
     set_language(language)
@@ -77,7 +86,7 @@ def test_impossible_answers_are_refused_in_the_visitors_language(language: str) 
         assert in_english is not None, (link_id, text)
         assert message is not None, (link_id, text)
         assert message != in_english, (link_id, text, message)  # not left in English
-    for link_id, typed in POSSIBLE.items():
+    for link_id, typed in possible().items():
         for text in typed:
             assert refusal(items[link_id], text) is None, (link_id, text)
 
