@@ -20,8 +20,7 @@ from tests.visit_helpers import fill_page, sign_in, tap, wait_for_screen
 
 
 def impossible() -> dict[str, list[str]]:
-    """Answers the demo forms refuse, with dates from the moment of asking (a run may cross
-    midnight: a date worked out when the tests were collected can be today by then)."""
+    """Answers the shipped forms rule out, by linkId (dates as of today, when the test runs)."""
     today = datetime.date.today()
     tomorrow = (today + datetime.timedelta(days=1)).isoformat()
     return {
@@ -31,7 +30,8 @@ def impossible() -> dict[str, list[str]]:
         "resp-1.6": ["2"],
         "resp-1.8": ["call me anytime", "12345"],
         "hh-4.7": ["26", "-1"],  # hours of sleep "in 24 hours"
-        "hh-5.2": [tomorrow, "2031-01-01", "1990-01-01"],  # last 10 years, not later than today
+        # in the last 10 years, not later than today
+        "hh-5.2": [tomorrow, "2031-01-01", "1990-01-01"],
         "hh-6.3": ["3019", str(today.year + 1), "1850"],  # the year of an injury that happened
         "hh-7.2": ["call me anytime", "none"],
         "ss-induction": [tomorrow],
@@ -40,6 +40,7 @@ def impossible() -> dict[str, list[str]]:
 
 
 def possible() -> dict[str, list[str]]:
+    """Answers at the edges of what the shipped forms take."""
     today = datetime.date.today()
     return {
         "resp-1.5in": ["0", "11"],

@@ -30,7 +30,7 @@ from screens.pickup_done import PickupDoneScreen
 from screens.staff import StaffScreen
 from screens.still_there import StillThereScreen
 from screens.ticker import Ticker
-from tests.visit_helpers import tap
+from tests.visit_helpers import buttons_released, tap
 
 SIZE = (100, 36)
 SMALL_SIZE = (80, 24)
@@ -67,7 +67,7 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.wait_for_scheduled_animations()  # scrolling to a field with an error
     for field in pilot.app.screen.query("Input, TextArea"):
         field.cursor_blink = False  # type: ignore[attr-defined]  # a steady cursor
-    await pilot.pause()
+    await buttons_released(pilot)  # a tapped button is drawn pressed for 0.2 s
 
 
 def in_language(language: str, then: Steps | None = None) -> Steps:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Input, RadioButton, RadioSet, TextArea
+from textual.widgets import Button, Input, RadioButton, RadioSet, TextArea
 
 from kiosk.app import KioskApp
 from kiosk.questionnaire import (
@@ -115,6 +115,18 @@ async def tap(pilot: Pilot[None], target: str | Widget) -> None:
         await pilot.pause(0.02)
     assert await pilot.click(widget), f"could not tap {target}"
     await pilot.pause()
+
+
+async def buttons_released(pilot: Pilot[None]) -> None:
+    """Wait until no button is drawn pressed: a click draws it "active" for 0.2 s, and the
+    snapshots are taken once that is over."""
+    for _ in range(500):
+        stack = pilot.app.screen_stack
+        if not any(b.has_class("-active") for screen in stack for b in screen.query(Button)):
+            await pilot.pause()
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("a button stayed pressed")
 
 
 def visible_questions(screen: QuestionnairePageScreen) -> list[ItemField]:

@@ -7,9 +7,13 @@ from textual.widgets import Input, Static
 
 from kiosk.tools.drive import screen_text
 from screens.consent import ConsentScreen
+from screens.pickup_login import LoginScreen
+from screens.returning_login import ReturningLoginScreen
 from tests.visit_helpers import tap, wait_until
 
 PASSWORD = "lantern-harbor-91"
+LOGIN_STEPS = (LoginScreen, ReturningLoginScreen)
+"""The steps before the consents; they are left once the backend has answered."""
 
 
 async def wait_for_text(pilot: Pilot[None], text: str) -> None:
@@ -63,9 +67,9 @@ async def create_login(
 
 
 async def sign_consents(pilot: Pilot[None], name: str) -> list[str]:
-    """Sign every consent screen that comes; the titles signed."""
+    """Sign every consent screen that comes once the login step is over; the titles signed."""
     titles = []
-    await pilot.pause()
+    await wait_until(pilot, lambda: not isinstance(pilot.app.screen, LOGIN_STEPS))
     while isinstance(pilot.app.screen, ConsentScreen):
         screen = pilot.app.screen
         titles.append(screen.consent.title)

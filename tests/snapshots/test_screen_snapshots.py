@@ -11,23 +11,10 @@ from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button
 
 from kiosk.flow.session import ConsentSignature
 from tests.snapshots.conftest import FIRST, FIXED_NOW, LAST, REFERENCE, Snap, SnapshotKiosk
-from tests.visit_helpers import sample_answers
-
-
-async def buttons_released(pilot: Pilot[None]) -> None:
-    """Wait until no button is drawn pressed: a click draws it "active" for 0.2 s, and the
-    snapshots are taken once that is over."""
-    for _ in range(500):
-        stack = pilot.app.screen_stack
-        if not any(b.has_class("-active") for screen in stack for b in screen.query(Button)):
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("a button stayed pressed")
+from tests.visit_helpers import buttons_released, sample_answers
 
 
 def _kiosk(pilot: Pilot[None]) -> SnapshotKiosk:
