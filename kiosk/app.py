@@ -34,7 +34,7 @@ from kiosk.paths import SCREENS_DIR
 from kiosk.terminal.branding import portal_theme as _branded_theme
 from kiosk.terminal.idle import IdleWatch, check_idle
 from kiosk.terminal.lockdown import CRASH_EXIT_CODE, CrashCounter, blocking_bindings, log_crash
-from kiosk.terminal.memory import StartupMemory, release_collection
+from kiosk.terminal.memory import StartupMemory, forget_drawn_screens, release_collection
 from kiosk.terminal.speech import SpeechApp
 from kiosk.terminal.staff_pin import PinGuard
 from screens import messages
@@ -320,6 +320,7 @@ class KioskApp(SpeechApp):
         self.end_visit()
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        forget_drawn_screens()
         self.push_screen(WelcomeScreen())
         self.idle.touch()
         if after_crash:

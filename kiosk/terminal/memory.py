@@ -96,3 +96,17 @@ def _at_rest(app: KioskApp) -> bool:
 
     stack = app.screen_stack
     return app.visit is None and len(stack) == 2 and isinstance(stack[-1], WelcomeScreen)
+
+
+def forget_drawn_screens() -> None:
+    """Forget, in the running context, which screens Textual last drew under a pop-up.
+
+    Each time Textual draws, it notes the screens under a pop-up in a context variable
+    (``textual._context.visible_screen_stack``) and leaves it set. Every task started later
+    from that context copies the note: each widget of a screen mounted then would keep those
+    screens (a wiped visit's, its visitor's name among them) alive for as long as it runs. A
+    fresh Welcome is mounted after this, from a context that names none.
+    """
+    from textual._context import visible_screen_stack
+
+    visible_screen_stack.set([])
