@@ -225,6 +225,11 @@ class QuestionnairePageScreen(VisitScreen):
                 other.refresh_value()
         return changed
 
+    @property
+    def calculations_waiting(self) -> bool:
+        """Whether calculations wait for the visitor's typing to pause."""
+        return self._calculation_timer is not None
+
     def calculate_now(self) -> None:
         """Calculations that wait for the typing to pause, run now (if any wait)."""
         if self._calculation_timer is None:

@@ -11,8 +11,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from kiosk.app import KioskApp
 from kiosk.config import load_config
+from kiosk.terminal import memory
 from kiosk.terminal.memory import hold_collection, release_collection
 from screens.welcome import WelcomeScreen
 from tests.visit_helpers import wait_for_screen
@@ -164,7 +167,10 @@ def test_kiosk_smoke_holds_the_garbage_collector_until_welcome_is_up(
     assert "collector on: False" in lines
 
 
-def test_release_leaves_a_collector_that_something_else_turned_off() -> None:
+def test_release_leaves_a_collector_that_something_else_turned_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(memory, "_held", False)  # whatever an earlier test's start-up left
     gc.disable()
     try:
         hold_collection()  # already off: not ours to turn on again

@@ -30,7 +30,7 @@ from screens.pickup_done import PickupDoneScreen
 from screens.staff import StaffScreen
 from screens.still_there import StillThereScreen
 from screens.ticker import Ticker
-from tests.visit_helpers import buttons_released, tap
+from tests.visit_helpers import buttons_released, tap, wait_until
 
 SIZE = (100, 36)
 SMALL_SIZE = (80, 24)
@@ -189,13 +189,14 @@ async def staff(pilot: Pilot[None]) -> None:
     await pilot.press("f12")
     await settle(pilot)
     await pilot.press(*STAFF_PIN, "enter")
-    for _ in range(100):  # the server check (refused at once: no server here) fills it in
-        await pilot.pause(0.02)
+
+    def checked() -> bool:  # the server check (refused at once: no server here) fills it in
         screen = pilot.app.screen
-        if isinstance(screen, StaffScreen) and "…" not in str(
+        return isinstance(screen, StaffScreen) and "…" not in str(
             screen.query_one("#staff-server").render()
-        ):
-            break
+        )
+
+    await wait_until(pilot, checked)
 
 
 async def still_there(pilot: Pilot[None]) -> None:

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 
+from textual.errors import NoWidget
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, Input, RadioButton, RadioSet, TextArea
@@ -106,7 +107,14 @@ async def tap(pilot: Pilot[None], target: str | Widget) -> None:
             await pilot.pause(0.02)
     widget = screen.query_one(target) if isinstance(target, str) else target
     screen.scroll_to_widget(widget, animate=False)
-    await pilot.pause()
+    # A scroll (or a layout after entries came and went) lands on a later refresh: a finger
+    # waits until the button is on the screen, however long a busy machine takes to get there.
+    for _ in range(500):
+        await pilot.pause()
+        if _on_screen(pilot, widget):
+            break
+        screen.scroll_to_widget(widget, animate=False)
+        await pilot.pause(0.01)
     # A Button ignores a press while it still shows the last one (Textual's "-active", 0.2 s):
     # a finger that taps again that fast taps once. Wait, as a person would.
     for _ in range(50):
@@ -115,6 +123,20 @@ async def tap(pilot: Pilot[None], target: str | Widget) -> None:
         await pilot.pause(0.02)
     assert await pilot.click(widget), f"could not tap {target}"
     await pilot.pause()
+
+
+def _on_screen(pilot: Pilot[None], widget: Widget) -> bool:
+    """Whether a click on *widget* (at its top-left cell, as Pilot clicks) lands on it now."""
+    region = widget.region
+    if region.width == 0 or region.height == 0:
+        return False
+    if not pilot.app.screen.size.region.contains_point(region.offset):
+        return False
+    try:
+        under, _ = pilot.app.get_widget_at(*region.offset)
+    except NoWidget:
+        return False
+    return under is widget
 
 
 async def buttons_released(pilot: Pilot[None]) -> None:
@@ -169,7 +191,20 @@ async def fill_page(pilot: Pilot[None], choices: dict[str, str | int] | None = N
         field = pending[0]
         await answer(pilot, field, choices.get(field.item.link_id))
         done.add(field.item.link_id)
+    await press_next(pilot)
+
+
+async def press_next(pilot: Pilot[None]) -> None:
+    """Tap a questionnaire page's Next, then wait until the next screen is up or the page says
+    what is wrong: Next runs the page's calculations and checks first, and on a busy machine
+    either can come after the tap's last pause."""
+    screen = pilot.app.screen
+    assert isinstance(screen, QuestionnairePageScreen)
     await tap(pilot, "#next")
+    for _ in range(300):
+        if pilot.app.screen is not screen or (screen.checked and screen.page_problems()):
+            return
+        await pilot.pause(0.02)
 
 
 async def fill_all_pages(pilot: Pilot[None], choices: dict[str, str | int] | None = None) -> None:

@@ -21,7 +21,7 @@ from screens.questionnaire_page import QuestionnairePageScreen
 from screens.review import ReviewScreen
 from screens.slider import Slider
 from tests.questionnaire.sampling import valid_values
-from tests.visit_helpers import tap, wait_for_screen
+from tests.visit_helpers import press_next, tap, wait_for_screen
 
 CONFIG = """
 terminal = "test-terminal"
@@ -140,7 +140,7 @@ async def fill_page(pilot: Pilot[None]) -> None:
             break
         tried.add(pending[0].key)
         await answer_field(pilot, pending[0])
-    await tap(pilot, "#next")
+    await press_next(pilot)
 
 
 async def fill_to_review(pilot: Pilot[None]) -> None:
