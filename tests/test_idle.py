@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import sys
 import types
@@ -14,6 +15,7 @@ from textual.widgets import Static
 
 from kiosk.app import KioskApp
 from kiosk.terminal import memory
+from kiosk.terminal.memory import forget_drawn_screens
 from screens.confirmation import ConfirmationScreen
 from screens.name_entry import NameScreen
 from screens.review import ReviewScreen
@@ -27,11 +29,24 @@ REFERENCE = "QX7-K2M9"
 
 
 LOOK_FOR = 35.0
-"""Seconds to look for what a wiped visit left before giving up: longer than Pilot's own waits.
-Pilot's pause draws the screen from the test's task, which sets Textual's
-``visible_screen_stack`` (a list of the screens under a pop-up) in that task's context; each
-later Pilot wait copies the context into a 30 s timeout, and asyncio keeps a cancelled timeout,
-context and all, until its time has come. Usually all is freed within a second or two."""
+"""Seconds to look for what a wiped visit left before giving up. Pilot's pause draws the screen
+from the test's task, which sets Textual's ``visible_screen_stack`` (a list of the screens
+under a pop-up) in that task's context; each later Pilot wait copies the context into a 30 s
+timeout, and asyncio keeps a cancelled timeout, context and all, until its time has come or
+until it sweeps its cancelled timers (see :func:`sweep_cancelled_timers`). The probes clear
+that note in the test's task before they look, or each of their own pauses would copy it
+again (a Welcome with nothing to redraw never sets it anew)."""
+
+
+def sweep_cancelled_timers() -> None:
+    """Have asyncio drop its cancelled timers at its next turn, not at their due times.
+
+    The loop sweeps them all whenever more than half of its (over 100) timers are cancelled:
+    in a running app that is soon, with every pause of a test too; a probe that mostly waits
+    would leave them. A timer not cancelled is never dropped."""
+    loop = asyncio.get_running_loop()
+    for handle in [loop.call_later(3600, lambda: None) for _ in range(1000)]:
+        handle.cancel()
 
 
 def look_pauses() -> Iterator[float]:
@@ -90,10 +105,12 @@ async def still_reachable(root: object, needles: tuple[str, ...], pilot: Any) ->
     """:func:`reachable_strings`, once nothing of the wiped visit is left waiting to run (see
     :data:`LOOK_FOR`): asyncio keeps a cancelled timer, with the context it was made in (which can
     name a widget of the visit's screens), in its queue until the timer's time has come."""
+    forget_drawn_screens()  # see LOOK_FOR
     found = reachable_strings(root, needles)
     for pause in look_pauses():
         if not found:
             break
+        sweep_cancelled_timers()
         await pilot.pause(pause)
         gc.collect()
         found = reachable_strings(root, needles)
@@ -105,13 +122,14 @@ async def _freed(refs: list[weakref.ref[Any]], pilot: Any) -> list[str]:
 
     A screen's cancelled one-second timer keeps it referenced until that second is over,
     and a busy machine may take a while longer to run the loop that far."""
-    await pilot.pause()
+    forget_drawn_screens()  # see LOOK_FOR
     for pause in look_pauses():
+        sweep_cancelled_timers()
+        await pilot.pause(pause)
         gc.collect()
         alive = [type(r()).__name__ for r in refs if r() is not None]
         if not alive:
             break
-        await pilot.pause(pause)
     for ref in refs:  # say who holds what is left, for whoever reads a failure
         if (obj := ref()) is not None:
             holders = [type(h).__name__ for h in gc.get_referrers(obj)]
