@@ -13,13 +13,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from functools import wraps
+from functools import cached_property, wraps
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import events, on, work
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
@@ -28,7 +29,6 @@ from kiosk.backend.delivery import Submissions
 from kiosk.backend.outbox import Outbox, open_outbox
 from kiosk.backend.services import KioskServices
 from kiosk.config import KioskConfig, PortalConfig
-from kiosk.flow.plan import Step, applicant_steps
 from kiosk.i18n import _, set_language
 from kiosk.paths import SCREENS_DIR
 from kiosk.terminal.branding import portal_theme as _branded_theme
@@ -36,19 +36,22 @@ from kiosk.terminal.idle import IdleWatch, check_idle
 from kiosk.terminal.lockdown import CRASH_EXIT_CODE, CrashCounter, blocking_bindings, log_crash
 from kiosk.terminal.memory import StartupMemory, forget_drawn_screens, release_collection
 from kiosk.terminal.speech import SpeechApp
-from kiosk.terminal.staff_pin import PinGuard
 from screens import messages
 
 if TYPE_CHECKING:  # these load once a visit starts, or in a worker once Welcome is up
+    from textual.dom import DOMNode
+
     from kiosk.backend.client import BackendClient
+    from kiosk.flow.plan import Step
     from kiosk.flow.session import PortalQuestionnaire, Visit
     from kiosk.speech.speakers import Speaker
+    from kiosk.terminal.staff_pin import PinGuard
 
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=Message)
 
-__all__ = ["KioskApp", "Step", "load_portal_questionnaires", "portal_theme"]
+__all__ = ["KioskApp", "load_portal_questionnaires", "portal_theme"]
 
 
 def load_portal_questionnaires(portal: PortalConfig) -> tuple[PortalQuestionnaire, ...]:
@@ -156,17 +159,44 @@ class KioskApp(SpeechApp):
         self._own_outbox = outbox is None
         self.submissions = Submissions(outbox or open_outbox(config.outbox), self.backend)
         self.services = KioskServices(self.backend, lambda: self.submissions, config.terminal)
-        self.staff_guard = PinGuard()
+        self._terminal_size: Size | None = None  # the last size on_resize let through
         self.setup_speech(speaker)
         set_language(self.language)
         self.apply_portal_theme(before_start=True)
 
     # -- start-up ---------------------------------------------------------------------
 
+    @cached_property
+    def staff_guard(self) -> PinGuard:
+        """The staff PIN's attempts and lock-outs (made at the first F12: not before Welcome)."""
+        from kiosk.terminal.staff_pin import PinGuard
+
+        return PinGuard()
+
     def on_resize(self, event: events.Resize) -> None:
-        """The terminal's height decides -short or -tall (also at start, before any screen)."""
+        """The terminal's height decides -short or -tall (also at start, before any screen).
+
+        A Resize to the size the app already has is dropped here: Textual's own handler would
+        keep it and, once the app is idle, lay out every screen again at the same size. The
+        terminal's driver reports its size at start after the app has taken it, so each start
+        laid Welcome out once more for nothing."""
+        if event.size == self._terminal_size:
+            event.prevent_default()
+            return
+        self._terminal_size = event.size
         short = event.size.height < self.SHORT_BELOW_ROWS
         self.update_classes({"-short": short, "-tall": not short})
+
+    def update_styles(self, node: DOMNode, animate: bool = True) -> None:
+        """Restyle *node* after a change of its classes, unless it is not mounted yet.
+
+        Textual restyles a widget whenever a class changes, also while the widget is still
+        being built (a Button's variant and look, set in its constructor, are classes), though
+        mounting styles it in full anyway. Welcome's buttons were each styled two or three
+        times before they were mounted; so is every widget that a screen builds."""
+        if node is not self and not node.is_attached:
+            return
+        super().update_styles(node, animate)
 
     def on_mount(self) -> None:
         self.title = self.portal.title
@@ -330,6 +360,7 @@ class KioskApp(SpeechApp):
 
     def start_applicant_visit(self) -> None:
         """Begin a new applicant visit at its first step."""
+        from kiosk.flow.plan import applicant_steps
         from kiosk.flow.session import Visit
         from kiosk.questionnaire import fresh_answers
 

@@ -43,7 +43,9 @@ class KioskHost(Protocol):
     steps: tuple[Step, ...]
     preferences_version: int
     services: KioskServices
-    staff_guard: PinGuard
+
+    @property
+    def staff_guard(self) -> PinGuard: ...
 
     def languages(self) -> list[str]: ...
 

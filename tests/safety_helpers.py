@@ -14,8 +14,9 @@ import httpx
 import uvicorn
 from textual.pilot import Pilot
 
-from kiosk.app import KioskApp, Step
+from kiosk.app import KioskApp
 from kiosk.config import KioskConfig, read_config_file
+from kiosk.flow.plan import Step
 from kiosk.flow.session import Visit
 from kiosk.paths import SHIPPED_CONFIG_DIR
 from kiosk.server.app import create_app

@@ -27,7 +27,11 @@ HEAVY_MODULES = (
     "fastapi", "starlette", "sqlalchemy", "uvicorn", "alembic", "qrcode", "httpx",
     "pydantic", "babel", "cryptography", "argon2", "fhirpathpy",
 )  # fmt: skip
-HEAVY_KIOSK_MODULES = ("kiosk.server", "kiosk.backend.client", "kiosk.questionnaire")
+HEAVY_KIOSK_MODULES = (
+    "kiosk.server", "kiosk.backend.client", "kiosk.questionnaire",
+    # not heavy, but only a visit (its steps) or staff (the PIN) need them
+    "kiosk.flow.plan", "kiosk.terminal.staff_pin",
+)  # fmt: skip
 
 
 def smoke(*args: str) -> subprocess.CompletedProcess[str]:
