@@ -11,7 +11,10 @@ decides what comes next. Two kinds:
   is carried out only while that visit is still the app's: one wiped meanwhile (idle, staff)
   is not brought back.
 
-Each is a dataclass (Textual allows it), compared as itself.
+Each is a dataclass (Textual allows it), compared as itself. None has a generated ``repr``
+(Message's own names the class only): a message can carry a visit, and a visit's data must
+not reach a log through one. A class that adds no field is not decorated again: it inherits
+its parent's ``__init__``, and every generated method costs start-up time.
 """
 
 from __future__ import annotations
@@ -39,14 +42,14 @@ class VisitKind(StrEnum):
     RETURNING = "returning"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class ScreenAction(Message):
     """The visitor did something on *screen*."""
 
     screen: Screen[Any]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class VisitNews(Message):
     """A service answered for *visit*."""
 
@@ -56,7 +59,7 @@ class VisitNews(Message):
 # -- moving through the steps of a visit ------------------------------------------------------
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class StepAction(ScreenAction):
     """An action on the screen of a step: its *step_index*, and whether it is *editing* (opened
     from the review)."""
@@ -71,29 +74,26 @@ class StepAction(ScreenAction):
         self.editing = screen.editing
 
 
-@dataclass(eq=False)
 class StepDone(StepAction):
     """The step is done: on to the next one, or back to the review after a change."""
 
 
-@dataclass(eq=False)
 class StepBack(StepAction):
     """Back from the step: to the one before, to the review, or (from the first) out."""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class EditStep(ScreenAction):
     """From a review: open step *step_index* to change it."""
 
     step_index: int
 
 
-@dataclass(eq=False)
 class EndVisit(ScreenAction):
     """Leave the visit for Welcome (Back on the code entry or the sign-in)."""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Farewell(VisitNews):
     """End the visit early with a polite *message* (a consent declined, a code not theirs)."""
 
@@ -103,28 +103,27 @@ class Farewell(VisitNews):
 # -- Welcome and the screens after a visit ----------------------------------------------------
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class StartVisit(ScreenAction):
     """Welcome: begin a visit of *kind*."""
 
     kind: VisitKind
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class ChooseLanguage(ScreenAction):
     """Welcome: the visitor's *language*."""
 
     language: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class ChoosePortal(ScreenAction):
     """Welcome: the portal *portal_name*."""
 
     portal_name: str
 
 
-@dataclass(eq=False)
 class Closed(ScreenAction):
     """A screen after a visit (confirmation, goodbye) is done: Welcome again, as it was."""
 
@@ -132,7 +131,7 @@ class Closed(ScreenAction):
 # -- what the services answered ---------------------------------------------------------------
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class CodeVerified(VisitNews):
     """The backend took the pickup *code*: the visit's steps can be laid out."""
 
@@ -140,28 +139,28 @@ class CodeVerified(VisitNews):
     verification: Verified
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class VisitorSignedIn(VisitNews):
     """A returning visitor signed in (a sign-in whose visit ended meanwhile is ended too)."""
 
     signed_in: SignedIn
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class ApplicantSubmitted(VisitNews):
     """The applicant's answers are stored (*reference*: the backend's number, if it answered)."""
 
     reference: str | None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class CodeRedeemed(VisitNews):
     """The pickup code was redeemed: the login is made."""
 
     redemption: Redeemed
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class ReturningFiled(VisitNews):
     """The returning visit was filed (*still_due*: what the backend says is left, if known)."""
 
@@ -171,18 +170,16 @@ class ReturningFiled(VisitNews):
 # -- staff ------------------------------------------------------------------------------------
 
 
-@dataclass(eq=False)
 class StaffEndsVisit(ScreenAction):
     """Staff: wipe the visit, whatever screen it is on; a fresh Welcome."""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class SwitchPortal(ScreenAction):
     """Staff: run portal *portal_name* from now on (the visit is wiped)."""
 
     portal_name: str
 
 
-@dataclass(eq=False)
 class QuitKiosk(ScreenAction):
     """Staff: end the visit and quit."""
