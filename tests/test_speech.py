@@ -51,8 +51,10 @@ def spoken(path: Path) -> list[str]:
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Until the keys' effects are drawn and the speech pass they asked for has run (however
+    long a busy machine takes to draw)."""
     await pilot.pause()
-    await pilot.pause(0.05)
+    await wait_until(pilot, lambda: not pilot.app.speech_pass_waiting)
     await pilot.pause()
 
 

@@ -206,6 +206,11 @@ class SpeechApp(VisitorPreferencesApp):
         if time.monotonic() - self._last_key_at >= TYPING_SECONDS:
             self._speech_pass()
 
+    @property
+    def speech_pass_waiting(self) -> bool:
+        """Whether a look at the screen for what to say is due after the next refresh."""
+        return self._pass_pending
+
     def _soon(self) -> None:
         """A pass after the next refresh (once, however many things asked for it)."""
         if not self._pass_pending:
