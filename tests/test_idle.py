@@ -178,7 +178,6 @@ async def test_a_confirmation_up_when_start_up_settles_is_not_frozen_with_it(
             if gc.get_freeze_count() > 0:  # a full collection: not called here more often)
                 break
             await pilot.pause(0.1)
-
         assert gc.get_freeze_count() > 0
         assert await still_reachable(app, (REFERENCE,), pilot) == []
     gc.unfreeze()

@@ -23,8 +23,8 @@ from tests.visit_helpers import wait_for_screen, wait_until
 
 
 @pytest.fixture
-def app(demo_config_path: Path, database_url: str) -> KioskApp:
-    KioskApp.BACKEND_START_DELAY = 3600  # the backend plays no part here
+def app(demo_config_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> KioskApp:
+    monkeypatch.setattr(KioskApp, "BACKEND_START_DELAY", 3600)  # the backend plays no part here
     return KioskApp(load_config(demo_config_path), database_url=database_url)
 
 
