@@ -70,6 +70,23 @@ def test_a_change_to_any_file_it_names_means_a_new_check(
     assert checks == [1]
 
 
+def test_an_edit_that_keeps_the_size_and_sets_the_time_back_still_means_a_new_check(
+    config_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files are known by their change time too, which an edit moves and nobody can set back."""
+    config = load_config(config_copy)
+    consent = next(iter(config.portals[0].consents[0].text.values()))
+    before = consent.stat()
+    text = consent.read_bytes()
+    consent.write_bytes(text[:-1] + (b"." if text[-1:] != b"." else b","))  # same size
+    os.utime(consent, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert consent.stat().st_size == before.st_size
+    assert consent.stat().st_mtime_ns == before.st_mtime_ns
+    checks = _count_checks(monkeypatch)
+    load_config(config_copy)
+    assert checks == [1]
+
+
 def test_a_file_broken_since_the_last_check_stops_the_kiosk(config_copy: Path) -> None:
     config = load_config(config_copy)
     config.portals[0].questionnaires[0].file.write_text("{ not json", encoding="utf-8")
