@@ -31,6 +31,7 @@ from kiosk.backend.services import KioskServices
 from kiosk.config import KioskConfig, PortalConfig
 from kiosk.i18n import _, set_language
 from kiosk.paths import SCREENS_DIR
+from kiosk.terminal import css_store
 from kiosk.terminal.branding import portal_theme as _branded_theme
 from kiosk.terminal.idle import IdleWatch, check_idle
 from kiosk.terminal.lockdown import CRASH_EXIT_CODE, CrashCounter, blocking_bindings, log_crash
@@ -163,6 +164,8 @@ class KioskApp(SpeechApp):
         self.setup_speech(speaker)
         set_language(self.language)
         self.apply_portal_theme(before_start=True)
+        self._css_restored = css_store.restore(self.stylesheet)
+        self._css_kept = False
 
     # -- start-up ---------------------------------------------------------------------
 
@@ -216,9 +219,18 @@ class KioskApp(SpeechApp):
         self.run_worker(self.submissions.run(), group="outbox", exit_on_error=False)
 
     def _after_start_up(self) -> None:
-        """What start-up left for later: the garbage collector back on, the backend built."""
+        """What start-up left for later: the garbage collector back on, the parsed CSS kept
+        for the next start, the backend built."""
         release_collection()
+        self._keep_parsed_css()
         self.connect_backend()
+
+    def _keep_parsed_css(self) -> None:
+        """Store Welcome's parsed CSS for the next start (:mod:`kiosk.terminal.css_store`):
+        once, a second after Welcome is up, or as the app ends if that comes first."""
+        if not self._css_kept:
+            self._css_kept = True
+            css_store.store(self.stylesheet, self._css_restored)
 
     @work(thread=True, exclusive=True, group="backend", exit_on_error=False)
     def connect_backend(self) -> None:
@@ -272,6 +284,7 @@ class KioskApp(SpeechApp):
         return self._backend
 
     async def on_unmount(self) -> None:
+        self._keep_parsed_css()
         if self._backend is not None:
             await self._backend.aclose()
         if self._own_outbox:
