@@ -20,6 +20,9 @@ from kiosk.i18n.language_names import language_name
 
 HEADER_GUTTER = 4
 """The header's padding left and right (app.tcss, ``.portal-header``)."""
+PREFERENCE_CELLS = 5
+"""What a control takes besides its label, with the styles below: the label's own pad in a
+compact Button (2), the padding (2) and the margin (1). Large text gives them more."""
 
 
 class KioskHeader(Horizontal):
@@ -75,35 +78,33 @@ class KioskHeader(Horizontal):
     def __init__(self, title: str) -> None:
         super().__init__(classes="portal-header")
         self.title_text = title
+        language = language_name(current_language())
+        self.labels = {
+            # TRANSLATORS: the button that opens the language list; F2 is the key that does too.
+            "language-button": _("{language} · F2").format(language=language),
+            "contrast-button": _("Contrast · F3"),
+            "large-text-button": _("Large text · F4"),
+            # TRANSLATORS: the button that turns speech output on and off; F5 does too.
+            "speech-button": _("Speech · F5"),
+        }
+        # Stacked or not from the first styling on: a class changed once the header is mounted
+        # restyles all of it (a few milliseconds of Welcome's start). on_mount measures again.
+        controls = sum(PREFERENCE_CELLS + cell_len(label) for label in self.labels.values())
+        self.set_class(self._title_overflows(controls), "-stacked")
 
     def compose(self) -> ComposeResult:
         app = self.app
         yield Static(self.title_text, classes="portal-title", markup=False)
-        language = language_name(current_language())
+        switched_on = {
+            "contrast-button": getattr(app, "high_contrast", False),
+            "large-text-button": getattr(app, "large_text", False),
+            "speech-button": getattr(app, "speech_on", False),
+        }
         with Horizontal(id="preferences"):
-            # TRANSLATORS: the button that opens the language list; F2 is the key that does too.
-            yield Button(
-                _("{language} · F2").format(language=language),
-                id="language-button",
-                classes="preference",
-                compact=True,
-            )
-            contrast = Button(
-                _("Contrast · F3"), id="contrast-button", classes="preference", compact=True
-            )
-            contrast.set_class(bool(getattr(app, "high_contrast", False)), "-on")
-            yield contrast
-            large = Button(
-                _("Large text · F4"), id="large-text-button", classes="preference", compact=True
-            )
-            large.set_class(bool(getattr(app, "large_text", False)), "-on")
-            yield large
-            # TRANSLATORS: the button that turns speech output on and off; F5 does too.
-            speech = Button(
-                _("Speech · F5"), id="speech-button", classes="preference", compact=True
-            )
-            speech.set_class(bool(getattr(app, "speech_on", False)), "-on")
-            yield speech
+            for button_id, label in self.labels.items():
+                button = Button(label, id=button_id, classes="preference", compact=True)
+                button.set_class(bool(switched_on.get(button_id, False)), "-on")
+                yield button
 
     def on_mount(self) -> None:
         self.fit_title()
@@ -114,10 +115,12 @@ class KioskHeader(Horizontal):
     def fit_title(self) -> None:
         """Put the controls below the title where both do not fit on one row (the header keeps
         its height: the title takes its top padding's place)."""
-        width = self.app.size.width
         controls = sum(_width(b) for b in self.query(".preference").results(Button))
-        room = width - HEADER_GUTTER - controls
-        self.set_class(cell_len(self.title_text) > room, "-stacked")
+        self.set_class(self._title_overflows(controls), "-stacked")
+
+    def _title_overflows(self, controls: int) -> bool:
+        """Whether the title needs more than the row leaves beside *controls* cells of buttons."""
+        return cell_len(self.title_text) > self.app.size.width - HEADER_GUTTER - controls
 
     @on(Button.Pressed, "#language-button")
     async def _language(self, event: Button.Pressed) -> None:
