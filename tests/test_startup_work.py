@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from textual import events
 from textual.css.stylesheet import Stylesheet
 from textual.geometry import Size
@@ -95,3 +96,32 @@ async def test_a_widget_is_styled_once_when_mounted_not_while_it_is_built(
         button.variant = "default"  # a mounted widget is still restyled when a class changes
         assert button in styled
         assert not button.has_class("-primary")
+
+
+@pytest.mark.parametrize(("size", "stacked"), [((100, 36), True), ((160, 40), False)])
+async def test_the_header_is_stacked_or_not_before_it_is_first_styled(
+    app: KioskApp, size: tuple[int, int], stacked: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its estimate of the controls' width is what they take once styled, so that mounting
+    restyles none of it (a class set on a mounted header restyles all of it)."""
+    from screens.preferences import PREFERENCE_CELLS, KioskHeader, _width
+
+    restyled: list[object] = []
+    update_styles = KioskApp.update_styles
+
+    def counting(self: KioskApp, node: Any, animate: bool = True) -> None:
+        if isinstance(node, KioskHeader) and node.is_attached:
+            restyled.append(node)
+        update_styles(self, node, animate)
+
+    monkeypatch.setattr(KioskApp, "update_styles", counting)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_screen(pilot, WelcomeScreen)
+        await pilot.pause()
+        header = app.screen.query_one(KioskHeader)
+        assert header.has_class("-stacked") is stacked
+        assert restyled == []
+        for button in header.query(".preference").results(Button):
+            assert _width(button) == PREFERENCE_CELLS + cell_len(str(button.label))
+        await pilot.resize_terminal(200, 40)  # measured again when the terminal changes
+        await wait_until(pilot, lambda: not header.has_class("-stacked"))
