@@ -187,7 +187,10 @@ class KioskApp(SpeechApp):
             event.prevent_default()
             return
         self._terminal_size = event.size
-        short = event.size.height < self.SHORT_BELOW_ROWS
+        self._set_size_class(event.size)
+
+    def _set_size_class(self, size: Size) -> None:
+        short = size.height < self.SHORT_BELOW_ROWS
         self.update_classes({"-short": short, "-tall": not short})
 
     def update_styles(self, node: DOMNode, animate: bool = True) -> None:
@@ -200,6 +203,16 @@ class KioskApp(SpeechApp):
         if node is not self and not node.is_attached:
             return
         super().update_styles(node, animate)
+
+    def get_default_screen(self) -> Screen[Any]:
+        """Textual's blank bottom screen, under Welcome, not styled again when first shown.
+
+        The app takes its size class here, as the driver knows the terminal's size, so that
+        this screen is not restyled for it (the first Resize then finds the class in place)."""
+        from screens.base import StyledWhenMounted
+
+        self._set_size_class(self.size)
+        return StyledWhenMounted(id="_default")
 
     def on_mount(self) -> None:
         self.title = self.portal.title

@@ -52,18 +52,8 @@ class KioskHost(Protocol):
     def hint_languages(self) -> list[str]: ...
 
 
-class KioskScreen(Screen[None]):
-    """A full screen with the portal's title on top and the keys at the foot."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", show=False, id="back"),
-    ]
-    AUTO_FOCUS: ClassVar[str | None] = None  # each screen focuses its own first field on mount
-    rebuilds_inputs_itself = False
-    """Whether compose() puts back what was typed (so a rebuild need not copy the inputs)."""
-
-    drawn_version = -1
-    """The app's preferences version this screen was last composed with."""
+class StyledWhenMounted(Screen[None]):
+    """A screen whose first show does not style it again; also the app's bottom screen."""
 
     _shown = False
 
@@ -76,6 +66,20 @@ class KioskScreen(Screen[None]):
             self._shown = True
             message = ScreenResume(refresh_styles=False)
         return super().post_message(message)
+
+
+class KioskScreen(StyledWhenMounted):
+    """A full screen with the portal's title on top and the keys at the foot."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", show=False, id="back"),
+    ]
+    AUTO_FOCUS: ClassVar[str | None] = None  # each screen focuses its own first field on mount
+    rebuilds_inputs_itself = False
+    """Whether compose() puts back what was typed (so a rebuild need not copy the inputs)."""
+
+    drawn_version = -1
+    """The app's preferences version this screen was last composed with."""
 
     @property
     def kiosk(self) -> KioskHost:

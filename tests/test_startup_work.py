@@ -125,3 +125,27 @@ async def test_the_header_is_stacked_or_not_before_it_is_first_styled(
             assert _width(button) == PREFERENCE_CELLS + cell_len(str(button.label))
         await pilot.resize_terminal(200, 40)  # measured again when the terminal changes
         await wait_until(pilot, lambda: not header.has_class("-stacked"))
+
+
+async def test_the_blank_screen_under_welcome_is_styled_once_with_the_size_class_in_place(
+    app: KioskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual's bottom screen was restyled with its widgets for the app's size class and again
+    as it was first shown, though Welcome covers it before anything is drawn."""
+    restyled: list[object] = []
+    update_nodes = Stylesheet.update_nodes
+
+    def recording(self: Stylesheet, nodes: Any, animate: bool = False) -> None:
+        nodes = list(nodes)
+        restyled.extend(nodes)
+        update_nodes(self, nodes, animate=animate)
+
+    monkeypatch.setattr(Stylesheet, "update_nodes", recording)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_for_screen(pilot, WelcomeScreen)
+        await pilot.pause()
+        bottom = app.screen_stack[0]
+        assert bottom.id == "_default"
+        assert app.has_class("-short")
+        assert not app.has_class("-tall")
+        assert not {bottom, *bottom.walk_children()} & set(restyled)
