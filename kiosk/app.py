@@ -165,7 +165,7 @@ class KioskApp(SpeechApp):
         set_language(self.language)
         self.apply_portal_theme(before_start=True)
         self._css_restored = css_store.restore(self.stylesheet)
-        self._css_kept = False
+        self._welcome_css: dict[Any, Any] | None = None
 
     # -- start-up ---------------------------------------------------------------------
 
@@ -228,6 +228,7 @@ class KioskApp(SpeechApp):
             self.call_after_refresh(self._say_sorry)
         # Timed from Welcome's first drawing, not from here: on a slow machine a second after
         # mount can come before it, and the backend's imports would hold Welcome back.
+        self.call_after_refresh(self._note_welcome_css)
         self.call_after_refresh(self.set_timer, self.BACKEND_START_DELAY, self._after_start_up)
         self.run_worker(self.submissions.run(), group="outbox", exit_on_error=False)
 
@@ -238,12 +239,16 @@ class KioskApp(SpeechApp):
         self._keep_parsed_css()
         self.connect_backend()
 
+    def _note_welcome_css(self) -> None:
+        """As Welcome is first drawn: what of its CSS the next start should find parsed."""
+        self._welcome_css = css_store.worth_keeping(self.stylesheet, self._css_restored)
+
     def _keep_parsed_css(self) -> None:
-        """Store Welcome's parsed CSS for the next start (:mod:`kiosk.terminal.css_store`):
-        once, a second after Welcome is up, or as the app ends if that comes first."""
-        if not self._css_kept:
-            self._css_kept = True
-            css_store.store(self.stylesheet, self._css_restored)
+        """Store Welcome's parsed CSS (:mod:`kiosk.terminal.css_store`), if there is anything
+        new: once, a second after Welcome is up, or as the app ends if that comes first."""
+        if self._welcome_css is not None:
+            css_store.store(self._welcome_css, self._css_restored)
+            self._welcome_css = None
 
     @work(thread=True, exclusive=True, group="backend", exit_on_error=False)
     def connect_backend(self) -> None:

@@ -2,8 +2,9 @@
 
 At every start Textual parses each CSS source the first screen needs (the kiosk's .tcss files
 and each widget's ``DEFAULT_CSS``) with the theme's variables filled in: 15 to 20 ms before
-Welcome's first drawing, the same work each time. After a start the parsed rules are stored
-(:func:`store`, in the user's cache folder through :mod:`kiosk.private_cache`); the next
+Welcome's first drawing, the same work each time. What Welcome needed is noted as it is first
+drawn and stored a second later (:func:`store`, in the user's cache folder through
+:mod:`kiosk.private_cache`); the next
 start hands them to Textual's own parse cache (:func:`restore`), keyed as Textual keys it: by
 each source's full text, where it was read from, and how it is applied. So an edited .tcss
 file or widget is parsed again as usual; and the whole store is used only while the theme's
@@ -88,16 +89,22 @@ def restore(stylesheet: Stylesheet) -> Restored:
     return Restored(restored.variables, frozenset(parsed))
 
 
-def store(stylesheet: Stylesheet, restored: Restored) -> None:
-    """Keep what *stylesheet* has parsed of its present sources for the next start.
+def worth_keeping(stylesheet: Stylesheet, restored: Restored) -> dict[Any, Any] | None:
+    """What *stylesheet* has parsed of its present sources, to :func:`store` for the next
+    start; None when that is exactly what was *restored*, or when the theme has changed since
+    the start (a visitor's high contrast is not how the next start looks).
 
-    Nothing is written when that is exactly what was *restored*, or when the theme has
-    changed since the start (a visitor's high contrast is not how the next start looks)."""
+    Taken as the first screen is drawn, so that screens shown later add nothing to it."""
     if stylesheet._variables != restored.variables:
-        return
+        return None
     parsed = _current(stylesheet)
     if not parsed or parsed.keys() == restored.keys:
-        return
+        return None
+    return parsed
+
+
+def store(parsed: dict[Any, Any], restored: Restored) -> None:
+    """Write *parsed* (from :func:`worth_keeping`) for the next start with *restored*'s theme."""
     store_private(
         _entry_path(),
         {
