@@ -11,15 +11,14 @@ decides what comes next. Two kinds:
   is carried out only while that visit is still the app's: one wiped meanwhile (idle, staff)
   is not brought back.
 
-Each is a dataclass (Textual allows it), compared as itself. None has a generated ``repr``
-(Message's own names the class only): a message can carry a visit, and a visit's data must
-not reach a log through one. A class that adds no field is not decorated again: it inherits
-its parent's ``__init__``, and every generated method costs start-up time.
+Each sets its fields in its own ``__init__``, as Textual's messages do (a dataclass would make
+the same at every start, through ``exec``, for some 0.15 ms a class), and is compared as
+itself. None has a ``repr`` of its own (Message's names the class only): a message can carry a
+visit, and a visit's data must not reach a log through one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, cast
 
@@ -42,36 +41,34 @@ class VisitKind(StrEnum):
     RETURNING = "returning"
 
 
-@dataclass(eq=False, repr=False)
 class ScreenAction(Message):
     """The visitor did something on *screen*."""
 
-    screen: Screen[Any]
+    def __init__(self, screen: Screen[Any]) -> None:
+        super().__init__()
+        self.screen = screen
 
 
-@dataclass(eq=False, repr=False)
 class VisitNews(Message):
     """A service answered for *visit*."""
 
-    visit: Visit
+    def __init__(self, visit: Visit) -> None:
+        super().__init__()
+        self.visit = visit
 
 
 # -- moving through the steps of a visit ------------------------------------------------------
 
 
-@dataclass(eq=False, repr=False)
 class StepAction(ScreenAction):
     """An action on the screen of a step: its *step_index*, and whether it is *editing* (opened
     from the review)."""
 
-    step_index: int = field(init=False)
-    editing: bool = field(init=False)
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        screen = cast("VisitScreen", self.screen)
-        self.step_index = screen.step_index
-        self.editing = screen.editing
+    def __init__(self, screen: Screen[Any]) -> None:
+        super().__init__(screen)
+        step = cast("VisitScreen", screen)
+        self.step_index: int = step.step_index
+        self.editing: bool = step.editing
 
 
 class StepDone(StepAction):
@@ -82,46 +79,51 @@ class StepBack(StepAction):
     """Back from the step: to the one before, to the review, or (from the first) out."""
 
 
-@dataclass(eq=False, repr=False)
 class EditStep(ScreenAction):
     """From a review: open step *step_index* to change it."""
 
-    step_index: int
+    def __init__(self, screen: Screen[Any], step_index: int) -> None:
+        super().__init__(screen)
+        self.step_index = step_index
 
 
 class EndVisit(ScreenAction):
     """Leave the visit for Welcome (Back on the code entry or the sign-in)."""
 
 
-@dataclass(eq=False, repr=False)
 class Farewell(VisitNews):
     """End the visit early with a polite *message* (a consent declined, a code not theirs)."""
 
-    message: str
+    def __init__(self, visit: Visit, message: str) -> None:
+        super().__init__(visit)
+        self.message = message
 
 
 # -- Welcome and the screens after a visit ----------------------------------------------------
 
 
-@dataclass(eq=False, repr=False)
 class StartVisit(ScreenAction):
     """Welcome: begin a visit of *kind*."""
 
-    kind: VisitKind
+    def __init__(self, screen: Screen[Any], kind: VisitKind) -> None:
+        super().__init__(screen)
+        self.kind = kind
 
 
-@dataclass(eq=False, repr=False)
 class ChooseLanguage(ScreenAction):
     """Welcome: the visitor's *language*."""
 
-    language: str
+    def __init__(self, screen: Screen[Any], language: str) -> None:
+        super().__init__(screen)
+        self.language = language
 
 
-@dataclass(eq=False, repr=False)
 class ChoosePortal(ScreenAction):
     """Welcome: the portal *portal_name*."""
 
-    portal_name: str
+    def __init__(self, screen: Screen[Any], portal_name: str) -> None:
+        super().__init__(screen)
+        self.portal_name = portal_name
 
 
 class Closed(ScreenAction):
@@ -131,40 +133,45 @@ class Closed(ScreenAction):
 # -- what the services answered ---------------------------------------------------------------
 
 
-@dataclass(eq=False, repr=False)
 class CodeVerified(VisitNews):
     """The backend took the pickup *code*: the visit's steps can be laid out."""
 
-    code: str
-    verification: Verified
+    def __init__(self, visit: Visit, code: str, verification: Verified) -> None:
+        super().__init__(visit)
+        self.code = code
+        self.verification = verification
 
 
-@dataclass(eq=False, repr=False)
 class VisitorSignedIn(VisitNews):
     """A returning visitor signed in (a sign-in whose visit ended meanwhile is ended too)."""
 
-    signed_in: SignedIn
+    def __init__(self, visit: Visit, signed_in: SignedIn) -> None:
+        super().__init__(visit)
+        self.signed_in = signed_in
 
 
-@dataclass(eq=False, repr=False)
 class ApplicantSubmitted(VisitNews):
     """The applicant's answers are stored (*reference*: the backend's number, if it answered)."""
 
-    reference: str | None
+    def __init__(self, visit: Visit, reference: str | None) -> None:
+        super().__init__(visit)
+        self.reference = reference
 
 
-@dataclass(eq=False, repr=False)
 class CodeRedeemed(VisitNews):
     """The pickup code was redeemed: the login is made."""
 
-    redemption: Redeemed
+    def __init__(self, visit: Visit, redemption: Redeemed) -> None:
+        super().__init__(visit)
+        self.redemption = redemption
 
 
-@dataclass(eq=False, repr=False)
 class ReturningFiled(VisitNews):
     """The returning visit was filed (*still_due*: what the backend says is left, if known)."""
 
-    still_due: PickupStatus | None
+    def __init__(self, visit: Visit, still_due: PickupStatus | None) -> None:
+        super().__init__(visit)
+        self.still_due = still_due
 
 
 # -- staff ------------------------------------------------------------------------------------
@@ -174,11 +181,12 @@ class StaffEndsVisit(ScreenAction):
     """Staff: wipe the visit, whatever screen it is on; a fresh Welcome."""
 
 
-@dataclass(eq=False, repr=False)
 class SwitchPortal(ScreenAction):
     """Staff: run portal *portal_name* from now on (the visit is wiped)."""
 
-    portal_name: str
+    def __init__(self, screen: Screen[Any], portal_name: str) -> None:
+        super().__init__(screen)
+        self.portal_name = portal_name
 
 
 class QuitKiosk(ScreenAction):
