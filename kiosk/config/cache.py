@@ -15,7 +15,6 @@ and a file that belong to this user); it holds no visitor's data.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk import __version__
@@ -23,20 +22,10 @@ from kiosk.config import KioskConfig
 from kiosk.paths import user_cache_dir
 from kiosk.private_cache import load_private, store_private
 
-FORMAT = 2
+FORMAT = 3
 _KIOSK_DIR = Path(__file__).resolve().parent.parent
 # The packages whose code decides whether a configuration passes its checks.
 _CODE_DIRS = tuple(_KIOSK_DIR / name for name in ("config", "i18n", "questionnaire", "terminal"))
-
-
-@dataclass(frozen=True)
-class _Entry:
-    format: int
-    code: str
-    source: Path
-    files: dict[Path, str]
-    languages: tuple[str, ...]
-    config: KioskConfig
 
 
 def _entry_path(source: Path) -> Path:
@@ -89,13 +78,19 @@ def recall(source: Path) -> KioskConfig | None:
     """The checked configuration of *source*, if nothing it depends on has changed."""
     source = source.resolve()
     entry = load_private(_entry_path(source))
-    if not isinstance(entry, _Entry) or entry.format != FORMAT or entry.source != source:
+    if not isinstance(entry, dict) or entry.get("format") != FORMAT:
         return None
-    if entry.code != _code_stamp() or entry.languages != _languages():
+    config = entry.get("config")
+    if not isinstance(config, KioskConfig) or entry.get("source") != source:
         return None
-    if any(_file_stamp(path) != stamp for path, stamp in entry.files.items()):
+    if entry.get("code") != _code_stamp() or entry.get("languages") != _languages():
         return None
-    return entry.config
+    files = entry.get("files")
+    if not isinstance(files, dict):
+        return None
+    if any(_file_stamp(path) != stamp for path, stamp in files.items()):
+        return None
+    return config
 
 
 def remember(config: KioskConfig) -> None:
@@ -108,12 +103,12 @@ def remember(config: KioskConfig) -> None:
         if stamp is None:
             return
         files[path] = stamp
-    entry = _Entry(
-        format=FORMAT,
-        code=_code_stamp(),
-        source=config.source,
-        files=files,
-        languages=_languages(),
-        config=config,
-    )
+    entry = {  # a dict, not a class of its own: one class fewer to make at every start
+        "format": FORMAT,
+        "code": _code_stamp(),
+        "source": config.source,
+        "files": files,
+        "languages": _languages(),
+        "config": config,
+    }
     store_private(_entry_path(config.source), entry)

@@ -10,26 +10,40 @@ limits are a :class:`Rule` in its ``Annotated`` type; pydantic reads it through 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 _LIMITS = ("min_length", "max_length", "pattern", "gt", "ge", "le")
 
 
-@dataclass(frozen=True)
 class Rule:
     """Limits on one field, as pydantic's ``Field`` takes them, and an optional *check*.
 
     *check* returns a problem (shown as the field's reason) or ``None`` when the value is fine.
+    A plain class with slots, not a dataclass: some twenty are made as the configuration's
+    module loads, on every start, and a dataclass's methods would be made (through ``exec``)
+    with them.
     """
 
-    min_length: int | None = None
-    max_length: int | None = None
-    pattern: str | None = None
-    gt: float | None = None
-    ge: float | None = None
-    le: float | None = None
-    check: Callable[[Any], str | None] | None = None
+    __slots__ = (*_LIMITS, "check")
+
+    def __init__(
+        self,
+        *,
+        min_length: int | None = None,
+        max_length: int | None = None,
+        pattern: str | None = None,
+        gt: float | None = None,
+        ge: float | None = None,
+        le: float | None = None,
+        check: Callable[[Any], str | None] | None = None,
+    ) -> None:
+        self.min_length = min_length
+        self.max_length = max_length
+        self.pattern = pattern
+        self.gt = gt
+        self.ge = ge
+        self.le = le
+        self.check = check
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         from pydantic import Field
