@@ -141,3 +141,35 @@ def test_duplicate_portal_names(tmp_path: Path) -> None:
     assert any(
         "portal names must be unique" in p for p in problems_of(write_setup(tmp_path, doubled))
     )
+
+
+def test_settings_compare_hash_and_show_themselves_as_dataclasses_do(tmp_path: Path) -> None:
+    """Their equality, hash and repr are written once for all (not made per class at each
+    start) and behave as the ones ``@dataclass`` makes."""
+    import dataclasses
+
+    from kiosk.config import OutboxConfig, WordsConfig
+
+    first = load_config(check_again=True)
+    again = load_config(check_again=True)
+    assert first == again
+    assert first is not again
+    moved = dataclasses.replace(again, source=tmp_path / "elsewhere.toml")
+    assert moved == first  # where it was read from is not a setting (compare=False)
+    assert dataclasses.replace(first, idle_timeout_seconds=91) != first
+    assert first.portals[0] != first.portals[1]
+    assert first != "a configuration"
+
+    words = WordsConfig(applicant="candidate")
+    assert hash(words) == hash(WordsConfig(applicant="candidate"))
+    assert {words, WordsConfig(applicant="candidate")} == {words}
+    assert (
+        repr(words)
+        == "WordsConfig(applicant='candidate', patient=None, employer=None, portal=None)"
+    )
+    assert repr(OutboxConfig()) == "OutboxConfig(database=None, key_file=None)"
+    assert "source=" in repr(first)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        words.applicant = "someone"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        hash(first)  # it holds lists and dicts, as a generated hash would say
