@@ -62,7 +62,7 @@ class WelcomeScreen(KioskScreen):
         yield Static(speech_hint_line(self.kiosk.hint_languages()), id="speech-hint", markup=False)
         if portal.ticker:
             yield Ticker(portal.ticker, id="ticker")
-        with VerticalScroll(id="welcome-scroll"), Center(), Vertical(id="welcome-box"):
+        with VerticalScroll(id="welcome-scroll"), Vertical(id="welcome-box"):
             logo = read_logo(portal.logo)
             if logo:
                 with Center(id="welcome-logo-row"):  # the art centred as one block, not per line
