@@ -227,6 +227,28 @@ async def test_a_first_key_that_leaves_welcome_still_brings_the_hint(tmp_path: P
     assert read_transcript(transcript) == hint_in_languages(app.hint_languages())
 
 
+async def test_the_next_visitor_at_the_same_welcome_hears_the_hint_again(tmp_path: Path) -> None:
+    """A visit that ends goes back to the Welcome it started from, not a fresh one: the hint
+    belongs to the first key there after each visit, not to the screen."""
+    app, transcript = kiosk(tmp_path)
+    once = hint_in_languages(app.hint_languages())
+    async with app.run_test(size=(100, 36)) as pilot:
+        await wait_for_screen(pilot, WelcomeScreen)
+        welcome = app.screen
+        await pilot.press("enter")  # a visitor starts (and hears the hint), then leaves
+        await wait_for_screen(pilot, NameScreen)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, WelcomeScreen)
+        assert app.screen is welcome
+        await pilot.press("tab", "tab")  # the next visitor's first keys
+        for _ in range(200):
+            if len(read_transcript(transcript)) >= 2 * len(once):
+                break
+            await pilot.pause(0.02)
+        await settle(pilot)
+    assert read_transcript(transcript) == once * 2
+
+
 async def test_no_hint_when_the_terminal_turns_it_off(tmp_path: Path) -> None:
     app, transcript = kiosk(tmp_path, speech_hint=False)
     async with app.run_test(size=(100, 36)) as pilot:

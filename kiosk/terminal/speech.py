@@ -61,6 +61,7 @@ class SpeechApp(VisitorPreferencesApp):
         self._pass_pending = False
         self._live_timer: Any = None
         self._last_key_at = 0.0
+        self._welcome_hint_said = False
 
     # -- the speaker -----------------------------------------------------------------------
 
@@ -155,6 +156,7 @@ class SpeechApp(VisitorPreferencesApp):
         """The visit is over: back to the terminal's setting, nothing of what was said kept."""
         self._last_phrase = None
         self._said_lines = {}
+        self._welcome_hint_said = False  # the next visitor's first key on Welcome brings it
         if self._speaker is not None:
             self._speaker.stop()
         self.set_speech(self.config.speech)
@@ -274,19 +276,19 @@ class SpeechApp(VisitorPreferencesApp):
     # -- Welcome's hint ----------------------------------------------------------------------
 
     def _hint_due(self) -> bool:
-        """The first key on a Welcome, speech off: "Press F5 ..." is due, in every language, once.
+        """The first key on Welcome, speech off: "Press F5 ..." is due, in every language, once
+        for each visitor (again once a visit has ended, on the same Welcome or a fresh one).
 
         Checked when the key arrives, so that the key that leaves Welcome still brings it."""
         from screens.welcome import WelcomeScreen
 
-        screen = self.screen
         if (
             not self.config.speech_hint
-            or not isinstance(screen, WelcomeScreen)
-            or getattr(screen, "speech_hint_said", False)
+            or not isinstance(self.screen, WelcomeScreen)
+            or self._welcome_hint_said
         ):
             return False
-        screen.speech_hint_said = True  # type: ignore[attr-defined]  # each new Welcome says it
+        self._welcome_hint_said = True
         return True
 
     def _say_hint(self, languages: list[str]) -> None:
