@@ -50,5 +50,5 @@ def store_private(entry_file: Path, value: object) -> None:
         with os.fdopen(fd, "wb") as out:
             out.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, entry_file)
-    except (OSError, pickle.PicklingError) as exc:
+    except Exception as exc:  # what cannot be pickled or written is only made again next time
         log.warning("%s not stored: %s", entry_file.stem, type(exc).__name__)

@@ -144,3 +144,25 @@ async def test_a_store_others_could_write_or_a_damaged_one_is_not_used(
     assert store_file().stat().st_mode & 0o077 == 0  # and a sound, private one was written
     if spoil == "damaged":
         assert "not usable" in caplog.text
+
+
+async def test_a_textual_it_cannot_read_is_parsed_as_usual_without_a_crash(
+    config: KioskConfig,
+    parsed: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The store reaches into Textual's private attributes: a release without them must cost
+    only the time it saves, never the visitor's Welcome."""
+    first = await start(KioskApp(config))
+
+    def changed_textual() -> str:
+        raise AttributeError("no such attribute in this Textual")
+
+    monkeypatch.setattr(css_store, "_textual_stamp", changed_textual)
+    parsed.clear()
+    app = KioskApp(config)
+    assert await start(app) == first
+    assert any(str(read_from[0]).endswith("app.tcss") for read_from in parsed)
+    assert app.return_code in (None, 0)
+    assert "parsed CSS not restored: AttributeError" in caplog.text
