@@ -159,7 +159,7 @@ def done_lines(visit: MaskedVisit) -> list[str]:
     """What the visit did: each consent signed and each questionnaire filed."""
     done = [_("Signed: {title}").format(title=s.title) for s in visit.signatures.values()]
     done += [
-        _("Filed: {title}").format(title=entry.questionnaire.title)
+        _("Filed: {title}").format(title=entry.questionnaire.title_in())
         for entry in visit.questionnaires
     ]
     return done

@@ -365,3 +365,24 @@ async def test_a_visit_in_another_language_ends_in_that_language(pickup_env: Pic
         ("privacy", "lobby-pickup"),
         ("vaccination", "lobby-pickup"),
     ]
+
+
+def test_what_was_filed_is_named_in_the_visitors_language() -> None:
+    """The done screen names each questionnaire as its pages did: by its translated title."""
+    from types import SimpleNamespace
+
+    from kiosk.app import load_portal_questionnaires
+    from kiosk.config import load_config
+    from kiosk.i18n import set_language
+    from kiosk.visits.pickup import done_lines
+
+    portal = load_config().portal("cascade-contractors")
+    visit = SimpleNamespace(signatures={}, questionnaires=load_portal_questionnaires(portal))
+    try:
+        set_language("es")
+        lines = done_lines(visit)  # type: ignore[arg-type]
+    finally:
+        set_language("en")
+    title = visit.questionnaires[0].questionnaire.title_in("es")
+    assert title != visit.questionnaires[0].questionnaire.title  # the demo form has Spanish
+    assert lines == [f"Archivado: {title}"]
